@@ -1,0 +1,1 @@
+"""Use cases of KAP Journeys on the eventsourcing Application."""

@@ -1,0 +1,1 @@
+"""The KAP care journey: aggregate, events, protocol profiles, rules and scales."""

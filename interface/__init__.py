@@ -1,0 +1,1 @@
+"""HTTP API, CLI and settings: the ways in to KAP Journeys."""

@@ -1,0 +1,38 @@
+"""Settings read from the environment (prefix ``KAP_``); one object builds the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./var/kap-journeys.db"
+
+
+class Settings(BaseSettings):
+    """Everything the service needs to start. Nothing connects at import time."""
+
+    model_config = SettingsConfigDict(env_prefix="KAP_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    """``sqlite:///path`` (embedded default) or ``postgresql://user:pass@host:port/db``."""
+
+    cipher_key: str | None = None
+    """AES key (base64, as made by the library's AESCipher.create_key). Embedded
+    default: a key file beside the SQLite database, created with mode 0600."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    max_body_bytes: int = 256 * 1024
+    clock_skew_seconds: int = 300
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def sqlite_path(self) -> Path:
+        if self.is_postgres:
+            raise ValueError("not a SQLite database URL")
+        return Path(self.database_url.removeprefix("sqlite:///"))

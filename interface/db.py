@@ -1,0 +1,55 @@
+"""One place that turns ``KAP_DATABASE_URL`` into a SQLAlchemy engine.
+
+``sqlite:///path`` opens that file (its directory is created) in WAL mode with a busy
+timeout, so readers never block the writer and a brief lock waits instead of failing.
+``postgresql://`` and ``postgres://`` use psycopg 3 with ``pool_pre_ping``, so a
+connection dropped by a database restart is replaced instead of failing a request.
+Creating an engine never connects; the first query does.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+
+SQLITE_PREFIX = "sqlite:///"
+POSTGRES_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def create_sql_engine(database_url: str) -> sqlalchemy.Engine:
+    """A SQLAlchemy engine for a ``sqlite:///path`` or ``postgresql://...`` URL."""
+    if database_url.startswith(SQLITE_PREFIX):
+        return _sqlite_engine(database_url.removeprefix(SQLITE_PREFIX))
+    if database_url.startswith(POSTGRES_PREFIXES):
+        url = make_url(database_url).set(drivername="postgresql+psycopg")
+        return sqlalchemy.create_engine(url, pool_pre_ping=True)
+    scheme = database_url.split(":", 1)[0] if ":" in database_url else database_url
+    raise ValueError(
+        f"unsupported database URL scheme {scheme!r}: "
+        "expected sqlite:///path or postgresql://user:pass@host:port/db"
+    )
+
+
+def _sqlite_engine(path: str) -> sqlalchemy.Engine:
+    if not path:
+        raise ValueError("sqlite:/// URL names no file")
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = sqlalchemy.create_engine(URL.create("sqlite", database=path))
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()

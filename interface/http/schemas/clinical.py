@@ -1,0 +1,193 @@
+"""Data of the clinical events before and around the dosing series."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StrictBool, StrictInt
+
+from interface.http.schemas.common import (
+    Decision,
+    DoseMg,
+    EventEnvelope,
+    Identifier,
+    Instrument,
+    Modality,
+    Route,
+    ScaleItem,
+    SessionNumber,
+    Text,
+    TextList,
+    Timepoint,
+    Vitals,
+    WeightKg,
+    WireModel,
+)
+
+
+class MentalStatusExam(WireModel):
+    """Mental status examination; suicidal ideation must be stated."""
+
+    suicidal_ideation: StrictBool
+    appearance: Text | None = None
+    mood: Text | None = None
+    affect: Text | None = None
+    thought_process: Text | None = None
+    thought_content: Text | None = None
+    perception: Text | None = None
+    cognition: Text | None = None
+    insight: Text | None = None
+    judgment: Text | None = None
+
+
+class ConsultationCompletedData(WireModel):
+    """Initial consultation: history, symptoms, goals, prior trials, mental status, vitals."""
+
+    modality: Modality
+    medical_history: Text
+    current_symptoms: Text
+    treatment_goals: TextList
+    adequate_antidepressant_trials: Annotated[StrictInt, Field(ge=0, le=100)]
+    mental_status_exam: MentalStatusExam
+    vitals: Vitals
+    weight_kg: WeightKg
+
+
+class OutcomeMeasureRecordedData(WireModel):
+    """Item answers on a rating scale; the service computes total and band."""
+
+    instrument: Instrument
+    items: Annotated[list[ScaleItem], Field(max_length=20)]
+    timepoint: Timepoint
+    session: SessionNumber | None = None
+
+
+class Contraindications(WireModel):
+    """Each contraindication, true or false."""
+
+    active_psychosis: StrictBool
+    primary_psychotic_disorder: StrictBool
+    acute_mania: StrictBool
+    pregnant: StrictBool
+    breastfeeding: StrictBool
+    ketamine_hypersensitivity: StrictBool
+    aneurysmal_vascular_disease: StrictBool
+    intracerebral_hemorrhage_history: StrictBool
+    uncontrolled_hypertension: StrictBool
+    severe_cardiovascular_disease: StrictBool
+    active_substance_use_disorder: StrictBool
+
+
+class ScreeningCompletedData(WireModel):
+    """Screening: contraindications, medical clearance and the eligibility decision."""
+
+    contraindications: Contraindications
+    medical_clearance: StrictBool
+    decision: Decision
+    rationale: Text
+
+
+class ConsentSignedData(WireModel):
+    """Informed consent signed on a named form version."""
+
+    form: Identifier
+    form_version: Identifier
+    risks_discussed: StrictBool
+
+
+class ConsentWithdrawnData(WireModel):
+    """The patient withdrew consent."""
+
+    reason: Text
+
+
+class DosingPlan(WireModel):
+    """The planned route and dose discussed in preparation."""
+
+    route: Route
+    planned_dose_mg: DoseMg
+
+
+class PreparationCompletedData(WireModel):
+    """Preparation session: education, intentions, dosing plan, expectations."""
+
+    modality: Modality
+    education_topics: TextList
+    intentions: TextList
+    dosing_plan: DosingPlan
+    expectations_discussed: StrictBool
+
+
+class TreatmentPlanUpdatedData(WireModel):
+    """The plan after the series: maintenance sessions and their interval."""
+
+    phase: Literal["maintenance"]
+    further_sessions: Annotated[StrictInt, Field(ge=1, le=1000)]
+    interval_weeks: Annotated[StrictInt, Field(ge=1, le=52)]
+    rationale: Text
+
+
+class SafetyReviewCompletedData(WireModel):
+    """A prescriber's safety review; cleared lifts a safety hold."""
+
+    cleared: StrictBool
+    plan: Text
+
+
+# --- envelopes ------------------------------------------------------------------------
+
+
+class ConsultationCompletedCreate(EventEnvelope):
+    """Record the initial consultation."""
+
+    type: Literal["ConsultationCompleted"]
+    data: ConsultationCompletedData
+
+
+class OutcomeMeasureRecordedCreate(EventEnvelope):
+    """Record item answers on a rating scale (PHQ-9, GAD-7, PCL-5, C-SSRS)."""
+
+    type: Literal["OutcomeMeasureRecorded"]
+    data: OutcomeMeasureRecordedData
+
+
+class ScreeningCompletedCreate(EventEnvelope):
+    """Record the screening and eligibility decision."""
+
+    type: Literal["ScreeningCompleted"]
+    data: ScreeningCompletedData
+
+
+class ConsentSignedCreate(EventEnvelope):
+    """Record signed informed consent."""
+
+    type: Literal["ConsentSigned"]
+    data: ConsentSignedData
+
+
+class ConsentWithdrawnCreate(EventEnvelope):
+    """Record that consent was withdrawn."""
+
+    type: Literal["ConsentWithdrawn"]
+    data: ConsentWithdrawnData
+
+
+class PreparationCompletedCreate(EventEnvelope):
+    """Record the preparation session."""
+
+    type: Literal["PreparationCompleted"]
+    data: PreparationCompletedData
+
+
+class TreatmentPlanUpdatedCreate(EventEnvelope):
+    """Record the treatment plan after the series."""
+
+    type: Literal["TreatmentPlanUpdated"]
+    data: TreatmentPlanUpdatedData
+
+
+class SafetyReviewCompletedCreate(EventEnvelope):
+    """Record a prescriber's safety review."""
+
+    type: Literal["SafetyReviewCompleted"]
+    data: SafetyReviewCompletedData

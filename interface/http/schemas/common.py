@@ -1,0 +1,157 @@
+"""Shared wire types: bounded strings and numbers, enums as Literal, small value objects."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+)
+
+MAX_ITEMS = 50
+"""Upper bound on any list a client sends."""
+
+# --- bounded strings -------------------------------------------------------------------
+
+Identifier = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
+"""A staff id, form name, lot or confirmation number: 1-200 chars, not blank."""
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=5000, pattern=r"\S")]
+"""Free text where the contract allows it: 1-5000 chars, not blank."""
+
+TextList = Annotated[list[Text], Field(max_length=MAX_ITEMS)]
+"""A list of free-text entries (at most 50)."""
+
+PatientRef = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+]
+"""A clinic's record number (letters, digits, '.', '_', '-'); never a name."""
+
+# --- bounded numbers -------------------------------------------------------------------
+
+SessionNumber = Annotated[StrictInt, Field(ge=1, le=1000)]
+"""The dosing session's ordinal within the journey (1, 2, ...)."""
+
+DoseMg = Annotated[StrictFloat, Field(gt=0, le=2000, allow_inf_nan=False)]
+"""A ketamine dose in milligrams."""
+
+WeightKg = Annotated[StrictFloat, Field(ge=20, le=400, allow_inf_nan=False)]
+"""Body weight in kilograms."""
+
+ScaleItem = Annotated[StrictInt, Field(ge=0, le=4)]
+"""One answer on a rating scale; the per-instrument range is checked by rule J-14."""
+
+# --- enums -----------------------------------------------------------------------------
+
+Role = Literal["prescriber", "therapist", "nurse", "coordinator", "system"]
+ProtocolName = Literal["kap-standard", "spravato-rems"]
+PresentingConcern = Literal[
+    "treatment_resistant_depression", "depression", "ptsd", "anxiety", "other"
+]
+Modality = Literal["in_person", "telehealth"]
+Route = Literal["im", "iv", "sublingual", "oral", "intranasal"]
+Instrument = Literal["PHQ-9", "GAD-7", "PCL-5", "C-SSRS"]
+Timepoint = Literal["baseline", "pre_dose", "post_session", "follow_up", "end_of_series"]
+Decision = Literal["eligible", "ineligible"]
+PregnancyTest = Literal["negative", "positive", "not_applicable"]
+Technique = Literal["mindfulness", "somatic_experiencing", "cbt", "grounding", "other"]
+AdverseKind = Literal[
+    "nausea",
+    "vomiting",
+    "hypertension",
+    "agitation",
+    "excessive_sedation",
+    "respiratory_depression",
+    "dissociation_distress",
+    "other",
+]
+Severity = Literal["mild", "moderate", "severe", "serious"]
+ClosingReason = Literal["completed", "withdrawn", "ineligible", "transferred", "lost_to_follow_up"]
+Stage = Literal[
+    "opened",
+    "consulted",
+    "screened",
+    "ineligible",
+    "consented",
+    "prepared",
+    "in_treatment",
+    "series_complete",
+    "maintenance",
+    "paused",
+    "closed",
+]
+Flag = Literal[
+    "safety_hold",
+    "integration_overdue",
+    "rems_form_overdue",
+    "adverse_event",
+    "override_used",
+    "late_entry",
+]
+NextStepCode = Literal[
+    "complete_consultation",
+    "record_baseline",
+    "complete_screening",
+    "sign_consent",
+    "complete_preparation",
+    "pre_dose_check",
+    "administer_dose",
+    "discharge",
+    "integrate_session",
+    "update_treatment_plan",
+    "safety_review",
+    "none",
+]
+
+# --- value objects ---------------------------------------------------------------------
+
+
+class WireModel(BaseModel):
+    """Base of every wire model: unknown fields are refused (422)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class RecordedBy(WireModel):
+    """Who recorded the entry: a staff id and role."""
+
+    id: Identifier
+    role: Role
+
+
+class Vitals(WireModel):
+    """Vital signs: blood pressure (mmHg), heart rate (bpm) and optional SpO2 (%)."""
+
+    systolic: Annotated[StrictInt, Field(ge=50, le=300)]
+    diastolic: Annotated[StrictInt, Field(ge=20, le=200)]
+    heart_rate: Annotated[StrictInt, Field(ge=20, le=250)]
+    spo2: Annotated[StrictInt, Field(ge=50, le=100)] | None = None
+
+
+class Override(WireModel):
+    """A prescriber's documented decision to proceed beyond a protocol threshold."""
+
+    by: RecordedBy
+    reason: Text
+
+
+class Transport(WireModel):
+    """How the patient gets home after dosing."""
+
+    arranged: StrictBool
+    escort_name: Identifier | None = None
+    mode: Identifier | None = None
+
+
+class EventEnvelope(WireModel):
+    """Fields every appended event carries: clinical time and who recorded it."""
+
+    occurred_at: AwareDatetime
+    recorded_by: RecordedBy

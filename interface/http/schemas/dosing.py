@@ -1,0 +1,199 @@
+"""Data of the events that make up a dosing session, from pre-dose check to integration."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, ConfigDict, Field, StrictBool
+
+from interface.http.schemas.common import (
+    MAX_ITEMS,
+    AdverseKind,
+    DoseMg,
+    EventEnvelope,
+    Identifier,
+    Modality,
+    Override,
+    PregnancyTest,
+    Route,
+    SessionNumber,
+    Severity,
+    Technique,
+    Text,
+    TextList,
+    Transport,
+    Vitals,
+    WeightKg,
+    WireModel,
+)
+
+KETAMINE_ADMINISTERED_EXAMPLE = {
+    "type": "KetamineAdministered",
+    "occurred_at": "2026-11-20T10:05:00-07:00",
+    "recorded_by": {"id": "nurse-kim", "role": "nurse"},
+    "data": {
+        "session": 1,
+        "route": "im",
+        "dose_mg": 35,
+        "weight_kg": 70,
+        "administered_by": "nurse-kim",
+        "therapist_present": "ther-ana",
+        "prescriber_on_site": None,
+        "lot_number": "KET-2026-118",
+        "override": None,
+    },
+}
+
+
+class PreDoseCheckCompletedData(WireModel):
+    """Pre-dose check that opens session N: fasting, substances, transport, vitals."""
+
+    session: SessionNumber
+    last_food_at: AwareDatetime
+    last_clear_liquid_at: AwareDatetime
+    alcohol_or_drugs_last_24h: StrictBool
+    transport: Transport
+    vitals: Vitals
+    pregnancy_test: PregnancyTest
+
+
+class KetamineAdministeredData(WireModel):
+    """The dose given in session N, who was present, and any prescriber override."""
+
+    session: SessionNumber
+    route: Route
+    dose_mg: DoseMg
+    weight_kg: WeightKg
+    administered_by: Identifier
+    therapist_present: Identifier | None = None
+    prescriber_on_site: Identifier | None = None
+    lot_number: Identifier
+    override: Override | None = None
+
+
+class VitalsRecordedData(WireModel):
+    """Vital signs taken during session N."""
+
+    session: SessionNumber
+    vitals: Vitals
+
+
+class GuidedTherapyNotedData(WireModel):
+    """Guided therapy during session N: techniques used and a note."""
+
+    session: SessionNumber
+    techniques: Annotated[list[Technique], Field(min_length=1, max_length=MAX_ITEMS)]
+    note: Text
+
+
+class AdverseEventReportedData(WireModel):
+    """An adverse event, its severity and the action taken."""
+
+    session: SessionNumber | None = None
+    kind: AdverseKind
+    severity: Severity
+    action_taken: Text
+
+
+class PatientDischargedData(WireModel):
+    """Discharge from session N: vitals, orientation, escort and instructions."""
+
+    session: SessionNumber
+    vitals: Vitals
+    alert_and_oriented: StrictBool
+    released_to: Identifier | None = None
+    instructions: TextList
+    override: Override | None = None
+
+
+class DosingSessionCancelledData(WireModel):
+    """Session N was cancelled (for example a blood-pressure hold)."""
+
+    session: SessionNumber
+    reason: Text
+
+
+class IntegrationCompletedData(WireModel):
+    """Integration session for discharged session N."""
+
+    session: SessionNumber
+    modality: Modality
+    insights: Text
+    practices: TextList
+
+
+class RemsMonitoringFormSubmittedData(WireModel):
+    """The Spravato REMS monitoring form for session N was submitted."""
+
+    session: SessionNumber
+    confirmation: Identifier
+
+
+# --- envelopes ------------------------------------------------------------------------
+
+
+class PreDoseCheckCompletedCreate(EventEnvelope):
+    """Record the pre-dose check that opens a dosing session."""
+
+    type: Literal["PreDoseCheckCompleted"]
+    data: PreDoseCheckCompletedData
+
+
+class KetamineAdministeredCreate(EventEnvelope):
+    """Record a ketamine dose."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [KETAMINE_ADMINISTERED_EXAMPLE]}
+    )
+
+    type: Literal["KetamineAdministered"]
+    data: KetamineAdministeredData
+
+
+class VitalsRecordedCreate(EventEnvelope):
+    """Record vital signs during a dosing session."""
+
+    type: Literal["VitalsRecorded"]
+    data: VitalsRecordedData
+
+
+class GuidedTherapyNotedCreate(EventEnvelope):
+    """Record guided therapy during a dosing session."""
+
+    type: Literal["GuidedTherapyNoted"]
+    data: GuidedTherapyNotedData
+
+
+class AdverseEventReportedCreate(EventEnvelope):
+    """Report an adverse event."""
+
+    type: Literal["AdverseEventReported"]
+    data: AdverseEventReportedData
+
+
+class PatientDischargedCreate(EventEnvelope):
+    """Record discharge from a dosing session."""
+
+    type: Literal["PatientDischarged"]
+    data: PatientDischargedData
+
+
+class DosingSessionCancelledCreate(EventEnvelope):
+    """Record that a dosing session was cancelled."""
+
+    type: Literal["DosingSessionCancelled"]
+    data: DosingSessionCancelledData
+
+
+class IntegrationCompletedCreate(EventEnvelope):
+    """Record the integration session for a dosing session."""
+
+    type: Literal["IntegrationCompleted"]
+    data: IntegrationCompletedData
+
+
+class RemsMonitoringFormSubmittedCreate(EventEnvelope):
+    """Record submission of the Spravato REMS monitoring form."""
+
+    type: Literal["RemsMonitoringFormSubmitted"]
+    data: RemsMonitoringFormSubmittedData

@@ -1,0 +1,75 @@
+"""The event envelope union for POST /v1/journeys/{journey_id}/events, discriminated on `type`."""
+
+from __future__ import annotations
+
+from typing import Annotated, get_args
+
+from pydantic import BaseModel, Field
+
+from interface.http.schemas.clinical import (
+    ConsentSignedCreate,
+    ConsentWithdrawnCreate,
+    ConsultationCompletedCreate,
+    OutcomeMeasureRecordedCreate,
+    PreparationCompletedCreate,
+    SafetyReviewCompletedCreate,
+    ScreeningCompletedCreate,
+    TreatmentPlanUpdatedCreate,
+)
+from interface.http.schemas.dosing import (
+    AdverseEventReportedCreate,
+    DosingSessionCancelledCreate,
+    GuidedTherapyNotedCreate,
+    IntegrationCompletedCreate,
+    KetamineAdministeredCreate,
+    PatientDischargedCreate,
+    PreDoseCheckCompletedCreate,
+    RemsMonitoringFormSubmittedCreate,
+    VitalsRecordedCreate,
+)
+from interface.http.schemas.journey_events import (
+    EntryCorrectedCreate,
+    JourneyClosedCreate,
+    JourneyPausedCreate,
+    JourneyResumedCreate,
+)
+
+EventCreate = Annotated[
+    ConsultationCompletedCreate
+    | OutcomeMeasureRecordedCreate
+    | ScreeningCompletedCreate
+    | ConsentSignedCreate
+    | ConsentWithdrawnCreate
+    | PreparationCompletedCreate
+    | PreDoseCheckCompletedCreate
+    | KetamineAdministeredCreate
+    | VitalsRecordedCreate
+    | GuidedTherapyNotedCreate
+    | AdverseEventReportedCreate
+    | PatientDischargedCreate
+    | DosingSessionCancelledCreate
+    | IntegrationCompletedCreate
+    | TreatmentPlanUpdatedCreate
+    | SafetyReviewCompletedCreate
+    | RemsMonitoringFormSubmittedCreate
+    | JourneyPausedCreate
+    | JourneyResumedCreate
+    | JourneyClosedCreate
+    | EntryCorrectedCreate,
+    Field(discriminator="type"),
+]
+"""Any appendable event; `type` selects the envelope and its data model."""
+
+_ENVELOPES: tuple[type[BaseModel], ...] = get_args(get_args(EventCreate)[0])
+_DATA_MODELS: dict[str, type[BaseModel]] = {
+    get_args(envelope.model_fields["type"].annotation)[0]: envelope.model_fields["data"].annotation
+    for envelope in _ENVELOPES
+}
+
+EVENT_TYPES: tuple[str, ...] = tuple(_DATA_MODELS)
+"""Every event type a client may append (JourneyOpened is made by POST /v1/journeys)."""
+
+
+def data_model_for(event_type: str) -> type[BaseModel]:
+    """The data model of an appendable event type; KeyError if there is none."""
+    return _DATA_MODELS[event_type]

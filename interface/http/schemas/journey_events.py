@@ -1,0 +1,65 @@
+"""Data of the events that steer the journey itself: pause, resume, close, correct."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StrictInt
+
+from interface.http.schemas.common import ClosingReason, EventEnvelope, Text, WireModel
+
+
+class JourneyPausedData(WireModel):
+    """The journey is paused; dosing is refused until it resumes."""
+
+    reason: Text
+
+
+class JourneyResumedData(WireModel):
+    """The journey resumes; carries no data."""
+
+
+class JourneyClosedData(WireModel):
+    """The journey is closed; nothing clinical is accepted after it."""
+
+    reason: ClosingReason
+    summary: Text
+
+
+class EntryCorrectedData(WireModel):
+    """Corrects the fields of an earlier entry, named by its version, with a reason."""
+
+    corrects_version: Annotated[StrictInt, Field(ge=1)]
+    reason: Text
+    data: Annotated[dict[str, Any], Field(min_length=1, max_length=50)]
+
+
+# --- envelopes ------------------------------------------------------------------------
+
+
+class JourneyPausedCreate(EventEnvelope):
+    """Pause the journey."""
+
+    type: Literal["JourneyPaused"]
+    data: JourneyPausedData
+
+
+class JourneyResumedCreate(EventEnvelope):
+    """Resume a paused journey."""
+
+    type: Literal["JourneyResumed"]
+    data: JourneyResumedData = Field(default_factory=JourneyResumedData)
+
+
+class JourneyClosedCreate(EventEnvelope):
+    """Close the journey."""
+
+    type: Literal["JourneyClosed"]
+    data: JourneyClosedData
+
+
+class EntryCorrectedCreate(EventEnvelope):
+    """Correct an earlier entry of this journey."""
+
+    type: Literal["EntryCorrected"]
+    data: EntryCorrectedData

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class DomainError(Exception):
     """Base class of everything the domain refuses."""
@@ -13,7 +15,25 @@ class RuleViolation(DomainError):  # noqa: N818 - the domain's own word for a re
     ``detail`` says what is wrong and what would satisfy the rule.
     """
 
-    def __init__(self, rule: str, detail: str) -> None:
+    def __init__(self, rule: str, detail: str, *, also: tuple[Blocker, ...] = ()) -> None:
         super().__init__(f"{rule}: {detail}")
         self.rule = rule
         self.detail = detail
+        self.also = also
+        """Every other reason the same command would be refused."""
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """One reason a dose would be refused now: the rule and what would satisfy it."""
+
+    rule: str
+    text: str
+
+
+class CorrectionRefused(DomainError):  # noqa: N818
+    """An EntryCorrected names an entry that cannot be corrected that way."""
+
+
+class UnknownProtocolError(DomainError):
+    """No protocol profile has that name."""

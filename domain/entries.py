@@ -1,0 +1,49 @@
+"""An entry: one event's content as the fold and the rules see it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who recorded an entry: ``recorded_by`` of the wire contract."""
+
+    id: str
+    role: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"id": self.id, "role": self.role}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the fold needs of an event: its type, times and data."""
+
+    version: int
+    type: str
+    occurred_at: datetime
+    recorded_at: datetime
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Posting:
+    """How an entry arrived: who, from which system, when, and with which retry key."""
+
+    occurred_at: datetime
+    recorded_at: datetime
+    recorded_by: Actor
+    source: str
+    idempotency_key: str | None = None
+
+
+def parse_time(value: object) -> datetime:
+    """Read a wire time (ISO 8601 with offset) or a datetime, as UTC."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        raise ValueError(f"time without an offset: {value!r}")
+    return moment.astimezone(UTC)

@@ -1,0 +1,238 @@
+"""How each entry changes a journey's facts.
+
+Handlers only assign state. Each one is keyed by the entry's version, so applying a
+corrected entry again (``EntryCorrected``) replaces what the original put there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from domain.entries import Entry, parse_time
+from domain.facts import Fact, SessionFact
+from domain.scales import safety_concern, score
+from domain.state import JourneyFacts
+
+LATE_AFTER_HOURS = 24
+
+F = TypeVar("F", bound=Fact)
+
+
+def upsert(records: list[Any], record: Mapping[str, Any]) -> None:
+    """Put ``record`` in place of the one from the same version, else append it."""
+    for index, existing in enumerate(records):
+        if existing["version"] == record["version"]:
+            records[index] = record
+            return
+    records.append(record)
+    records.sort(key=lambda r: r["version"])
+
+
+def drop_version(records: list[F], version: int) -> None:
+    records[:] = [r for r in records if r["version"] != version]
+
+
+def _session(facts: JourneyFacts, number: int) -> SessionFact:
+    key = str(number)
+    if key not in facts.sessions:
+        facts.sessions[key] = SessionFact(
+            session=number,
+            pre_dose=None,
+            dose=None,
+            discharge=None,
+            integration=None,
+            cancellation=None,
+            rems_form=None,
+        )
+    return facts.sessions[key]
+
+
+def _fact(entry: Entry) -> Fact:
+    return Fact(version=entry.version, at=entry.occurred_at)
+
+
+def _consultation(facts: JourneyFacts, entry: Entry) -> None:
+    facts.consultation = _fact(entry)
+
+
+def _measure(facts: JourneyFacts, entry: Entry) -> None:
+    d = entry.data
+    result = score(d["instrument"], d["items"])
+    fact = _fact(entry)
+    upsert(
+        facts.measures,
+        {
+            **fact,
+            "instrument": result.instrument,
+            "items": list(d["items"]),
+            "total": result.total,
+            "band": result.band,
+            "timepoint": d["timepoint"],
+            "session": d.get("session"),
+        },
+    )
+    drop_version(facts.safety_triggers, entry.version)
+    concern = safety_concern(d["instrument"], d["items"])
+    if concern:
+        upsert(facts.safety_triggers, {**fact, "reason": concern})
+
+
+def _screening(facts: JourneyFacts, entry: Entry) -> None:
+    facts.screening = {**_fact(entry), "decision": entry.data["decision"]}
+
+
+def _consent(signed: bool) -> Callable[[JourneyFacts, Entry], None]:
+    def handler(facts: JourneyFacts, entry: Entry) -> None:
+        upsert(facts.consents, {**_fact(entry), "signed": signed})
+
+    return handler
+
+
+def _preparation(facts: JourneyFacts, entry: Entry) -> None:
+    facts.preparation = _fact(entry)
+
+
+def _pre_dose_check(facts: JourneyFacts, entry: Entry) -> None:
+    d = entry.data
+    transport = d.get("transport") or {}
+    _session(facts, d["session"])["pre_dose"] = {
+        **_fact(entry),
+        "last_food_at": parse_time(d["last_food_at"]),
+        "last_clear_liquid_at": parse_time(d["last_clear_liquid_at"]),
+        "alcohol_or_drugs_last_24h": bool(d["alcohol_or_drugs_last_24h"]),
+        "transport_arranged": bool(transport.get("arranged")),
+        "vitals": dict(d["vitals"]),
+        "pregnancy_test": d.get("pregnancy_test"),
+    }
+
+
+def _override(facts: JourneyFacts, entry: Entry, what: str) -> None:
+    drop_version(facts.overrides, entry.version)
+    override = entry.data.get("override")
+    if override:
+        by = override["by"]
+        upsert(
+            facts.overrides,
+            {
+                **_fact(entry),
+                "by": f"{by['id']} ({by['role']})",
+                "reason": override["reason"],
+                "what": what,
+            },
+        )
+
+
+def _dose(facts: JourneyFacts, entry: Entry) -> None:
+    d = entry.data
+    _session(facts, d["session"])["dose"] = {
+        **_fact(entry),
+        "route": d["route"],
+        "dose_mg": float(d["dose_mg"]),
+        "weight_kg": float(d["weight_kg"]),
+        "therapist_present": d.get("therapist_present"),
+        "prescriber_on_site": d.get("prescriber_on_site"),
+        "override": d.get("override"),
+    }
+    _override(facts, entry, f"dose in session {d['session']}")
+
+
+def _discharge(facts: JourneyFacts, entry: Entry) -> None:
+    d = entry.data
+    _session(facts, d["session"])["discharge"] = {
+        **_fact(entry),
+        "alert_and_oriented": bool(d["alert_and_oriented"]),
+        "released_to": d.get("released_to"),
+        "override": d.get("override"),
+    }
+    _override(facts, entry, f"discharge in session {d['session']}")
+
+
+def _cancellation(facts: JourneyFacts, entry: Entry) -> None:
+    session = _session(facts, entry.data["session"])
+    session["cancellation"] = {**_fact(entry), "reason": entry.data["reason"]}
+
+
+def _integration(facts: JourneyFacts, entry: Entry) -> None:
+    _session(facts, entry.data["session"])["integration"] = _fact(entry)
+
+
+def _rems_form(facts: JourneyFacts, entry: Entry) -> None:
+    _session(facts, entry.data["session"])["rems_form"] = _fact(entry)
+
+
+def _adverse_event(facts: JourneyFacts, entry: Entry) -> None:
+    d = entry.data
+    fact = _fact(entry)
+    upsert(
+        facts.adverse_events,
+        {**fact, "kind": d["kind"], "severity": d["severity"], "session": d.get("session")},
+    )
+    drop_version(facts.safety_triggers, entry.version)
+    if d["severity"] == "serious":
+        upsert(facts.safety_triggers, {**fact, "reason": f"serious adverse event ({d['kind']})"})
+
+
+def _safety_review(facts: JourneyFacts, entry: Entry) -> None:
+    upsert(facts.safety_reviews, {**_fact(entry), "cleared": bool(entry.data["cleared"])})
+
+
+def _plan(facts: JourneyFacts, entry: Entry) -> None:
+    d = entry.data
+    upsert(
+        facts.plans,
+        {**_fact(entry), "phase": d["phase"], "further_sessions": int(d["further_sessions"])},
+    )
+
+
+def _pause(paused: bool) -> Callable[[JourneyFacts, Entry], None]:
+    def handler(facts: JourneyFacts, entry: Entry) -> None:
+        upsert(facts.pauses, {**_fact(entry), "paused": paused})
+
+    return handler
+
+
+def _closure(facts: JourneyFacts, entry: Entry) -> None:
+    facts.closure = {**_fact(entry), "reason": entry.data["reason"]}
+
+
+def _nothing(facts: JourneyFacts, entry: Entry) -> None:
+    """Documentation only (vitals, therapy notes): kept in history, no status change."""
+
+
+HANDLERS: dict[str, Callable[[JourneyFacts, Entry], None]] = {
+    "ConsultationCompleted": _consultation,
+    "OutcomeMeasureRecorded": _measure,
+    "ScreeningCompleted": _screening,
+    "ConsentSigned": _consent(signed=True),
+    "ConsentWithdrawn": _consent(signed=False),
+    "PreparationCompleted": _preparation,
+    "PreDoseCheckCompleted": _pre_dose_check,
+    "KetamineAdministered": _dose,
+    "VitalsRecorded": _nothing,
+    "GuidedTherapyNoted": _nothing,
+    "AdverseEventReported": _adverse_event,
+    "PatientDischarged": _discharge,
+    "DosingSessionCancelled": _cancellation,
+    "IntegrationCompleted": _integration,
+    "TreatmentPlanUpdated": _plan,
+    "SafetyReviewCompleted": _safety_review,
+    "RemsMonitoringFormSubmitted": _rems_form,
+    "JourneyPaused": _pause(paused=True),
+    "JourneyResumed": _pause(paused=False),
+    "JourneyClosed": _closure,
+}
+
+
+def apply_entry(facts: JourneyFacts, entry: Entry) -> None:
+    """Fold one entry (new, or corrected in place) into the facts."""
+    HANDLERS[entry.type](facts, entry)
+
+
+def note_arrival(facts: JourneyFacts, entry: Entry, idempotency_key: str | None) -> None:
+    """Bookkeeping every posted entry gets: last activity, lateness, retry key."""
+    facts.last_event_at = entry.recorded_at
+    if (entry.recorded_at - entry.occurred_at).total_seconds() > LATE_AFTER_HOURS * 3600:
+        facts.late_versions.append(entry.version)
+    if idempotency_key:
+        facts.idempotency[idempotency_key] = entry.version

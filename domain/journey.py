@@ -1,0 +1,341 @@
+"""The Journey aggregate: one patient's KAP treatment episode, stored as its events.
+
+Every public command checks the J-rules against the journey's facts and the time the
+entry occurred, then records one event. Events only assign state (``domain.fold``),
+so a replay rebuilds exactly what was decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from domain.entries import Entry, Posting, parse_time
+from domain.fold import apply_entry, note_arrival
+from domain.protocols import ProtocolProfile
+from domain.rules import aftercare, pathway
+from domain.rules.common import check_posting, check_time_plausible
+from domain.rules.corrections import check_correction
+from domain.rules.dose import check_dose
+from domain.rules.sessions import check_pre_dose_check_opens
+from domain.scales import score
+from domain.state import JourneyFacts
+
+JOURNEY_NAMESPACE = uuid5(NAMESPACE_URL, "https://kap-journeys.example/journeys")
+
+
+def journey_id_for(clinic_id: str, patient_ref: str, episode: int) -> UUID:
+    """The same (clinic, patient, episode) always names the same journey."""
+    return uuid5(JOURNEY_NAMESPACE, f"{clinic_id}\x1f{patient_ref}\x1f{episode}")
+
+
+class Journey(Aggregate):
+    """One treatment episode, from consultation to maintenance plan or closure."""
+
+    if TYPE_CHECKING:  # assigned by JourneyOpened.apply; not an __init__ argument
+        facts: JourneyFacts
+
+    class JourneyOpened(Aggregate.Created):
+        occurred_at: datetime
+        recorded_by: dict[str, str]
+        source: str
+        idempotency_key: str | None
+        data: dict[str, Any]
+
+        def apply(self, aggregate: Any) -> None:
+            d = self.data
+            aggregate.facts = JourneyFacts(
+                clinic_id=d["clinic_id"],
+                patient_ref=d["patient_ref"],
+                episode=d["episode"],
+                protocol=d["protocol"],
+                primary_clinician=d["primary_clinician"],
+                presenting_concerns=list(d["presenting_concerns"]),
+                opened_at=self.occurred_at,
+                last_event_at=self.timestamp,
+            )
+
+    class Event(Aggregate.Event):
+        """An entry of the journey: who recorded what, when, from which system."""
+
+        occurred_at: datetime
+        recorded_by: dict[str, str]
+        source: str
+        idempotency_key: str | None
+        data: dict[str, Any]
+
+        def apply(self, aggregate: Any) -> None:
+            entry = self.entry()
+            apply_entry(aggregate.facts, entry)
+            note_arrival(aggregate.facts, entry, self.idempotency_key)
+
+        def entry(self) -> Entry:
+            return Entry(
+                self.originator_version,
+                type(self).__name__,
+                self.occurred_at,
+                self.timestamp,
+                self.data,
+            )
+
+    class ConsultationCompleted(Event): ...
+
+    class OutcomeMeasureRecorded(Event): ...
+
+    class ScreeningCompleted(Event): ...
+
+    class ConsentSigned(Event): ...
+
+    class ConsentWithdrawn(Event): ...
+
+    class PreparationCompleted(Event): ...
+
+    class PreDoseCheckCompleted(Event): ...
+
+    class KetamineAdministered(Event): ...
+
+    class VitalsRecorded(Event): ...
+
+    class GuidedTherapyNoted(Event): ...
+
+    class AdverseEventReported(Event): ...
+
+    class PatientDischarged(Event): ...
+
+    class DosingSessionCancelled(Event): ...
+
+    class IntegrationCompleted(Event): ...
+
+    class TreatmentPlanUpdated(Event): ...
+
+    class SafetyReviewCompleted(Event): ...
+
+    class RemsMonitoringFormSubmitted(Event): ...
+
+    class JourneyPaused(Event): ...
+
+    class JourneyResumed(Event): ...
+
+    class JourneyClosed(Event): ...
+
+    class EntryCorrected(Event):
+        """Names an earlier entry and its corrected fields; the original stays in history.
+
+        ``corrected`` carries the earlier entry's type, time and full corrected data,
+        so a replay re-applies it without reading anything else.
+        """
+
+        corrected: dict[str, Any]
+
+        def apply(self, aggregate: Any) -> None:
+            c = self.corrected
+            entry = Entry(
+                self.data["corrects_version"],
+                c["type"],
+                parse_time(c["occurred_at"]),
+                self.timestamp,
+                c["data"],
+            )
+            apply_entry(aggregate.facts, entry)
+            aggregate.facts.corrections.append(
+                {
+                    "version": self.originator_version,
+                    "at": self.occurred_at,
+                    "corrects_version": self.data["corrects_version"],
+                    "reason": self.data["reason"],
+                }
+            )
+            note_arrival(aggregate.facts, self.entry(), self.idempotency_key)
+
+    @staticmethod
+    def create_id(clinic_id: str, patient_ref: str, episode: int) -> UUID:
+        return journey_id_for(clinic_id, patient_ref, episode)
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        clinic_id: str,
+        patient_ref: str,
+        episode: int,
+        profile: ProtocolProfile,
+        primary_clinician: str,
+        presenting_concerns: list[str],
+        posting: Posting,
+    ) -> Journey:
+        check_time_plausible(posting.occurred_at, posting.recorded_at, posting.occurred_at)
+        return cls._create(
+            cls.JourneyOpened,
+            id=journey_id_for(clinic_id, patient_ref, episode),
+            timestamp=posting.recorded_at,
+            occurred_at=posting.occurred_at,
+            recorded_by=posting.recorded_by.as_dict(),
+            source=posting.source,
+            idempotency_key=posting.idempotency_key,
+            data={
+                "clinic_id": clinic_id,
+                "patient_ref": patient_ref,
+                "episode": episode,
+                "protocol": profile.as_dict(),
+                "primary_clinician": primary_clinician,
+                "presenting_concerns": presenting_concerns,
+            },
+        )
+
+    def _record(
+        self, event_class: type[Event], data: Mapping[str, Any], posting: Posting, **extra: Any
+    ) -> None:
+        self.trigger_event(
+            event_class,
+            timestamp=posting.recorded_at,
+            occurred_at=posting.occurred_at,
+            recorded_by=posting.recorded_by.as_dict(),
+            source=posting.source,
+            idempotency_key=posting.idempotency_key,
+            data=dict(data),
+            **extra,
+        )
+
+    # Commands: check the rules, then record. ``data`` has the wire contract's shape.
+
+    def complete_consultation(self, data: Mapping[str, Any], posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        self._record(self.ConsultationCompleted, data, posting)
+
+    def record_outcome_measure(self, data: Mapping[str, Any], posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        score(data["instrument"], data["items"])
+        self._record(self.OutcomeMeasureRecorded, data, posting)
+
+    def complete_screening(self, data: Mapping[str, Any], posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        pathway.check_screening(self.facts, data)
+        self._record(self.ScreeningCompleted, data, posting)
+
+    def sign_consent(self, data: Mapping[str, Any], posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        pathway.check_consent(self.facts)
+        self._record(self.ConsentSigned, data, posting)
+
+    def withdraw_consent(self, data: Mapping[str, Any], posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        pathway.check_consent_withdrawal(self.facts)
+        self._record(self.ConsentWithdrawn, data, posting)
+
+    def complete_preparation(self, data: Mapping[str, Any], posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        pathway.check_preparation(self.facts)
+        self._record(self.PreparationCompleted, data, posting)
+
+    def complete_pre_dose_check(self, data: Mapping[str, Any], posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        pathway.check_dosing_allowed(self.facts)
+        check_pre_dose_check_opens(self.facts, int(data["session"]))
+        self._record(self.PreDoseCheckCompleted, data, posting)
+
+    def administer_dose(self, data: Mapping[str, Any], posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        check_dose(self.facts, data, posting.occurred_at)
+        self._record(self.KetamineAdministered, data, posting)
+
+    def record_vitals(self, data: Mapping[str, Any], posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        aftercare.check_session_note(self.facts, data)
+        self._record(self.VitalsRecorded, data, posting)
+
+    def note_guided_therapy(self, data: Mapping[str, Any], posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        aftercare.check_session_note(self.facts, data)
+        self._record(self.GuidedTherapyNoted, data, posting)
+
+    def report_adverse_event(self, data: Mapping[str, Any], posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        aftercare.check_session_note(self.facts, data)
+        self._record(self.AdverseEventReported, data, posting)
+
+    def discharge_patient(self, data: Mapping[str, Any], posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        aftercare.check_discharge(self.facts, data, posting.occurred_at)
+        self._record(self.PatientDischarged, data, posting)
+
+    def cancel_dosing_session(self, data: Mapping[str, Any], posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        aftercare.check_cancellation(self.facts, data)
+        self._record(self.DosingSessionCancelled, data, posting)
+
+    def complete_integration(self, data: Mapping[str, Any], posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        aftercare.check_integration(self.facts, data)
+        self._record(self.IntegrationCompleted, data, posting)
+
+    def update_treatment_plan(self, data: Mapping[str, Any], posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        self._record(self.TreatmentPlanUpdated, data, posting)
+
+    def complete_safety_review(self, data: Mapping[str, Any], posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        pathway.check_safety_review(posting.recorded_by)
+        self._record(self.SafetyReviewCompleted, data, posting)
+
+    def submit_rems_form(self, data: Mapping[str, Any], posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        aftercare.check_rems_form(self.facts, data)
+        self._record(self.RemsMonitoringFormSubmitted, data, posting)
+
+    def pause(self, data: Mapping[str, Any], posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        pathway.check_pause(self.facts)
+        self._record(self.JourneyPaused, data, posting)
+
+    def resume(self, data: Mapping[str, Any], posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        pathway.check_resume(self.facts)
+        self._record(self.JourneyResumed, data, posting)
+
+    def close(self, data: Mapping[str, Any], posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        self._record(self.JourneyClosed, data, posting)
+
+    def correct_entry(self, data: Mapping[str, Any], original: Entry, posting: Posting) -> None:
+        """Correct an earlier entry; ``original`` is that entry with corrections so far."""
+        check_time_plausible(posting.occurred_at, posting.recorded_at, self.facts.opened_at)
+        corrected = check_correction(original, data["data"])
+        self._record(
+            self.EntryCorrected,
+            data,
+            posting,
+            corrected={
+                "type": original.type,
+                "occurred_at": original.occurred_at.isoformat(),
+                "data": corrected,
+            },
+        )
+
+
+COMMANDS: dict[str, str] = {
+    "ConsultationCompleted": "complete_consultation",
+    "OutcomeMeasureRecorded": "record_outcome_measure",
+    "ScreeningCompleted": "complete_screening",
+    "ConsentSigned": "sign_consent",
+    "ConsentWithdrawn": "withdraw_consent",
+    "PreparationCompleted": "complete_preparation",
+    "PreDoseCheckCompleted": "complete_pre_dose_check",
+    "KetamineAdministered": "administer_dose",
+    "VitalsRecorded": "record_vitals",
+    "GuidedTherapyNoted": "note_guided_therapy",
+    "AdverseEventReported": "report_adverse_event",
+    "PatientDischarged": "discharge_patient",
+    "DosingSessionCancelled": "cancel_dosing_session",
+    "IntegrationCompleted": "complete_integration",
+    "TreatmentPlanUpdated": "update_treatment_plan",
+    "SafetyReviewCompleted": "complete_safety_review",
+    "RemsMonitoringFormSubmitted": "submit_rems_form",
+    "JourneyPaused": "pause",
+    "JourneyResumed": "resume",
+    "JourneyClosed": "close",
+}
+"""Which command records each appendable entry type (EntryCorrected is separate)."""

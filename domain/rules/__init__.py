@@ -1,0 +1,1 @@
+"""The J-rules of DOMAIN.md, checked before an entry is recorded."""

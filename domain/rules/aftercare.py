@@ -1,0 +1,77 @@
+"""After the dose: discharge (J-10), integration (J-11), cancellation and REMS form."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from domain.errors import RuleViolation
+from domain.rules.dose import valid_override
+from domain.rules.sessions import existing_session
+from domain.state import JourneyFacts
+
+
+def observation_minutes(dosed_at: datetime, until: datetime) -> float:
+    return (until - dosed_at).total_seconds() / 60
+
+
+def check_discharge(facts: JourneyFacts, data: Mapping[str, Any], at: datetime) -> None:
+    number = int(data["session"])
+    session = existing_session(facts, number)
+    dose = session["dose"]
+    if dose is None:
+        raise RuleViolation("J-10", f"Session {number} has no dose yet: nothing to discharge from.")
+    if session["discharge"] is not None:
+        raise RuleViolation("J-10", f"Session {number} is already discharged.")
+    profile = facts.profile
+    watched = observation_minutes(dose["at"], at)
+    if watched < profile.min_observation_minutes and not valid_override(data.get("override")):
+        raise RuleViolation(
+            "J-10",
+            f"Only {max(watched, 0):.0f} min observed since the dose: discharge needs at least "
+            f"{profile.min_observation_minutes} min (or a prescriber's override with a reason).",
+        )
+    if not data.get("alert_and_oriented"):
+        raise RuleViolation("J-10", "Discharge needs the patient alert and oriented.")
+    if profile.escort_required and not data.get("released_to"):
+        raise RuleViolation("J-10", "Discharge needs an escort: name released_to.")
+
+
+def check_integration(facts: JourneyFacts, data: Mapping[str, Any]) -> None:
+    number = int(data["session"])
+    session = existing_session(facts, number)
+    if session["discharge"] is None:
+        raise RuleViolation(
+            "J-11", f"Session {number} is not discharged: integration follows discharge."
+        )
+    if session["integration"] is not None:
+        raise RuleViolation("J-11", f"Session {number} is already integrated.")
+
+
+def check_cancellation(facts: JourneyFacts, data: Mapping[str, Any]) -> None:
+    number = int(data["session"])
+    session = existing_session(facts, number)
+    if session["cancellation"] is not None:
+        raise RuleViolation("J-08", f"Session {number} is already cancelled.")
+    if session["dose"] is not None:
+        raise RuleViolation(
+            "J-08", f"Session {number} was dosed: it cannot be cancelled; discharge it instead."
+        )
+
+
+def check_session_note(facts: JourneyFacts, data: Mapping[str, Any]) -> None:
+    """Vitals and therapy notes name an opened session (an adverse event may name none)."""
+    if data.get("session") is not None:
+        existing_session(facts, int(data["session"]))
+
+
+def check_rems_form(facts: JourneyFacts, data: Mapping[str, Any]) -> None:
+    number = int(data["session"])
+    session = existing_session(facts, number)
+    if session["dose"] is None:
+        raise RuleViolation(
+            "J-08", f"Session {number} has no dose: the REMS form follows a dosing session."
+        )
+    if session["rems_form"] is not None:
+        raise RuleViolation("J-08", f"Session {number} already has its REMS form.")

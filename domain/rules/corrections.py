@@ -1,0 +1,34 @@
+"""What an EntryCorrected may change: an entry's data fields, never what identifies it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from domain.entries import Entry
+from domain.errors import CorrectionRefused
+from domain.rules.pathway import check_screening_decision
+from domain.scales import score
+
+UNCORRECTABLE_TYPES = {"JourneyOpened", "EntryCorrected"}
+IDENTIFYING_FIELDS = {"session", "instrument"}
+
+
+def check_correction(original: Entry, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The entry's data with ``changes`` applied, checked as the entry itself was."""
+    if original.type in UNCORRECTABLE_TYPES:
+        raise CorrectionRefused(f"A {original.type} entry cannot be corrected.")
+    if not changes:
+        raise CorrectionRefused("A correction must change at least one field.")
+    touched = IDENTIFYING_FIELDS & set(changes)
+    if touched:
+        raise CorrectionRefused(
+            f"{', '.join(sorted(touched))} identifies the entry and cannot be corrected; "
+            "correct the entry that was meant instead."
+        )
+    corrected = {**original.data, **changes}
+    if original.type == "OutcomeMeasureRecorded":
+        score(corrected["instrument"], corrected["items"])
+    if original.type == "ScreeningCompleted":
+        check_screening_decision(corrected)
+    return corrected

@@ -1,0 +1,94 @@
+"""Before dosing: screening (J-01, J-02), consent and preparation (J-03), safety (J-12)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from domain.entries import Actor
+from domain.errors import RuleViolation
+from domain.state import JourneyFacts
+
+ABSOLUTE_CONTRAINDICATIONS = {
+    "active_psychosis": "active psychosis",
+    "primary_psychotic_disorder": "a primary psychotic disorder",
+    "acute_mania": "acute mania",
+    "pregnant": "pregnancy",
+    "breastfeeding": "breastfeeding",
+    "ketamine_hypersensitivity": "ketamine hypersensitivity",
+    "aneurysmal_vascular_disease": "aneurysmal vascular disease",
+    "intracerebral_hemorrhage_history": "a history of intracerebral haemorrhage",
+}
+CLEARABLE_CONTRAINDICATIONS = {
+    "uncontrolled_hypertension": "uncontrolled hypertension",
+    "severe_cardiovascular_disease": "severe cardiovascular disease",
+}
+
+
+def check_screening(facts: JourneyFacts, data: Mapping[str, Any]) -> None:
+    if facts.consultation is None:
+        raise RuleViolation(
+            "J-01", "Screening needs a completed consultation: record ConsultationCompleted."
+        )
+    check_screening_decision(data)
+
+
+def check_screening_decision(data: Mapping[str, Any]) -> None:
+    if data["decision"] != "eligible":
+        return
+    found = data.get("contraindications") or {}
+    for key, name in ABSOLUTE_CONTRAINDICATIONS.items():
+        if found.get(key):
+            raise RuleViolation(
+                "J-02", f"Eligible is refused while {name} is present: decide ineligible."
+            )
+    if not data.get("medical_clearance"):
+        for key, name in CLEARABLE_CONTRAINDICATIONS.items():
+            if found.get(key):
+                raise RuleViolation(
+                    "J-02",
+                    f"Eligible is refused with {name} unless a medical clearance is recorded: "
+                    "set medical_clearance true once obtained.",
+                )
+
+
+def check_consent(facts: JourneyFacts) -> None:
+    if not facts.eligible:
+        raise RuleViolation(
+            "J-03", "Consent needs an eligible screening: record ScreeningCompleted (eligible)."
+        )
+
+
+def check_consent_withdrawal(facts: JourneyFacts) -> None:
+    if not facts.consent_active:
+        raise RuleViolation("J-03", "There is no active consent to withdraw.")
+
+
+def check_preparation(facts: JourneyFacts) -> None:
+    if not facts.consent_active:
+        raise RuleViolation("J-03", "Preparation needs active consent: record ConsentSigned.")
+
+
+def check_safety_review(recorded_by: Actor) -> None:
+    if recorded_by.role != "prescriber":
+        raise RuleViolation(
+            "J-12", "A safety review must be recorded by a prescriber (recorded_by.role)."
+        )
+
+
+def check_pause(facts: JourneyFacts) -> None:
+    if facts.paused:
+        raise RuleViolation("J-13", "The journey is already paused.")
+
+
+def check_resume(facts: JourneyFacts) -> None:
+    if not facts.paused:
+        raise RuleViolation("J-13", "The journey is not paused: nothing to resume.")
+
+
+def check_dosing_allowed(facts: JourneyFacts) -> None:
+    """A pre-dose check starts dosing, which is refused while paused or ineligible."""
+    if facts.paused:
+        raise RuleViolation("J-13", "The journey is paused: record JourneyResumed first.")
+    if facts.ineligible:
+        raise RuleViolation("J-13", "The patient was screened ineligible: no dosing.")

@@ -1,0 +1,194 @@
+"""Every reason a dose would be refused at a given moment (J-03, J-04, J-06 to J-09, J-12, J-13).
+
+The same list is the journey's ``blockers`` in its status and the refusal of a dose, so
+what staff read is exactly what the service enforces.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from domain.errors import Blocker
+from domain.facts import PreDoseFact
+from domain.protocols import ProtocolProfile
+from domain.rules.sessions import dosing_target, unfinished_session_blocker
+from domain.state import JourneyFacts
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _journey_blockers(facts: JourneyFacts) -> list[Blocker]:
+    found = []
+    if facts.paused:
+        found.append(Blocker("J-13", "The journey is paused: record JourneyResumed first."))
+    if facts.ineligible:
+        found.append(Blocker("J-13", "Screening found the patient ineligible: no dosing."))
+    for reason in facts.safety_hold_reasons():
+        found.append(
+            Blocker(
+                "J-12",
+                f"Safety hold ({reason}): a prescriber must record SafetyReviewCompleted "
+                "with cleared true.",
+            )
+        )
+    return found
+
+
+def _pathway_blockers(facts: JourneyFacts, at: datetime) -> list[Blocker]:
+    found = []
+    if not facts.eligible:
+        found.append(
+            Blocker("J-04", "No eligible screening: record ScreeningCompleted (eligible).")
+        )
+    if not facts.consent_active:
+        found.append(Blocker("J-04", "No active consent: record ConsentSigned."))
+    if facts.preparation is None:
+        found.append(Blocker("J-04", "Preparation not done: record PreparationCompleted."))
+    if not facts.doses():
+        window = timedelta(days=facts.profile.baseline_phq9_max_age_days)
+        recent = [
+            m
+            for m in facts.measures_of("PHQ-9")
+            if m["timepoint"] == "baseline" and at - window <= m["at"] <= at
+        ]
+        if not recent:
+            found.append(
+                Blocker(
+                    "J-04",
+                    f"No baseline PHQ-9 within {window.days} days before the first dose: "
+                    "record OutcomeMeasureRecorded (PHQ-9, timepoint baseline).",
+                )
+            )
+    return found
+
+
+def _schedule_blockers(facts: JourneyFacts, at: datetime) -> list[Blocker]:
+    profile = facts.profile
+    found = []
+    unfinished = unfinished_session_blocker(facts)
+    if unfinished:
+        found.append(Blocker("J-08", unfinished))
+    given = len(facts.doses())
+    if given >= facts.doses_allowed():
+        found.append(
+            Blocker(
+                "J-09",
+                f"{given} doses given, the {facts.doses_allowed()} planned are done: "
+                "record TreatmentPlanUpdated for further sessions.",
+            )
+        )
+    doses = facts.doses()
+    if doses:
+        last = doses[-1]["at"]
+        earliest = last + timedelta(hours=profile.min_hours_between_doses)
+        if at < earliest:
+            found.append(
+                Blocker(
+                    "J-07",
+                    f"At least {profile.min_hours_between_doses:g} h must pass between doses: "
+                    f"the next dose is possible from {_stamp(earliest)}.",
+                )
+            )
+        week = [d["at"] for d in doses if at - timedelta(days=7) < d["at"] <= at]
+        if not facts.in_maintenance() and len(week) >= profile.max_doses_per_7_days:
+            free_at = sorted(week)[-profile.max_doses_per_7_days] + timedelta(days=7)
+            found.append(
+                Blocker(
+                    "J-07",
+                    f"{len(week)} doses in the last 7 days (at most "
+                    f"{profile.max_doses_per_7_days}): "
+                    f"the next is possible from {_stamp(free_at)}.",
+                )
+            )
+    return found
+
+
+def vitals_blockers(
+    profile: ProtocolProfile, vitals: dict[str, int], session: int
+) -> list[Blocker]:
+    """J-06: beyond the hold limits no dose at all; beyond the override level, only with one."""
+    sbp, dbp, hr = vitals["systolic"], vitals["diastolic"], vitals["heart_rate"]
+    held = (
+        sbp > profile.hold_systolic_above
+        or sbp < profile.hold_systolic_below
+        or hr > profile.hold_heart_rate_above
+        or hr < profile.hold_heart_rate_below
+    )
+    if held:
+        return [
+            Blocker(
+                "J-06",
+                f"Pre-dose vitals of session {session} (BP {sbp}/{dbp}, HR {hr}) are beyond the "
+                f"hold limits (SBP {profile.hold_systolic_below}-{profile.hold_systolic_above}, "
+                f"HR {profile.hold_heart_rate_below}-{profile.hold_heart_rate_above}): the dose "
+                "is held, no override; record DosingSessionCancelled or a new pre-dose check.",
+            )
+        ]
+    if sbp > profile.override_systolic_above or dbp > profile.override_diastolic_above:
+        return [
+            Blocker(
+                "J-06",
+                f"Pre-dose BP {sbp}/{dbp} of session {session} is above "
+                f"{profile.override_systolic_above}/{profile.override_diastolic_above}: the dose "
+                "needs an override by a prescriber with a reason.",
+            )
+        ]
+    return []
+
+
+def _pre_dose_blockers(facts: JourneyFacts, at: datetime, number: int) -> list[Blocker]:
+    session = facts.session(number)
+    check: PreDoseFact | None = session["pre_dose"] if session else None
+    if check is None:
+        return [
+            Blocker(
+                "J-04",
+                f"No pre-dose check for session {number}: record PreDoseCheckCompleted.",
+            )
+        ]
+    profile = facts.profile
+    found = []
+    valid_until = check["at"] + timedelta(minutes=profile.pre_dose_check_valid_minutes)
+    if at > valid_until:
+        found.append(
+            Blocker(
+                "J-04",
+                f"The pre-dose check of session {number} expired at {_stamp(valid_until)} "
+                f"(valid {profile.pre_dose_check_valid_minutes} min): repeat it.",
+            )
+        )
+    fasting = (
+        ("food", check["last_food_at"], profile.fasting_food_hours),
+        ("clear liquids", check["last_clear_liquid_at"], profile.fasting_clear_liquid_hours),
+    )
+    for what, last, hours in fasting:
+        ready = last + timedelta(hours=hours)
+        if at < ready:
+            found.append(
+                Blocker(
+                    "J-04",
+                    f"Fasting from {what} not met: {hours:g} h are needed, so not before "
+                    f"{_stamp(ready)}.",
+                )
+            )
+    if check["alcohol_or_drugs_last_24h"]:
+        found.append(Blocker("J-04", "Alcohol or drugs in the last 24 h: no dose today."))
+    if not check["transport_arranged"]:
+        found.append(Blocker("J-04", "No transport home arranged: arrange an escort."))
+    if check["pregnancy_test"] == "positive":
+        found.append(Blocker("J-02", "Positive pregnancy test: ketamine is contraindicated."))
+    return found + vitals_blockers(profile, check["vitals"], number)
+
+
+def dose_blockers(facts: JourneyFacts, at: datetime) -> list[Blocker]:
+    """Every reason a dose given at ``at`` would be refused; empty when closed."""
+    if facts.closed:
+        return []
+    found = _journey_blockers(facts) + _pathway_blockers(facts, at)
+    schedule = _schedule_blockers(facts, at)
+    found += schedule
+    if not any(b.rule == "J-08" for b in schedule):
+        found += _pre_dose_blockers(facts, at, dosing_target(facts))
+    return found

@@ -1,0 +1,182 @@
+"""A journey's status as staff read it: stage, flags, next step, blockers, sessions, outcomes.
+
+Everything here is derived from the facts and a moment ``now`` (time-based flags fall
+due with time), so a replay as of any moment gives the status that stood then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from domain.errors import Blocker
+from domain.outcomes import OutcomeSummary, summarize
+from domain.rules.readiness import dose_blockers
+from domain.rules.sessions import dosing_target, is_finished, session_state
+from domain.sessions_view import SessionSummary, summarize_sessions
+from domain.state import JourneyFacts
+
+
+@dataclass(frozen=True)
+class NextStep:
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class JourneyStatus:
+    journey_id: UUID
+    clinic_id: str
+    patient_ref: str
+    episode: int
+    protocol_name: str
+    protocol_version: str
+    primary_clinician: str
+    stage: str
+    session_state: str | None
+    flags: list[str]
+    next_step: NextStep
+    blockers: list[Blocker]
+    sessions: list[SessionSummary]
+    sessions_completed: int
+    outcomes: dict[str, OutcomeSummary]
+    version: int
+    opened_at: datetime
+    last_event_at: datetime
+
+
+def stage_of(facts: JourneyFacts) -> str:
+    if facts.closed:
+        return "closed"
+    if facts.paused:
+        return "paused"
+    if facts.ineligible:
+        return "ineligible"
+    if facts.doses():
+        if facts.in_maintenance():
+            return "maintenance"
+        last = facts.last_session()
+        series_done = len(facts.doses()) >= facts.profile.series_length
+        if series_done and last is not None and is_finished(facts, last):
+            return "series_complete"
+        return "in_treatment"
+    if facts.eligible and facts.consent_active:
+        return "prepared" if facts.preparation is not None else "consented"
+    if facts.eligible:
+        return "screened"
+    return "consulted" if facts.consultation is not None else "opened"
+
+
+def flags_of(facts: JourneyFacts, now: datetime) -> list[str]:
+    profile = facts.profile
+    flags = []
+    if facts.safety_hold_reasons():
+        flags.append("safety_hold")
+    if profile.integration_due_days is not None:
+        due = timedelta(days=profile.integration_due_days)
+        if any(
+            s["discharge"] is not None
+            and s["integration"] is None
+            and now > s["discharge"]["at"] + due
+            for s in facts.sessions.values()
+        ):
+            flags.append("integration_overdue")
+    if profile.rems_form_due_days is not None:
+        due = timedelta(days=profile.rems_form_due_days)
+        if any(
+            s["dose"] is not None and s["rems_form"] is None and now > s["dose"]["at"] + due
+            for s in facts.sessions.values()
+        ):
+            flags.append("rems_form_overdue")
+    if facts.adverse_events:
+        flags.append("adverse_event")
+    if facts.overrides:
+        flags.append("override_used")
+    if facts.late_versions:
+        flags.append("late_entry")
+    return flags
+
+
+def _halted_step(facts: JourneyFacts) -> NextStep | None:
+    if facts.closed:
+        return NextStep("none", "The journey is closed.")
+    if facts.paused:
+        return NextStep("none", "The journey is paused: record JourneyResumed to continue.")
+    if facts.ineligible:
+        return NextStep("none", "The patient was screened ineligible: close the journey.")
+    reasons = facts.safety_hold_reasons()
+    if reasons:
+        return NextStep("safety_review", f"A prescriber reviews the safety hold: {reasons[0]}.")
+    return None
+
+
+def _pathway_step(facts: JourneyFacts, blockers: list[Blocker]) -> NextStep | None:
+    if facts.consultation is None:
+        return NextStep("complete_consultation", "Hold the initial consultation.")
+    if facts.baseline("PHQ-9") is None and not facts.doses():
+        return NextStep("record_baseline", "Record the baseline PHQ-9, GAD-7 and PCL-5.")
+    if not facts.eligible:
+        return NextStep("complete_screening", "Complete the screening for contraindications.")
+    if not facts.consent_active:
+        return NextStep("sign_consent", "Discuss the risks and have the consent signed.")
+    if facts.preparation is None:
+        return NextStep("complete_preparation", "Hold the preparation session.")
+    if not facts.doses() and any("baseline PHQ-9" in b.text for b in blockers):
+        days = facts.profile.baseline_phq9_max_age_days
+        return NextStep(
+            "record_baseline", f"Record a new baseline PHQ-9 (none within {days} days)."
+        )
+    return None
+
+
+def _session_step(facts: JourneyFacts) -> NextStep:
+    last = facts.last_session()
+    state = session_state(facts, last)
+    if last is not None:
+        n = last["session"]
+        if state == "checked":
+            return NextStep("administer_dose", f"Administer the dose of session {n}.")
+        if state == "dosed":
+            minutes = facts.profile.min_observation_minutes
+            return NextStep("discharge", f"Discharge session {n} after at least {minutes} min.")
+        if state == "discharged_awaiting_integration":
+            return NextStep("integrate_session", f"Hold the integration session for session {n}.")
+    if len(facts.doses()) >= facts.doses_allowed():
+        return NextStep(
+            "update_treatment_plan",
+            f"The {facts.doses_allowed()} planned doses are given: update the treatment plan.",
+        )
+    return NextStep(
+        "pre_dose_check", f"Complete the pre-dose check for session {dosing_target(facts)}."
+    )
+
+
+def journey_status(
+    journey_id: UUID, version: int, facts: JourneyFacts, now: datetime
+) -> JourneyStatus:
+    blockers = dose_blockers(facts, now)
+    next_step = _halted_step(facts) or _pathway_step(facts, blockers) or _session_step(facts)
+    stage = stage_of(facts)
+    return JourneyStatus(
+        journey_id=journey_id,
+        clinic_id=facts.clinic_id,
+        patient_ref=facts.patient_ref,
+        episode=facts.episode,
+        protocol_name=facts.profile.name,
+        protocol_version=facts.profile.version,
+        primary_clinician=facts.primary_clinician,
+        stage=stage,
+        session_state=session_state(facts, facts.last_session())
+        if facts.doses() or facts.sessions
+        else None,
+        flags=flags_of(facts, now),
+        next_step=next_step,
+        blockers=blockers,
+        sessions=summarize_sessions(facts),
+        sessions_completed=facts.sessions_completed(),
+        outcomes=summarize(facts),
+        version=version,
+        opened_at=facts.opened_at,
+        last_event_at=facts.last_event_at,
+    )

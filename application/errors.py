@@ -1,0 +1,48 @@
+"""What the application refuses, beyond the domain's rules."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+
+class ApplicationError(Exception):
+    """Base class of the application's refusals."""
+
+
+class JourneyNotFound(ApplicationError):  # noqa: N818
+    """No such journey for this clinic (another clinic's journey is not found either)."""
+
+    def __init__(self, journey_id: UUID | str) -> None:
+        super().__init__(f"No journey {journey_id}.")
+        self.journey_id = journey_id
+
+
+class EntryNotFound(ApplicationError):  # noqa: N818
+    def __init__(self, journey_id: UUID, version: int) -> None:
+        super().__init__(f"Journey {journey_id} has no entry at version {version}.")
+
+
+class VersionMismatch(ApplicationError):  # noqa: N818
+    """``If-Match`` named a version that is not the journey's current one."""
+
+    def __init__(self, expected: int, current: int) -> None:
+        super().__init__(
+            f"If-Match names version {expected} but the journey is at version {current}: "
+            "read the journey again and decide on its current state."
+        )
+        self.expected = expected
+        self.current = current
+
+
+class IdempotencyKeyReused(ApplicationError):  # noqa: N818
+    """The same Idempotency-Key came with a different request."""
+
+    def __init__(self, key: str, version: int) -> None:
+        super().__init__(
+            f"Idempotency-Key {key!r} was first used for a different entry (version {version}): "
+            "use a new key for a new entry."
+        )
+
+
+class JourneyConflict(ApplicationError):  # noqa: N818
+    """Concurrent writers kept winning; the client may retry."""

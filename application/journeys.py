@@ -1,0 +1,219 @@
+"""Journeys: the use cases clinic systems, staff and auditors call.
+
+The library's Application is the repository and the unit of work; this class adds the
+use cases, clinic isolation, idempotent retries and retry-on-conflict around it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from application.answers import AppendResult, HistoryEntry, NewEntry, OpenJourney
+from application.errors import (
+    EntryNotFound,
+    IdempotencyKeyReused,
+    JourneyConflict,
+    JourneyNotFound,
+    VersionMismatch,
+)
+from application.positions import positions_of
+from application.transcodings import JourneyFactsAsDict
+from domain.entries import Entry, Posting
+from domain.journey import COMMANDS, Journey, journey_id_for
+from domain.protocols import profile_named
+from domain.status import JourneyStatus, journey_status
+
+SNAPSHOT_EVERY = 25
+WRITE_ATTEMPTS = 5
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Journeys(Application[UUID]):
+    """Every clinic's journeys, stored as encrypted, append-only events."""
+
+    name = "KAPJourneys"
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Journey: SNAPSHOT_EVERY}
+
+    def __init__(
+        self, env: Mapping[str, str] | None = None, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        super().__init__(env)
+        self.clock = clock
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(JourneyFactsAsDict())
+
+    # Writes.
+
+    def open_journey(self, clinic_id: str, command: OpenJourney, posting: Posting) -> AppendResult:
+        """Open a journey; a retry of the same (clinic, patient, episode) finds the first."""
+        journey_id = journey_id_for(clinic_id, command.patient_ref, command.episode)
+        if not self._exists(journey_id):
+            journey = Journey.open(
+                clinic_id=clinic_id,
+                patient_ref=command.patient_ref,
+                episode=command.episode,
+                profile=profile_named(command.protocol),
+                primary_clinician=command.primary_clinician,
+                presenting_concerns=list(command.presenting_concerns),
+                posting=posting,
+            )
+            try:
+                recordings = self.save(journey)
+            except IntegrityError:
+                pass  # opened by a concurrent retry: answer as a replay below
+            else:
+                return self._answer(journey, recordings[-1].notification.id, posting.recorded_at)
+        return self._answer_again(clinic_id, journey_id, version=1)
+
+    def append(
+        self,
+        clinic_id: str,
+        journey_id: UUID,
+        entry: NewEntry,
+        posting: Posting,
+        expected_version: int | None = None,
+    ) -> AppendResult:
+        """Record one entry if the journey's rules allow it.
+
+        Without ``expected_version`` a write that loses a race is decided again on the
+        new state; with it, a stale version is refused.
+        """
+        for _ in range(WRITE_ATTEMPTS):
+            journey = self._journey(clinic_id, journey_id)
+            key = posting.idempotency_key
+            if key and key in journey.facts.idempotency:
+                return self._replay(journey, key, entry, posting)
+            if expected_version is not None and expected_version != journey.version:
+                raise VersionMismatch(expected_version, journey.version)
+            self._decide(journey, entry, posting)
+            try:
+                recordings = self.save(journey)
+            except IntegrityError:
+                if expected_version is not None:
+                    raise VersionMismatch(expected_version, journey.version) from None
+                continue
+            return self._answer(journey, recordings[-1].notification.id, posting.recorded_at)
+        raise JourneyConflict(f"Journey {journey_id} kept changing; retry the request.")
+
+    def _decide(self, journey: Journey, entry: NewEntry, posting: Posting) -> None:
+        if entry.type == "EntryCorrected":
+            original = self._effective_entry(journey.id, int(entry.data["corrects_version"]))
+            journey.correct_entry(entry.data, original, posting)
+            return
+        command = getattr(journey, COMMANDS[entry.type])
+        command(entry.data, posting)
+
+    # Reads.
+
+    def status(
+        self, clinic_id: str | None, journey_id: UUID, now: datetime | None = None
+    ) -> JourneyStatus:
+        journey = self._journey(clinic_id, journey_id)
+        return journey_status(journey.id, journey.version, journey.facts, now or self.clock())
+
+    def status_at_version(
+        self, clinic_id: str | None, journey_id: UUID, version: int, now: datetime
+    ) -> JourneyStatus:
+        self._journey(clinic_id, journey_id)  # clinic check on the current journey
+        journey: Journey = self.repository.get(journey_id, version=version)
+        return journey_status(journey.id, journey.version, journey.facts, now)
+
+    def history(self, clinic_id: str | None, journey_id: UUID) -> list[HistoryEntry]:
+        self._journey(clinic_id, journey_id)
+        positions = positions_of(self.recorder, journey_id)
+        return [self._history_entry(event, positions) for event in self.events.get(journey_id)]
+
+    def entry(self, clinic_id: str | None, journey_id: UUID, version: int) -> Entry:
+        """An entry as it stands after every correction so far (for validating a new one)."""
+        self._journey(clinic_id, journey_id)
+        return self._effective_entry(journey_id, version)
+
+    # Helpers.
+
+    def _journey(self, clinic_id: str | None, journey_id: UUID) -> Journey:
+        try:
+            journey: Journey = self.repository.get(journey_id)
+        except AggregateNotFoundError:
+            raise JourneyNotFound(journey_id) from None
+        if clinic_id is not None and journey.facts.clinic_id != clinic_id:
+            raise JourneyNotFound(journey_id)
+        return journey
+
+    def _exists(self, journey_id: UUID) -> bool:
+        return any(True for _ in self.events.get(journey_id, limit=1))
+
+    def _effective_entry(self, journey_id: UUID, version: int) -> Entry:
+        events = list(self.events.get(journey_id))
+        if not 1 <= version <= len(events):
+            raise EntryNotFound(journey_id, version)
+        original = events[version - 1]
+        assert isinstance(original, Journey.JourneyOpened | Journey.Event)
+        data = dict(original.data)
+        for later in events[version:]:
+            if (
+                isinstance(later, Journey.EntryCorrected)
+                and later.data["corrects_version"] == version
+            ):
+                data = dict(later.corrected["data"])
+        return Entry(
+            version, type(original).__name__, original.occurred_at, original.timestamp, data
+        )
+
+    def _replay(
+        self, journey: Journey, key: str, entry: NewEntry, posting: Posting
+    ) -> AppendResult:
+        version = journey.facts.idempotency[key]
+        first = self._effective_entry_raw(journey.id, version)
+        same = (
+            type(first).__name__ == entry.type
+            and first.data == entry.data
+            and first.occurred_at == posting.occurred_at
+        )
+        if not same:
+            raise IdempotencyKeyReused(key, version)
+        return self._answer_again(journey.facts.clinic_id, journey.id, version)
+
+    def _effective_entry_raw(self, journey_id: UUID, version: int) -> Journey.Event:
+        (event,) = self.events.get(journey_id, gt=version - 1, lte=version)
+        assert isinstance(event, Journey.Event)
+        return event
+
+    def _answer(self, journey: Journey, position: int, now: datetime) -> AppendResult:
+        status = journey_status(journey.id, journey.version, journey.facts, now)
+        return AppendResult(journey.id, journey.version, position, status.stage, status.next_step)
+
+    def _answer_again(self, clinic_id: str, journey_id: UUID, version: int) -> AppendResult:
+        """The answer first given for ``version``, rebuilt from the store."""
+        self._journey(clinic_id, journey_id)
+        journey: Journey = self.repository.get(journey_id, version=version)
+        (event,) = self.events.get(journey_id, gt=version - 1, lte=version)
+        position = positions_of(self.recorder, journey_id)[version]
+        status = journey_status(journey.id, version, journey.facts, event.timestamp)  # type: ignore[attr-defined]
+        return AppendResult(
+            journey_id, version, position, status.stage, status.next_step, replayed=True
+        )
+
+    @staticmethod
+    def _history_entry(event: Any, positions: dict[int, int]) -> HistoryEntry:
+        return HistoryEntry(
+            position=positions[event.originator_version],
+            version=event.originator_version,
+            type=type(event).__name__,
+            occurred_at=event.occurred_at,
+            recorded_at=event.timestamp,
+            recorded_by=dict(event.recorded_by),
+            source=event.source,
+            idempotency_key=event.idempotency_key,
+            data=dict(event.data),
+        )

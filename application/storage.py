@@ -1,0 +1,47 @@
+"""The event store's configuration, from one database URL and one cipher key."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote, urlsplit
+
+AES_CIPHER_TOPIC = "eventsourcing.cipher:AESCipher"
+ZLIB_COMPRESSOR_TOPIC = "eventsourcing.compressor:ZlibCompressor"
+
+
+def is_postgres_url(database_url: str) -> bool:
+    return database_url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://"))
+
+
+def sqlite_path(database_url: str) -> str:
+    if not database_url.startswith("sqlite:///"):
+        raise ValueError(f"not a sqlite:/// URL: {database_url.split(':', 1)[0]}")
+    return database_url.removeprefix("sqlite:///")
+
+
+def store_environment(database_url: str, cipher_key: str) -> dict[str, str]:
+    """The eventsourcing library's environment for this URL, encrypted at rest."""
+    env = {
+        "CIPHER_TOPIC": AES_CIPHER_TOPIC,
+        "CIPHER_KEY": cipher_key,
+        "COMPRESSOR_TOPIC": ZLIB_COMPRESSOR_TOPIC,
+    }
+    if not is_postgres_url(database_url):
+        env.update(
+            PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=sqlite_path(database_url)
+        )
+        env["SQLITE_LOCK_TIMEOUT"] = "10"
+        return env
+    url = urlsplit(database_url)
+    env.update(
+        PERSISTENCE_MODULE="eventsourcing.postgres",
+        POSTGRES_DBNAME=unquote(url.path.lstrip("/")),
+        POSTGRES_HOST=url.hostname or "127.0.0.1",
+        POSTGRES_PORT=str(url.port or 5432),
+        POSTGRES_USER=unquote(url.username or "postgres"),
+        POSTGRES_PASSWORD=unquote(url.password or ""),
+        POSTGRES_CONNECT_TIMEOUT="5",
+        POSTGRES_POOL_SIZE="5",
+        POSTGRES_MAX_OVERFLOW="10",
+        POSTGRES_PRE_PING="y",
+    )
+    return env

@@ -1,0 +1,65 @@
+# Needs only python3 (3.11+) and GNU make: everything else goes into .venv.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Touched after a successful install; older than pyproject.toml means reinstall.
+INSTALLED := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+# A venv whose creation failed half-way loses its marker, so the next run starts over.
+.DELETE_ON_ERROR:
+.PHONY: help run test lint fmt bench clean venv
+
+help:
+	@echo "make run    create .venv, install, seed a demo clinic, print tokens, serve :8000"
+	@echo "make test   pytest (SQLite and PostgreSQL), ruff, mypy, import-linter"
+	@echo "make lint   ruff check, ruff format --check, mypy, import-linter"
+	@echo "make fmt    ruff format and ruff check --fix"
+	@echo "make bench  run the benchmarks (python -m bench)"
+	@echo "make clean  remove .venv, var/ (the demo database and its key) and caches"
+
+$(VENV)/pyvenv.cfg:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "error: $(PYTHON) is older than 3.11" >&2; exit 1; }
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(INSTALLED): pyproject.toml $(VENV)/pyvenv.cfg
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(INSTALLED)
+
+run: $(INSTALLED)
+	$(BIN)/kap-journeys demo
+	$(BIN)/kap-journeys serve
+
+# The checks shared by test and lint; make stops at the first that fails.
+define LINT
+$(BIN)/ruff check .
+$(BIN)/ruff format --check .
+$(BIN)/mypy
+$(BIN)/lint-imports
+endef
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(LINT)
+
+lint: $(INSTALLED)
+	$(LINT)
+
+fmt: $(INSTALLED)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(INSTALLED)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis \
+		.import_linter_cache build dist *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

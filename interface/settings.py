@@ -25,7 +25,6 @@ class Settings(BaseSettings):
     port: int = 8000
 
     max_body_bytes: int = 256 * 1024
-    clock_skew_seconds: int = 300
 
     @property
     def is_postgres(self) -> bool:

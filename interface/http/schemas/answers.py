@@ -47,6 +47,8 @@ class SessionPublic(WireModel):
     observation_minutes: int | None = None
     integrated_at: datetime | None = None
     cancelled: bool
+    predose_vitals: dict[str, int] | None = None
+    rems_form_at: datetime | None = None
 
 
 class OutcomePublic(WireModel):
@@ -58,6 +60,9 @@ class OutcomePublic(WireModel):
     change_pct: float | None = None
     response: bool | None = None
     remission: bool | None = None
+    meaningful_change: bool | None = Field(
+        default=None, description="PCL-5 only: a drop of 10 or more points from baseline."
+    )
 
 
 class ProtocolPublic(WireModel):
@@ -75,6 +80,7 @@ class JourneyPublic(WireModel):
     patient_ref: str
     episode: int
     protocol: ProtocolPublic
+    primary_clinician: str
     stage: Stage
     session_state: str | None = Field(
         default=None, description="Where the current dosing session stands, if any."
@@ -121,4 +127,7 @@ class Problem(WireModel):
     detail: str
     code: str
     rule: str | None = None
+    blockers: list[BlockerPublic] | None = Field(
+        default=None, description="Every other rule that would refuse the same event."
+    )
     errors: list[dict[str, Any]] | None = None

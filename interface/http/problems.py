@@ -1,0 +1,138 @@
+"""The one place that turns errors into RFC 9457 problem answers.
+
+Every error a client can cause gets a 4xx naming what is wrong; a database that does
+not answer is a 503; anything else is a 500 that reveals nothing (and is logged
+without request data, which may hold patient information).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import psycopg
+import sqlalchemy.exc
+from eventsourcing import persistence
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from application.errors import (
+    EntryNotFound,
+    IdempotencyKeyReused,
+    JourneyConflict,
+    JourneyNotFound,
+    VersionMismatch,
+)
+from domain.errors import CorrectionRefused, RuleViolation
+from interface.keys import MissingCipherKey
+
+log = logging.getLogger("kap.http")
+
+PROBLEM_JSON = "application/problem+json"
+
+UNAVAILABLE = (
+    persistence.OperationalError,
+    persistence.InterfaceError,
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
+
+TITLES = {
+    400: "Bad request",
+    401: "Authentication required",
+    403: "Not allowed for this role",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    412: "Precondition failed",
+    413: "Request body too large",
+    415: "Unsupported media type",
+    422: "Request not understood",
+    500: "Internal error",
+    503: "Database unavailable",
+}
+
+
+def problem(
+    status: int, code: str, detail: str, title: str | None = None, **more: Any
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"/problems/{code.replace('_', '-')}",
+        "title": title or TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    body.update({k: v for k, v in more.items() if v is not None})
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _validation(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    errors = [
+        {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+        for e in error.errors()
+    ]
+    first = errors[0] if errors else {"loc": [], "msg": "invalid request", "type": ""}
+    if first["type"] == "json_invalid":
+        return problem(422, "invalid_json", "The body is not valid JSON.", errors=errors)
+    where = ".".join(str(part) for part in first["loc"] if part != "body") or "body"
+    return problem(422, "invalid_request", f"{where}: {first['msg']}", errors=errors)
+
+
+def _rule(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RuleViolation)
+    blockers = [{"rule": b.rule, "text": b.text} for b in error.also] or None
+    return problem(
+        409,
+        "protocol_violation",
+        error.detail,
+        "Protocol rule refused the event",
+        rule=error.rule,
+        blockers=blockers,
+    )
+
+
+def _http(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    codes = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+    code = codes.get(error.status_code, "http_error")
+    return problem(error.status_code, code, str(error.detail))
+
+
+def _simple(status: int, code: str) -> Any:
+    def handler(_: Request, error: Exception) -> JSONResponse:
+        return problem(status, code, str(error))
+
+    return handler
+
+
+def _unavailable(_: Request, error: Exception) -> JSONResponse:
+    log.warning("database unavailable: %s", type(error).__name__)
+    return problem(503, "database_unavailable", "The database is not answering; retry shortly.")
+
+
+def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.url.path)
+    return problem(500, "internal_error", "Something went wrong on our side; nothing was stored.")
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(RuleViolation, _rule)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(JourneyNotFound, _simple(404, "journey_not_found"))
+    app.add_exception_handler(EntryNotFound, _simple(422, "entry_not_found"))
+    app.add_exception_handler(VersionMismatch, _simple(412, "version_mismatch"))
+    app.add_exception_handler(IdempotencyKeyReused, _simple(422, "idempotency_key_reused"))
+    app.add_exception_handler(CorrectionRefused, _simple(409, "correction_refused"))
+    app.add_exception_handler(JourneyConflict, _simple(409, "write_conflict"))
+    app.add_exception_handler(MissingCipherKey, _simple(503, "not_configured"))
+    for error_class in UNAVAILABLE:
+        app.add_exception_handler(error_class, _unavailable)
+    app.add_exception_handler(Exception, _unexpected)

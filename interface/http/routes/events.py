@@ -1,0 +1,108 @@
+"""Appending an event to a journey."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Header, HTTPException, Response, status
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from application.answers import NewEntry
+from application.journeys import Journeys
+from domain.entries import Actor, Posting
+from interface.http.deps import ClinicSystem, ServicesDep
+from interface.http.presenters import append_public
+from interface.http.routes.journeys import ERRORS
+from interface.http.schemas import AppendPublic, EventCreate, Problem, data_model_for
+
+router = APIRouter(prefix="/v1/journeys", tags=["events"])
+
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+IF_MATCH = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
+
+
+def _expected_version(if_match: str | None) -> int | None:
+    if if_match is None:
+        return None
+    found = IF_MATCH.match(if_match.strip())
+    if not found:
+        raise HTTPException(412, 'If-Match must name a version, like "7".')
+    return int(found.group(1))
+
+
+def _checked_key(key: str | None) -> str | None:
+    if key is not None and not IDEMPOTENCY_KEY.match(key):
+        raise RequestValidationError(
+            [
+                {
+                    "loc": ["header", "Idempotency-Key"],
+                    "msg": "1-200 visible ASCII characters",
+                    "type": "value_error",
+                }
+            ]
+        )
+    return key
+
+
+def _corrected_data_checked(
+    journeys: Journeys, clinic_id: str, journey_id: UUID, data: dict[str, Any]
+) -> None:
+    """The corrected entry must still be a valid entry of its type (422 otherwise)."""
+    original = journeys.entry(clinic_id, journey_id, int(data["corrects_version"]))
+    try:
+        model = data_model_for(original.type)
+    except KeyError:
+        return  # not an appendable type: the domain refuses to correct it
+    try:
+        model.model_validate({**original.data, **data["data"]})
+    except ValidationError as error:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", "data", "data", *e["loc"])} for e in error.errors()]
+        ) from None
+
+
+@router.post(
+    "/{journey_id}/events",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {"model": AppendPublic, "description": "Idempotent replay: the first answer"},
+        409: {"model": Problem, "description": "A protocol rule refused the event"},
+        412: {"model": Problem, "description": "If-Match names a stale version"},
+        **ERRORS,
+    },
+)
+def append_event(
+    journey_id: UUID,
+    body: EventCreate,
+    principal: ClinicSystem,
+    services: ServicesDep,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header()] = None,
+    if_match: Annotated[str | None, Header()] = None,
+) -> AppendPublic:
+    """Append one event; the journey's protocol rules decide whether it is recorded."""
+    journeys = services.journeys
+    data = body.data.model_dump(mode="json", exclude_unset=True)
+    if body.type == "EntryCorrected":
+        _corrected_data_checked(journeys, principal.clinic_id, journey_id, data)
+    result = journeys.append(
+        principal.clinic_id,
+        journey_id,
+        NewEntry(body.type, data),
+        Posting(
+            occurred_at=body.occurred_at.astimezone(UTC),
+            recorded_at=journeys.clock(),
+            recorded_by=Actor(body.recorded_by.id, body.recorded_by.role),
+            source=principal.token_name,
+            idempotency_key=_checked_key(idempotency_key),
+        ),
+        expected_version=_expected_version(if_match),
+    )
+    if result.replayed:
+        response.status_code = status.HTTP_200_OK
+    response.headers["ETag"] = f'"{result.version}"'
+    return append_public(result)

@@ -1,0 +1,85 @@
+"""Journeys: open one, read its status and its history."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Response, status
+
+from application.answers import OpenJourney
+from domain.entries import Actor, Posting
+from interface.http.deps import ClinicSystem, Reader, ServicesDep, log_journey_read
+from interface.http.presenters import append_public, history_event_public, journey_public
+from interface.http.schemas import (
+    AppendPublic,
+    HistoryPublic,
+    JourneyCreate,
+    JourneyPublic,
+    Problem,
+)
+
+router = APIRouter(prefix="/v1/journeys", tags=["journeys"])
+
+ERRORS = {
+    401: {"model": Problem},
+    403: {"model": Problem},
+    404: {"model": Problem},
+    422: {"model": Problem},
+    503: {"model": Problem},
+}
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {"model": AppendPublic, "description": "Already open: the first answer"},
+        409: {"model": Problem},
+        **ERRORS,
+    },
+)
+def open_journey(
+    body: JourneyCreate, principal: ClinicSystem, services: ServicesDep, response: Response
+) -> AppendPublic:
+    """Open a patient's journey; a retry for the same patient and episode returns it (200)."""
+    journeys = services.journeys
+    result = journeys.open_journey(
+        principal.clinic_id,
+        OpenJourney(
+            patient_ref=body.patient_ref,
+            episode=body.episode,
+            protocol=body.protocol,
+            primary_clinician=body.primary_clinician,
+            presenting_concerns=list(body.presenting_concerns),
+        ),
+        Posting(
+            occurred_at=body.occurred_at,
+            recorded_at=journeys.clock(),
+            recorded_by=Actor(body.recorded_by.id, body.recorded_by.role),
+            source=principal.token_name,
+        ),
+    )
+    if result.replayed:
+        response.status_code = status.HTTP_200_OK
+    response.headers["Location"] = f"/v1/journeys/{result.journey_id}"
+    response.headers["ETag"] = f'"{result.version}"'
+    return append_public(result)
+
+
+@router.get("/{journey_id}", responses=ERRORS)
+def journey_status(
+    journey_id: UUID, principal: Reader, services: ServicesDep, response: Response
+) -> JourneyPublic:
+    """Where the journey stands: stage, next step, every blocker to the next dose."""
+    log_journey_read(principal, journey_id, "status")
+    current = services.journeys.status(principal.clinic_id, journey_id)
+    response.headers["ETag"] = f'"{current.version}"'
+    return journey_public(current)
+
+
+@router.get("/{journey_id}/history", responses=ERRORS)
+def journey_history(journey_id: UUID, principal: Reader, services: ServicesDep) -> HistoryPublic:
+    """Every event of the journey as recorded, oldest first."""
+    log_journey_read(principal, journey_id, "history")
+    entries = services.journeys.history(principal.clinic_id, journey_id)
+    return HistoryPublic(journey_id=journey_id, events=[history_event_public(e) for e in entries])

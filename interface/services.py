@@ -1,0 +1,66 @@
+"""Everything a running service holds: the Journeys application and the token store.
+
+Built lazily, on first use, so the process starts (and /health answers) even while the
+database is down, and nothing connects at import time.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+import sqlalchemy
+
+from application.journeys import Journeys, utc_now
+from application.storage import store_environment
+from interface.auth.tokens import TokenStore
+from interface.db import create_sql_engine
+from interface.keys import resolve_cipher_key
+from interface.settings import Settings
+
+
+class Services:
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] = utc_now) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.engine: sqlalchemy.Engine = create_sql_engine(settings.database_url)
+        self._lock = threading.Lock()
+        self._journeys: Journeys | None = None
+        self._tokens: TokenStore | None = None
+
+    @property
+    def journeys(self) -> Journeys:
+        if self._journeys is None:
+            with self._lock:
+                if self._journeys is None:
+                    if not self.settings.is_postgres:
+                        self.settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+                    env = store_environment(
+                        self.settings.database_url, resolve_cipher_key(self.settings)
+                    )
+                    self._journeys = Journeys(env=env, clock=self.clock)
+        return self._journeys
+
+    @property
+    def tokens(self) -> TokenStore:
+        if self._tokens is None:
+            with self._lock:
+                if self._tokens is None:
+                    store = TokenStore(self.engine)
+                    store.create_tables()
+                    self._tokens = store
+        return self._tokens
+
+    def database_reachable(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(sqlalchemy.text("SELECT 1"))
+        except sqlalchemy.exc.SQLAlchemyError:
+            return False
+        return True
+
+    def close(self) -> None:
+        if self._journeys is not None:
+            self._journeys.close()
+        self.engine.dispose()

@@ -25,6 +25,7 @@ from domain.rules.sessions import check_pre_dose_check_opens
 from domain.scales import score
 from domain.state import JourneyFacts
 
+UNATTRIBUTED_SOURCE = "unattributed"
 JOURNEY_NAMESPACE = uuid5(NAMESPACE_URL, "https://kap-journeys.example/journeys")
 
 
@@ -60,7 +61,17 @@ class Journey(Aggregate):
             )
 
     class Event(Aggregate.Event):
-        """An entry of the journey: who recorded what, when, from which system."""
+        """An entry of the journey: who recorded what, when, from which system.
+
+        Version 2 added ``source`` (the posting API client); entries stored before it
+        load as ``unattributed``.
+        """
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["source"] = UNATTRIBUTED_SOURCE
 
         occurred_at: datetime
         recorded_by: dict[str, str]

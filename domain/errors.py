@@ -29,6 +29,8 @@ class Blocker:
 
     rule: str
     text: str
+    overridable: bool = False
+    """True where a prescriber's override with a reason lifts it (J-06 override level)."""
 
 
 class CorrectionRefused(DomainError):  # noqa: N818

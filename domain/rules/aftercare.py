@@ -40,8 +40,8 @@ def check_discharge(facts: JourneyFacts, data: Mapping[str, Any], at: datetime) 
 
 def check_integration(facts: JourneyFacts, data: Mapping[str, Any]) -> None:
     number = int(data["session"])
-    session = existing_session(facts, number)
-    if session["discharge"] is None:
+    session = facts.session(number)
+    if session is None or session["discharge"] is None:
         raise RuleViolation(
             "J-11", f"Session {number} is not discharged: integration follows discharge."
         )

@@ -83,12 +83,8 @@ def check_dose(facts: JourneyFacts, data: Mapping[str, Any], at: datetime) -> No
             "J-06", "An override must be given by a prescriber (role prescriber) with a reason."
         )
     blockers: list[Blocker] = [
-        b for b in dose_blockers(facts, at) if not (override and _overridable(b))
+        b for b in dose_blockers(facts, at) if not (override and b.overridable)
     ]
     refuse_first(blockers)
     _check_staff(facts.profile, data)
     _check_route_and_amount(facts.profile, data)
-
-
-def _overridable(blocker: Blocker) -> bool:
-    return blocker.rule == "J-06" and "needs an override" in blocker.text

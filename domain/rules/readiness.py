@@ -133,6 +133,7 @@ def vitals_blockers(
                 f"Pre-dose BP {sbp}/{dbp} of session {session} is above "
                 f"{profile.override_systolic_above}/{profile.override_diastolic_above}: the dose "
                 "needs an override by a prescriber with a reason.",
+                overridable=True,
             )
         ]
     return []
@@ -151,6 +152,14 @@ def _pre_dose_blockers(facts: JourneyFacts, at: datetime, number: int) -> list[B
     profile = facts.profile
     found = []
     valid_until = check["at"] + timedelta(minutes=profile.pre_dose_check_valid_minutes)
+    if at < check["at"]:
+        found.append(
+            Blocker(
+                "J-04",
+                f"The dose is timed before the pre-dose check of session {number} "
+                f"({_stamp(check['at'])}): a dose follows its check.",
+            )
+        )
     if at > valid_until:
         found.append(
             Blocker(

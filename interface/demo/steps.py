@@ -1,0 +1,57 @@
+"""The pieces of a demo story: who records what, when, and one entry to append."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from domain.entries import Actor
+
+ROLE_OF = {
+    "ConsultationCompleted": "prescriber",
+    "ScreeningCompleted": "prescriber",
+    "ConsentSigned": "prescriber",
+    "ConsentWithdrawn": "prescriber",
+    "TreatmentPlanUpdated": "prescriber",
+    "SafetyReviewCompleted": "prescriber",
+    "JourneyClosed": "prescriber",
+    "OutcomeMeasureRecorded": "therapist",
+    "PreparationCompleted": "therapist",
+    "GuidedTherapyNoted": "therapist",
+    "IntegrationCompleted": "therapist",
+    "EntryCorrected": "therapist",
+    "JourneyPaused": "coordinator",
+    "JourneyResumed": "coordinator",
+}
+"""Who records each entry type; every other type is recorded by the nurse."""
+
+
+def clinic_day(now: datetime, days_ago: int, hour: int, minute: int = 0) -> datetime:
+    """A clinic time ``days_ago`` days before today (with days_ago >= 1, always past)."""
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight - timedelta(days=days_ago) + timedelta(hours=hour, minutes=minute)
+
+
+@dataclass(frozen=True)
+class Team:
+    prescriber: str
+    nurse: str
+    therapist: str
+    coordinator: str = "coord-sam"
+
+    def actor(self, role: str) -> Actor:
+        return Actor(getattr(self, role), role)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One entry to append: ``late_by`` makes it a late entry, ``label`` names it."""
+
+    type: str
+    at: datetime
+    data: dict[str, Any]
+    by: Actor
+    late_by: timedelta | None = None
+    label: str | None = None
+    corrects: str | None = None  # EntryCorrected: the label of the entry it corrects

@@ -1,0 +1,141 @@
+"""The demo clinic: seeded once through the use cases, every stage and showcase case present."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from eventsourcing.cipher import AESCipher
+
+from application.journeys import Journeys
+from application.storage import store_environment
+from domain.status import JourneyStatus
+from interface.demo.cases import PATIENTS, SHOWCASE
+from interface.demo.seed import DEMO_CLINIC, DEMO_SOURCE, demo_journey_id, seed_demo_clinic
+from interface.http.schemas import data_model_for
+
+STAGES = {
+    "opened",
+    "consulted",
+    "screened",
+    "ineligible",
+    "consented",
+    "prepared",
+    "in_treatment",
+    "series_complete",
+    "maintenance",
+    "paused",
+    "closed",
+}
+REFS = [f"DEMO-{n:03d}" for n in range(1, len(PATIENTS) + 1)]
+
+MakeJourneys = Callable[..., Journeys]
+
+
+@pytest.fixture
+def make_journeys(database_url: str) -> Iterator[MakeJourneys]:
+    key = AESCipher.create_key(16)
+    opened: list[Journeys] = []
+
+    def make(**clock: Callable[[], datetime]) -> Journeys:
+        app = Journeys(env=store_environment(database_url, key), **clock)
+        opened.append(app)
+        return app
+
+    yield make
+    for app in opened:
+        app.close()
+
+
+@pytest.fixture
+def seeded(make_journeys: MakeJourneys) -> tuple[Journeys, dict[str, JourneyStatus]]:
+    journeys = make_journeys()
+    assert seed_demo_clinic(journeys) == len(PATIENTS)
+    statuses = {ref: journeys.status(DEMO_CLINIC, demo_journey_id(ref)) for ref in REFS}
+    return journeys, statuses
+
+
+def test_seeds_about_25_journeys_once(make_journeys: MakeJourneys) -> None:
+    assert 20 <= len(PATIENTS) <= 30
+    assert seed_demo_clinic(make_journeys()) == len(PATIENTS)
+    assert seed_demo_clinic(make_journeys()) == 0  # a second run, even in a new process
+
+
+def test_the_clinic_shows_every_stage_session_state_and_protocol(
+    seeded: tuple[Journeys, dict[str, JourneyStatus]],
+) -> None:
+    _, statuses = seeded
+    in_treatment = [s for s in statuses.values() if s.stage == "in_treatment"]
+    assert {s.stage for s in statuses.values()} == STAGES
+    assert {"checked", "dosed", "discharged_awaiting_integration"} <= {
+        s.session_state for s in in_treatment
+    }
+    assert {s.protocol_name for s in statuses.values()} == {"kap-standard", "spravato-rems"}
+    assert {s.primary_clinician for s in statuses.values()} == {"dr-lee", "dr-okafor", "dr-santos"}
+
+
+def test_the_showcase_cases_read_as_staff_expect(
+    seeded: tuple[Journeys, dict[str, JourneyStatus]],
+) -> None:
+    journeys, statuses = seeded
+    case = {name: statuses[ref] for name, ref in SHOWCASE.items()}
+
+    blocked = case["blood_pressure_blocked"]
+    assert blocked.session_state == "checked"
+    assert any(b.rule == "J-06" and "165/95" in b.text for b in blocked.blockers)
+
+    hold = case["safety_hold"]
+    assert "safety_hold" in hold.flags
+    assert hold.next_step.code == "safety_review"
+
+    assert "override_used" in case["override_used"].flags
+
+    six = case["six_sessions"]
+    assert six.stage == "series_complete"
+    assert six.sessions_completed == 6
+    phq9 = six.outcomes["PHQ-9"]
+    assert (phq9.baseline, phq9.response) == (19, True)
+    assert phq9.latest <= 6
+    assert {"GAD-7", "PCL-5"} <= set(six.outcomes)
+
+    assert case["maintenance"].stage == "maintenance"
+    assert "adverse_event" in case["adverse_event"].flags
+    assert "integration_overdue" in case["integration_overdue"].flags
+    assert "rems_form_overdue" in case["rems_form_overdue"].flags
+    for name, event_type in (
+        ("corrected_entry", "EntryCorrected"),
+        ("cancelled_session", "DosingSessionCancelled"),
+    ):
+        history = journeys.history(DEMO_CLINIC, case[name].journey_id)
+        assert event_type in {entry.type for entry in history}
+
+    late = [ref for ref, status in statuses.items() if "late_entry" in status.flags]
+    assert late == [SHOWCASE["late_entry"]]
+
+
+def test_every_entry_is_well_formed_past_and_attributed(
+    seeded: tuple[Journeys, dict[str, JourneyStatus]],
+) -> None:
+    journeys, statuses = seeded
+    now = journeys.clock()
+    late = 0
+    for status in statuses.values():
+        for entry in journeys.history(DEMO_CLINIC, status.journey_id):
+            assert entry.source == DEMO_SOURCE
+            assert entry.occurred_at <= entry.recorded_at <= now
+            if entry.recorded_at - entry.occurred_at > timedelta(minutes=10):
+                late += 1
+            if entry.type != "JourneyOpened":
+                data_model_for(entry.type).model_validate(entry.data)  # the wire contract
+    assert late == 1
+
+
+@pytest.mark.parametrize("hour", [0, 23])
+def test_seeds_at_any_time_of_day(make_journeys: MakeJourneys, hour: int) -> None:
+    """Times are relative to now: the rules accept them whatever the hour of seeding."""
+    now = datetime(2027, 3, 14, hour, 5, tzinfo=UTC)
+    journeys = make_journeys(clock=lambda: now)
+    assert seed_demo_clinic(journeys) == len(PATIENTS)
+    stages = {journeys.status(DEMO_CLINIC, demo_journey_id(ref)).stage for ref in REFS}
+    assert stages == STAGES

@@ -1,0 +1,29 @@
+"""``kap-journeys demo``: seed the demo clinic (once) and print a fresh token per role."""
+
+from __future__ import annotations
+
+import typer
+
+from interface.auth.roles import Role
+from interface.demo.seed import DEMO_CLINIC, seed_demo_clinic
+from interface.services import Services
+from interface.settings import Settings
+
+
+def demo_command() -> None:
+    """Seed a demo clinic of about 25 journeys (first run only); print one token per role."""
+    settings = Settings()
+    services = Services(settings)
+    try:
+        seeded = seed_demo_clinic(services.journeys, DEMO_CLINIC)
+        if seeded:
+            typer.echo(f"Seeded {seeded} demo journeys in clinic {DEMO_CLINIC}.")
+        else:
+            typer.echo(f"Demo clinic {DEMO_CLINIC} already seeded.")
+        typer.echo("Fresh demo tokens (shown once; only their hashes are stored):")
+        for role in Role:
+            token = services.tokens.issue(role, DEMO_CLINIC, f"demo-{role.value}")
+            typer.echo(f"  {role.value:14} {token}")
+        typer.echo(f"Serve with: kap-journeys serve  ->  http://{settings.host}:{settings.port}")
+    finally:
+        services.close()

@@ -1,0 +1,80 @@
+"""``kap-journeys``: serve the API, issue tokens, seed a demo clinic, read a journey."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Annotated, Any
+from uuid import UUID
+
+import typer
+
+from application.errors import JourneyNotFound
+from interface.cli.demo import demo_command
+from interface.cli.tokens import tokens_app
+from interface.services import Services
+from interface.settings import Settings
+
+app = typer.Typer(
+    name="kap-journeys",
+    help="Event-sourced care journeys for Ketamine-Assisted Psychotherapy clinics.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(tokens_app, name="tokens")
+app.command("demo")(demo_command)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Serve the HTTP API (KAP_DATABASE_URL picks the database)."""
+    import uvicorn
+
+    from interface.http.app import create_app
+
+    settings = Settings()
+    host, port = host or settings.host, port or settings.port
+    typer.echo(f"KAP Journeys on http://{host}:{port} (API docs at /docs)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def _print_json(value: Any) -> None:
+    typer.echo(json.dumps(value, indent=2, default=str))
+
+
+def _journey_id(value: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        typer.echo(f"error: {value!r} is not a journey id (a UUID)", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def status(journey_id: str) -> None:
+    """Print a journey's status as JSON (operator access: any clinic)."""
+    services = Services(Settings())
+    try:
+        _print_json(asdict(services.journeys.status(None, _journey_id(journey_id))))
+    except JourneyNotFound as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        services.close()
+
+
+@app.command()
+def history(journey_id: str) -> None:
+    """Print a journey's events as JSON lines, oldest first (operator access)."""
+    services = Services(Settings())
+    try:
+        for entry in services.journeys.history(None, _journey_id(journey_id)):
+            typer.echo(json.dumps(asdict(entry), default=str))
+    except JourneyNotFound as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        services.close()

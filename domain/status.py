@@ -130,13 +130,14 @@ def _pathway_step(facts: JourneyFacts, blockers: list[Blocker]) -> NextStep | No
     return None
 
 
-def _session_step(facts: JourneyFacts) -> NextStep:
+def _session_step(facts: JourneyFacts, blockers: list[Blocker]) -> NextStep:
     last = facts.last_session()
     state = session_state(facts, last)
     if last is not None:
         n = last["session"]
         if state == "checked":
-            return NextStep("administer_dose", f"Administer the dose of session {n}.")
+            held = " once the blockers below are resolved" if blockers else ""
+            return NextStep("administer_dose", f"Administer the dose of session {n}{held}.")
         if state == "dosed":
             minutes = facts.profile.min_observation_minutes
             return NextStep("discharge", f"Discharge session {n} after at least {minutes} min.")
@@ -156,7 +157,9 @@ def journey_status(
     journey_id: UUID, version: int, facts: JourneyFacts, now: datetime
 ) -> JourneyStatus:
     blockers = dose_blockers(facts, now)
-    next_step = _halted_step(facts) or _pathway_step(facts, blockers) or _session_step(facts)
+    next_step = (
+        _halted_step(facts) or _pathway_step(facts, blockers) or _session_step(facts, blockers)
+    )
     stage = stage_of(facts)
     return JourneyStatus(
         journey_id=journey_id,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 
 from interface.auth.roles import Role
-from interface.demo.seed import DEMO_CLINIC, seed_demo_clinic
+from interface.demo.cases import SHOWCASE
+from interface.demo.seed import DEMO_CLINIC, demo_journey_id, seed_demo_clinic
 from interface.services import Services
 from interface.settings import Settings
 
@@ -24,6 +25,10 @@ def demo_command() -> None:
         for role in Role:
             token = services.tokens.issue(role, DEMO_CLINIC, f"demo-{role.value}")
             typer.echo(f"  {role.value:14} {token}")
-        typer.echo(f"Serve with: kap-journeys serve  ->  http://{settings.host}:{settings.port}")
+        base = f"http://{settings.host}:{settings.port}"
+        typer.echo("Journeys worth a look (GET with the staff token):")
+        for case, patient_ref in SHOWCASE.items():
+            typer.echo(f"  {case:24} {base}/v1/journeys/{demo_journey_id(patient_ref)}")
+        typer.echo(f"API and its docs: {base}/docs")
     finally:
         services.close()

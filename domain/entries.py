@@ -28,6 +28,12 @@ class Entry:
     occurred_at: datetime
     recorded_at: datetime
     data: Mapping[str, Any]
+    applied_in: int = 0
+    """The version of the event applying it: its own, or the correction's."""
+
+    def __post_init__(self) -> None:
+        if not self.applied_in:
+            object.__setattr__(self, "applied_in", self.version)
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,8 @@ class AdverseEventFact(Fact):
 
 class SafetyTriggerFact(Fact):
     reason: str
+    raised_in: int
+    """The version of the event that raised it (a correction's own, if one did)."""
 
 
 class SafetyReviewFact(Fact):

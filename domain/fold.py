@@ -52,8 +52,15 @@ def _fact(entry: Entry) -> Fact:
     return Fact(version=entry.version, at=entry.occurred_at)
 
 
+def supersedes(entry: Entry, current: Fact | None) -> bool:
+    """A single-valued fact is replaced by a later entry, or by its own corrected entry,
+    never by a correction of an entry it already superseded."""
+    return current is None or entry.version >= current["version"]
+
+
 def _consultation(facts: JourneyFacts, entry: Entry) -> None:
-    facts.consultation = _fact(entry)
+    if supersedes(entry, facts.consultation):
+        facts.consultation = _fact(entry)
 
 
 def _measure(facts: JourneyFacts, entry: Entry) -> None:
@@ -72,14 +79,12 @@ def _measure(facts: JourneyFacts, entry: Entry) -> None:
             "session": d.get("session"),
         },
     )
-    drop_version(facts.safety_triggers, entry.version)
-    concern = safety_concern(d["instrument"], d["items"])
-    if concern:
-        upsert(facts.safety_triggers, {**fact, "reason": concern})
+    _raise_safety_trigger(facts, entry, safety_concern(d["instrument"], d["items"]))
 
 
 def _screening(facts: JourneyFacts, entry: Entry) -> None:
-    facts.screening = {**_fact(entry), "decision": entry.data["decision"]}
+    if supersedes(entry, facts.screening):
+        facts.screening = {**_fact(entry), "decision": entry.data["decision"]}
 
 
 def _consent(signed: bool) -> Callable[[JourneyFacts, Entry], None]:
@@ -90,13 +95,17 @@ def _consent(signed: bool) -> Callable[[JourneyFacts, Entry], None]:
 
 
 def _preparation(facts: JourneyFacts, entry: Entry) -> None:
-    facts.preparation = _fact(entry)
+    if supersedes(entry, facts.preparation):
+        facts.preparation = _fact(entry)
 
 
 def _pre_dose_check(facts: JourneyFacts, entry: Entry) -> None:
     d = entry.data
     transport = d.get("transport") or {}
-    _session(facts, d["session"])["pre_dose"] = {
+    session = _session(facts, d["session"])
+    if not supersedes(entry, session["pre_dose"]):
+        return
+    session["pre_dose"] = {
         **_fact(entry),
         "last_food_at": parse_time(d["last_food_at"]),
         "last_clear_liquid_at": parse_time(d["last_clear_liquid_at"]),
@@ -168,9 +177,27 @@ def _adverse_event(facts: JourneyFacts, entry: Entry) -> None:
         facts.adverse_events,
         {**fact, "kind": d["kind"], "severity": d["severity"], "session": d.get("session")},
     )
+    serious = d["severity"] == "serious"
+    _raise_safety_trigger(facts, entry, f"serious adverse event ({d['kind']})" if serious else None)
+
+
+def _raise_safety_trigger(facts: JourneyFacts, entry: Entry, reason: str | None) -> None:
+    """Raise (or, on correction, keep or withdraw) the hold this entry's content calls for.
+
+    A trigger counts from the event that raised it: one revealed by a correction needs
+    a review after that correction, while one already reviewed stays reviewed.
+    """
+    earlier = next((t for t in facts.safety_triggers if t["version"] == entry.version), None)
     drop_version(facts.safety_triggers, entry.version)
-    if d["severity"] == "serious":
-        upsert(facts.safety_triggers, {**fact, "reason": f"serious adverse event ({d['kind']})"})
+    if reason is None:
+        return
+    raised_in = (
+        earlier["raised_in"] if earlier and earlier["reason"] == reason else entry.applied_in
+    )
+    upsert(
+        facts.safety_triggers,
+        {**_fact(entry), "reason": reason, "raised_in": raised_in},
+    )
 
 
 def _safety_review(facts: JourneyFacts, entry: Entry) -> None:

@@ -85,7 +85,7 @@ class JourneyFacts:
         cleared_after = max(
             (review["version"] for review in self.safety_reviews if review["cleared"]), default=0
         )
-        return [t["reason"] for t in self.safety_triggers if t["version"] > cleared_after]
+        return [t["reason"] for t in self.safety_triggers if t["raised_in"] > cleared_after]
 
     def measures_of(self, instrument: str) -> list[MeasureFact]:
         return [m for m in self.measures if m["instrument"] == instrument]
@@ -119,4 +119,6 @@ class JourneyFacts:
         return self.profile.series_length + sum(p["further_sessions"] for p in self.plans)
 
     def in_maintenance(self) -> bool:
-        return any(p["phase"] == "maintenance" for p in self.plans)
+        """A maintenance plan is in force once the induction series has been given."""
+        series_given = len(self.doses()) >= self.profile.series_length
+        return series_given and any(p["phase"] == "maintenance" for p in self.plans)

@@ -74,3 +74,9 @@ def check_pre_dose_check_opens(facts: JourneyFacts, number: int) -> None:
     blocker = unfinished_session_blocker(facts)
     if blocker:
         raise RuleViolation("J-08", blocker)
+    if len(facts.doses()) >= facts.doses_allowed():
+        raise RuleViolation(
+            "J-09",
+            f"The {facts.doses_allowed()} planned doses are given: record TreatmentPlanUpdated "
+            f"before opening session {number}.",
+        )

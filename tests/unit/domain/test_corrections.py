@@ -204,11 +204,6 @@ def test_a_correction_from_the_future_is_refused_under_j15(profile):
 # Corrections of an entry that a later entry of the same kind has superseded.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: fold._screening assigns facts.screening whatever the entry's version, so "
-    "correcting a superseded screening brings its old decision back",
-)
 def test_correcting_an_earlier_screening_keeps_the_later_decision(profile):
     journey = given_journey(
         profile,
@@ -226,11 +221,6 @@ def test_correcting_an_earlier_screening_keeps_the_later_decision(profile):
     assert status_of(journey, START + 3 * DAY).stage == "screened"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: fold._pre_dose_check assigns the session's pre_dose whatever the entry's "
-    "version, so correcting a repeated (superseded) pre-dose check replaces the current one",
-)
 def test_correcting_a_superseded_pre_dose_check_keeps_the_repeated_one(profile):
     journey = given_journey(
         profile,
@@ -247,12 +237,6 @@ def test_correcting_a_superseded_pre_dose_check_keeps_the_repeated_one(profile):
     assert journey.facts.session(1)["pre_dose"]["version"] == 8
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a correction raises its safety trigger with the corrected entry's version "
-    "(fold._measure), and JourneyFacts.safety_hold_reasons ignores triggers older than the "
-    "last cleared review, so a self-harm answer revealed by a correction is never held",
-)
 def test_a_correction_revealing_self_harm_after_a_cleared_review_raises_the_hold(profile):
     journey = given_journey(
         profile,

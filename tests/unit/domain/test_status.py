@@ -142,13 +142,6 @@ def test_a_closed_journey_has_no_blockers(profile):
     assert status_of(journey, START + DAY).blockers == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: after the series a pre-dose check for an unplanned session is accepted "
-    "(sessions.check_pre_dose_check_opens ignores J-09) and status._session_step then says "
-    "administer_dose although the only blocker is J-09; it should say update_treatment_plan "
-    "(or the check should be refused under J-09)",
-)
 def test_after_the_series_the_next_step_is_the_plan_even_with_a_session_checked(profile):
     length = profile.series_length
     journey = given_journey(profile, [*intake_for(profile), *series(profile, length)])

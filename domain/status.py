@@ -136,7 +136,7 @@ def _session_step(facts: JourneyFacts, blockers: list[Blocker]) -> NextStep:
     if last is not None:
         n = last["session"]
         if state == "checked":
-            held = " once the blockers below are resolved" if blockers else ""
+            held = " once nothing blocks it (see blockers)" if blockers else ""
             return NextStep("administer_dose", f"Administer the dose of session {n}{held}.")
         if state == "dosed":
             minutes = facts.profile.min_observation_minutes

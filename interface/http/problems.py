@@ -100,6 +100,8 @@ def _rule(_: Request, error: Exception) -> JSONResponse:
 
 def _http(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
+    if error.status_code == 400:  # FastAPI's answer to a body its JSON parser gave up on
+        return problem(422, "invalid_json", "The body is not JSON this service can read.")
     codes = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
     code = codes.get(error.status_code, "http_error")
     return problem(error.status_code, code, str(error.detail))

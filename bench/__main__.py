@@ -1,0 +1,104 @@
+"""Run the benchmarks: ``python -m bench [--quick] [--postgres/--no-postgres]``.
+
+Prints a table and writes ``var/bench-results.json``. The full run takes 30-40 s on a
+2-core machine; ``--quick --no-postgres`` about 2 s (for a smoke test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench import append, derive, load
+from bench.machine import describe
+from bench.report import render
+from bench.stores import (
+    postgres_store,
+    postgres_unavailable_reason,
+    postgres_version,
+    sqlite_store,
+)
+
+RESULTS = Path(__file__).resolve().parent.parent / "var" / "bench-results.json"
+
+
+@dataclass(frozen=True)
+class Sizes:
+    big: int  # events of the long journey (a multiple of the snapshot interval, 25)
+    loads: int  # timed loads of each journey
+    per_writer: int  # appends per writer (4 writers)
+    derive_seconds: float  # time per batch of status derivations
+
+
+FULL = Sizes(big=1000, loads=50, per_writer=100, derive_seconds=0.2)
+QUICK = Sizes(big=100, loads=10, per_writer=10, derive_seconds=0.02)
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes (smoke test)")
+    parser.add_argument(
+        "--postgres",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="measure PostgreSQL too (default: if reachable at KAP_BENCH_POSTGRES_URL "
+        "or 127.0.0.1:5432)",
+    )
+    parser.add_argument(
+        "--output", type=Path, default=RESULTS, help="default var/bench-results.json"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    args = parse(argv)
+    sizes = QUICK if args.quick else FULL
+    started = time.perf_counter()
+
+    use_postgres = args.postgres is not False
+    if use_postgres:
+        reason = postgres_unavailable_reason()
+        if reason is not None:
+            if args.postgres:
+                print(f"error: PostgreSQL asked for but not reachable: {reason}", file=sys.stderr)
+                return 2
+            print(f"PostgreSQL skipped: not reachable at {reason}")
+            use_postgres = False
+
+    stores = [sqlite_store] + ([postgres_store] if use_postgres else [])
+    results: dict[str, Any] = {
+        "machine": describe(postgres_version() if use_postgres else None),
+        "quick": args.quick,
+        "sizes": vars(sizes),
+        "snapshot_load": {},
+        "append": {},
+    }
+    for open_store in stores:
+        with open_store() as store:
+            print(f"{store.kind}: snapshot load ...", flush=True)
+            results["snapshot_load"][store.kind] = load.run(store, sizes.big, sizes.loads)
+            print(f"{store.kind}: appends ...", flush=True)
+            results["append"][store.kind] = append.run(store, sizes.per_writer)
+    print("status derivation ...", flush=True)
+    results["derive"] = derive.run(sizes.derive_seconds)
+    sqlite_load_ms = results["snapshot_load"]["sqlite"]["median_ms"]["big"]
+    results["derive"]["share_of_sqlite_load"] = (
+        results["derive"]["us_per_call"] / 1000 / sqlite_load_ms
+    )
+    results["seconds"] = time.perf_counter() - started
+
+    print()
+    print(render(results))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nWrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

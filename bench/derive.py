@@ -1,0 +1,50 @@
+"""Benchmark 3: deriving a status from facts already in memory (no database).
+
+A journey through intake and six complete dosing sessions is built in memory by the
+aggregate's own commands; ``journey_status`` is then timed alone.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from bench.steps import CLINIC, START, full_series, posting
+from bench.timing import per_call
+from domain.journey import COMMANDS, Journey
+from domain.protocols import profile_named
+from domain.status import journey_status
+
+SESSIONS = 6
+
+
+def six_session_journey() -> Journey:
+    journey = Journey.open(
+        clinic_id=CLINIC,
+        patient_ref="MRN-derive",
+        episode=1,
+        profile=profile_named("kap-standard"),
+        primary_clinician="dr-lee",
+        presenting_concerns=["depression"],
+        posting=posting(START, "coordinator"),
+    )
+    for s in full_series(SESSIONS):
+        getattr(journey, COMMANDS[s.type])(s.data, s.posting())
+    return journey
+
+
+def run(min_seconds: float) -> dict[str, Any]:
+    journey = six_session_journey()
+    now = START + timedelta(days=40)
+    status = journey_status(journey.id, journey.version, journey.facts, now)
+    assert status.sessions_completed == SESSIONS, status
+    seconds = per_call(
+        lambda: journey_status(journey.id, journey.version, journey.facts, now),
+        min_seconds=min_seconds,
+    )
+    return {
+        "sessions": SESSIONS,
+        "events": journey.version,
+        "stage": status.stage,
+        "us_per_call": seconds * 1e6,
+    }

@@ -1,0 +1,43 @@
+"""The operator's CLI: seed the demo clinic, then read a journey's status and history."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from interface.cli.main import app
+from interface.demo.cases import SHOWCASE
+from interface.demo.seed import demo_journey_id
+
+runner = CliRunner()
+
+
+def test_demo_seeds_once_prints_a_token_per_role_then_status_and_history_read_it(tmp_path):
+    env = {"KAP_DATABASE_URL": f"sqlite:///{tmp_path / 'kap.db'}"}
+    first = runner.invoke(app, ["demo"], env=env)
+    again = runner.invoke(app, ["demo"], env=env)
+
+    assert first.exit_code == 0, first.output
+    assert "Seeded 25 demo journeys" in first.output
+    assert "already seeded" in again.output
+    for role in ("clinic_system", "staff", "auditor", "admin"):
+        assert f"  {role}" in again.output
+
+    journey_id = str(demo_journey_id(SHOWCASE["safety_hold"]))
+    status = runner.invoke(app, ["status", journey_id], env=env)
+    assert status.exit_code == 0, status.output
+    assert "safety_hold" in json.loads(status.output)["flags"]
+
+    history = runner.invoke(app, ["history", journey_id], env=env)
+    lines = [json.loads(line) for line in history.output.splitlines()]
+    assert lines[0]["type"] == "JourneyOpened"
+    assert [e["version"] for e in lines] == list(range(1, len(lines) + 1))
+
+
+def test_status_of_an_unknown_or_malformed_id_fails_clearly(tmp_path):
+    env = {"KAP_DATABASE_URL": f"sqlite:///{tmp_path / 'kap.db'}"}
+    unknown = runner.invoke(app, ["status", "5aca18a0-25eb-5718-9bdd-a29978f91a5a"], env=env)
+    malformed = runner.invoke(app, ["history", "not-a-uuid"], env=env)
+    assert unknown.exit_code == 1
+    assert malformed.exit_code == 2

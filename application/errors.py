@@ -46,3 +46,14 @@ class IdempotencyKeyReused(ApplicationError):  # noqa: N818
 
 class JourneyConflict(ApplicationError):  # noqa: N818
     """Concurrent writers kept winning; the client may retry."""
+
+
+class JourneyAlreadyOpen(ApplicationError):  # noqa: N818
+    """The patient's episode is already open with different details."""
+
+    def __init__(self, journey_id: UUID, differs: str) -> None:
+        super().__init__(
+            f"Journey {journey_id} for this patient and episode is already open with a "
+            f"different {differs}: a retry must repeat the first request; a new treatment "
+            "episode needs a new episode number."
+        )

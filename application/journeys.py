@@ -18,6 +18,7 @@ from application.answers import AppendResult, HistoryEntry, NewEntry, OpenJourne
 from application.errors import (
     EntryNotFound,
     IdempotencyKeyReused,
+    JourneyAlreadyOpen,
     JourneyConflict,
     JourneyNotFound,
     VersionMismatch,
@@ -74,7 +75,29 @@ class Journeys(Application[UUID]):
                 pass  # opened by a concurrent retry: answer as a replay below
             else:
                 return self._answer(journey, recordings[-1].notification.id, posting.recorded_at)
+        self._check_same_opening(clinic_id, journey_id, command, posting)
         return self._answer_again(clinic_id, journey_id, version=1)
+
+    def _check_same_opening(
+        self, clinic_id: str, journey_id: UUID, command: OpenJourney, posting: Posting
+    ) -> None:
+        """A retried opening must be the same request; otherwise it is a conflict."""
+        facts = self._journey(clinic_id, journey_id).facts
+        first = {
+            "protocol": facts.protocol["name"],
+            "primary clinician": facts.primary_clinician,
+            "presenting concerns": facts.presenting_concerns,
+            "occurred_at": facts.opened_at,
+        }
+        again = {
+            "protocol": command.protocol,
+            "primary clinician": command.primary_clinician,
+            "presenting concerns": list(command.presenting_concerns),
+            "occurred_at": posting.occurred_at,
+        }
+        for name, value in first.items():
+            if again[name] != value:
+                raise JourneyAlreadyOpen(journey_id, name)
 
     def append(
         self,

@@ -59,6 +59,8 @@ class BodySizeLimit:
                 "status": 413,
                 "headers": [
                     (b"content-type", b"application/problem+json"),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"cache-control", b"no-store"),
                     (b"content-length", str(len(body)).encode()),
                 ],
             }

@@ -21,11 +21,13 @@ from starlette.exceptions import HTTPException
 from application.errors import (
     EntryNotFound,
     IdempotencyKeyReused,
+    JourneyAlreadyOpen,
     JourneyConflict,
     JourneyNotFound,
     VersionMismatch,
 )
 from domain.errors import CorrectionRefused, RuleViolation
+from interface.http.errors import MalformedIfMatch
 from interface.keys import MissingCipherKey
 
 log = logging.getLogger("kap.http")
@@ -131,6 +133,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(JourneyNotFound, _simple(404, "journey_not_found"))
     app.add_exception_handler(EntryNotFound, _simple(422, "entry_not_found"))
     app.add_exception_handler(VersionMismatch, _simple(412, "version_mismatch"))
+    app.add_exception_handler(MalformedIfMatch, _simple(412, "invalid_if_match"))
+    app.add_exception_handler(JourneyAlreadyOpen, _simple(409, "journey_exists"))
     app.add_exception_handler(IdempotencyKeyReused, _simple(422, "idempotency_key_reused"))
     app.add_exception_handler(CorrectionRefused, _simple(409, "correction_refused"))
     app.add_exception_handler(JourneyConflict, _simple(409, "write_conflict"))

@@ -7,7 +7,7 @@ from datetime import UTC
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Header, HTTPException, Response, status
+from fastapi import APIRouter, Header, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
@@ -15,6 +15,7 @@ from application.answers import NewEntry
 from application.journeys import Journeys
 from domain.entries import Actor, Posting
 from interface.http.deps import ClinicSystem, ServicesDep
+from interface.http.errors import MalformedIfMatch
 from interface.http.presenters import append_public
 from interface.http.routes.journeys import ERRORS
 from interface.http.schemas import AppendPublic, EventCreate, Problem, data_model_for
@@ -26,11 +27,12 @@ IF_MATCH = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
 
 
 def _expected_version(if_match: str | None) -> int | None:
-    if if_match is None:
+    """The version If-Match names; ``*`` (any current version) names none."""
+    if if_match is None or if_match.strip() == "*":
         return None
     found = IF_MATCH.match(if_match.strip())
     if not found:
-        raise HTTPException(412, 'If-Match must name a version, like "7".')
+        raise MalformedIfMatch('If-Match must name a version, like "7" (or be *).')
     return int(found.group(1))
 
 
@@ -50,19 +52,22 @@ def _checked_key(key: str | None) -> str | None:
 
 def _corrected_data_checked(
     journeys: Journeys, clinic_id: str, journey_id: UUID, data: dict[str, Any]
-) -> None:
-    """The corrected entry must still be a valid entry of its type (422 otherwise)."""
+) -> dict[str, Any]:
+    """The correction's data, checked as part of a valid entry of its type (422 otherwise)
+    and in the same normal form an append stores."""
     original = journeys.entry(clinic_id, journey_id, int(data["corrects_version"]))
     try:
         model = data_model_for(original.type)
     except KeyError:
-        return  # not an appendable type: the domain refuses to correct it
+        return data  # not an appendable type: the domain refuses to correct it
     try:
-        model.model_validate({**original.data, **data["data"]})
+        merged = model.model_validate({**original.data, **data["data"]})
     except ValidationError as error:
         raise RequestValidationError(
             [{**e, "loc": ("body", "data", "data", *e["loc"])} for e in error.errors()]
         ) from None
+    normal = merged.model_dump(mode="json", exclude_unset=True)
+    return {**data, "data": {key: normal[key] for key in data["data"]}}
 
 
 @router.post(
@@ -88,7 +93,7 @@ def append_event(
     journeys = services.journeys
     data = body.data.model_dump(mode="json", exclude_unset=True)
     if body.type == "EntryCorrected":
-        _corrected_data_checked(journeys, principal.clinic_id, journey_id, data)
+        data = _corrected_data_checked(journeys, principal.clinic_id, journey_id, data)
     result = journeys.append(
         principal.clinic_id,
         journey_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from uuid import UUID
 
 from fastapi import APIRouter, Response, status
@@ -53,7 +54,7 @@ def open_journey(
             presenting_concerns=list(body.presenting_concerns),
         ),
         Posting(
-            occurred_at=body.occurred_at,
+            occurred_at=body.occurred_at.astimezone(UTC),
             recorded_at=journeys.clock(),
             recorded_by=Actor(body.recorded_by.id, body.recorded_by.role),
             source=principal.token_name,

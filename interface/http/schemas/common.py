@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import (
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -33,6 +35,27 @@ PatientRef = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
 ]
 """A clinic's record number (letters, digits, '.', '_', '-'); never a name."""
+
+
+def _iso_time_with_offset(value: object) -> object:
+    """Times travel as ISO 8601 text with an offset; epoch numbers and odd forms are refused."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 time with an offset, like 2026-11-20T10:05:00-07:00")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            "must be an ISO 8601 time with an offset, like 2026-11-20T10:05:00-07:00"
+        ) from None
+    if parsed.tzinfo is None:
+        raise ValueError("needs an offset (Z or +hh:mm): times without one are ambiguous")
+    return value
+
+
+WireTime = Annotated[AwareDatetime, BeforeValidator(_iso_time_with_offset)]
+"""An ISO 8601 time with an offset (the service stores it in UTC)."""
 
 # --- bounded numbers -------------------------------------------------------------------
 
@@ -153,5 +176,5 @@ class Transport(WireModel):
 class EventEnvelope(WireModel):
     """Fields every appended event carries: clinical time and who recorded it."""
 
-    occurred_at: AwareDatetime
+    occurred_at: WireTime
     recorded_by: RecordedBy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field, StrictBool
+from pydantic import ConfigDict, Field, StrictBool
 
 from interface.http.schemas.common import (
     MAX_ITEMS,
@@ -25,6 +25,7 @@ from interface.http.schemas.common import (
     Vitals,
     WeightKg,
     WireModel,
+    WireTime,
 )
 
 KETAMINE_ADMINISTERED_EXAMPLE = {
@@ -49,8 +50,8 @@ class PreDoseCheckCompletedData(WireModel):
     """Pre-dose check that opens session N: fasting, substances, transport, vitals."""
 
     session: SessionNumber
-    last_food_at: AwareDatetime
-    last_clear_liquid_at: AwareDatetime
+    last_food_at: WireTime
+    last_clear_liquid_at: WireTime
     alcohol_or_drugs_last_24h: StrictBool
     transport: Transport
     vitals: Vitals

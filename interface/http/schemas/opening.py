@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field, StrictInt
+from pydantic import ConfigDict, Field, StrictInt
 
 from interface.http.schemas.common import (
     MAX_ITEMS,
@@ -14,6 +14,7 @@ from interface.http.schemas.common import (
     ProtocolName,
     RecordedBy,
     WireModel,
+    WireTime,
 )
 
 JOURNEY_CREATE_EXAMPLE = {
@@ -41,5 +42,5 @@ class JourneyCreate(WireModel):
     presenting_concerns: Annotated[
         list[PresentingConcern], Field(min_length=1, max_length=MAX_ITEMS)
     ]
-    occurred_at: AwareDatetime
+    occurred_at: WireTime
     recorded_by: RecordedBy

@@ -121,14 +121,6 @@ def test_another_clinic_cannot_correct_an_entry(api: Api, journey_id: str) -> No
 
 
 @pytest.mark.parametrize("last_food_at", [1791680400, "2026-10-11t01:00:00z"])
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a correction is validated with the data model (which accepts unix seconds and "
-        "lower-case t/z) but stored raw; the domain's parse_time cannot read it, so the "
-        "answer is 500"
-    ),
-)
 def test_a_corrected_time_in_a_form_the_model_accepts_is_recorded_or_refused_as_422(
     api: Api, journey_id: str, last_food_at: object
 ) -> None:

@@ -7,8 +7,6 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
-import pytest
-
 from tests.integration.http.conftest import SOURCE, Api
 from tests.story import START, Step, dosing_session, intake, phq9, session_days, step
 
@@ -218,13 +216,6 @@ def test_every_step_retried_after_the_series_gets_its_first_answer(api: Api) -> 
     assert api.version(journey_id) == len(steps) + 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: POST /v1/journeys passes occurred_at on with the client's offset (the events "
-        "route converts to UTC), so JourneyOpened and opened_at are not stored in UTC"
-    ),
-)
 def test_the_opening_time_is_stored_in_utc_like_every_event(api: Api) -> None:
     journey_id = api.journey(occurred_at="2026-10-01T01:30:00-07:00")
     api.post_all(journey_id, intake()[:1])

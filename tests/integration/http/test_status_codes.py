@@ -38,6 +38,24 @@ def test_opening_the_same_journey_again_is_200_with_the_same_id(api: Api) -> Non
     assert len(api.history(first.json()["journey_id"])) == 1
 
 
+def test_reopening_the_episode_with_other_details_is_409(api: Api) -> None:
+    api.journey()
+
+    answer = api.open_journey(protocol="spravato-rems")
+
+    body = assert_problem(answer, 409, "journey_exists")
+    assert "protocol" in body["detail"]
+    assert "episode" in body["detail"]
+
+
+def test_if_match_star_accepts_whatever_the_current_version_is(api: Api) -> None:
+    journey_id = api.journey()
+
+    answer = api.post(journey_id, intake()[0], if_match="*")
+
+    assert answer.status_code == 201, answer.text
+
+
 def test_appending_an_event_is_201(api: Api) -> None:
     journey_id = api.journey()
 

@@ -104,6 +104,13 @@ class CorrectionFact(Fact):
     reason: str
 
 
+class LateEntryFact(Fact):
+    """An entry recorded long after it occurred (``at`` is when it occurred)."""
+
+    type: str
+    recorded_at: datetime
+
+
 class OverrideFact(Fact):
     by: str
     reason: str

@@ -256,10 +256,21 @@ def apply_entry(facts: JourneyFacts, entry: Entry) -> None:
     HANDLERS[entry.type](facts, entry)
 
 
+def is_late(entry: Entry) -> bool:
+    return (entry.recorded_at - entry.occurred_at).total_seconds() > LATE_AFTER_HOURS * 3600
+
+
 def note_arrival(facts: JourneyFacts, entry: Entry, idempotency_key: str | None) -> None:
     """Bookkeeping every posted entry gets: last activity, lateness, retry key."""
     facts.last_event_at = entry.recorded_at
-    if (entry.recorded_at - entry.occurred_at).total_seconds() > LATE_AFTER_HOURS * 3600:
-        facts.late_versions.append(entry.version)
+    if is_late(entry):
+        facts.late_entries.append(
+            {
+                "version": entry.version,
+                "at": entry.occurred_at,
+                "type": entry.type,
+                "recorded_at": entry.recorded_at,
+            }
+        )
     if idempotency_key:
         facts.idempotency[idempotency_key] = entry.version

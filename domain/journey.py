@@ -15,7 +15,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain.entries import Entry, Posting, parse_time
-from domain.fold import LATE_AFTER_HOURS, apply_entry, note_arrival
+from domain.fold import apply_entry, note_arrival
 from domain.protocols import ProtocolProfile
 from domain.rules import aftercare, pathway
 from domain.rules.common import check_posting, check_time_plausible
@@ -47,6 +47,9 @@ class Journey(Aggregate):
         idempotency_key: str | None
         data: dict[str, Any]
 
+        def entry(self) -> Entry:
+            return Entry(1, "JourneyOpened", self.occurred_at, self.timestamp, self.data)
+
         def apply(self, aggregate: Any) -> None:
             d = self.data
             aggregate.facts = JourneyFacts(
@@ -59,8 +62,7 @@ class Journey(Aggregate):
                 opened_at=self.occurred_at,
                 last_event_at=self.timestamp,
             )
-            if (self.timestamp - self.occurred_at).total_seconds() > LATE_AFTER_HOURS * 3600:
-                aggregate.facts.late_versions.append(self.originator_version)
+            note_arrival(aggregate.facts, self.entry(), None)
 
     class Event(Aggregate.Event):
         """An entry of the journey: who recorded what, when, from which system.

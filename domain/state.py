@@ -13,6 +13,7 @@ from domain.facts import (
     CorrectionFact,
     DoseFact,
     Fact,
+    LateEntryFact,
     MeasureFact,
     OverrideFact,
     PauseFact,
@@ -51,7 +52,7 @@ class JourneyFacts:
     closure: ClosureFact | None = None
     corrections: list[CorrectionFact] = field(default_factory=list)
     overrides: list[OverrideFact] = field(default_factory=list)
-    late_versions: list[int] = field(default_factory=list)
+    late_entries: list[LateEntryFact] = field(default_factory=list)
     idempotency: dict[str, int] = field(default_factory=dict)
 
     @property

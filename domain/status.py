@@ -93,7 +93,7 @@ def flags_of(facts: JourneyFacts, now: datetime) -> list[str]:
         flags.append("adverse_event")
     if facts.overrides:
         flags.append("override_used")
-    if facts.late_versions:
+    if facts.late_entries:
         flags.append("late_entry")
     return flags
 

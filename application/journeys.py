@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
 
 from application.answers import AppendResult, HistoryEntry, NewEntry, OpenJourney
 from application.errors import (
@@ -47,8 +47,19 @@ class Journeys(Application[UUID]):
     def __init__(
         self, env: Mapping[str, str] | None = None, clock: Callable[[], datetime] = utc_now
     ) -> None:
+        self._saved_listeners: list[Callable[[], None]] = []
         super().__init__(env)
         self.clock = clock
+
+    def on_saved(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after every save (an in-process projector wakes up)."""
+        self._saved_listeners.append(listener)
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        recordings = super().save(*objs, **kwargs)
+        for listener in self._saved_listeners:
+            listener()
+        return recordings
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -17,6 +17,11 @@ from application.storage import store_environment
 from interface.auth.tokens import TokenStore
 from interface.db import create_sql_engine
 from interface.keys import resolve_cipher_key
+from interface.readmodels.caseload import Caseloads
+from interface.readmodels.findings import Findings
+from interface.readmodels.generations import Generations
+from interface.readmodels.runtime import Projections
+from interface.readmodels.tables import SHAPES
 from interface.settings import Settings
 
 
@@ -28,6 +33,8 @@ class Services:
         self._lock = threading.Lock()
         self._journeys: Journeys | None = None
         self._tokens: TokenStore | None = None
+        self._registry: Generations | None = None
+        self.projections: Projections | None = None
 
     @property
     def journeys(self) -> Journeys:
@@ -52,6 +59,33 @@ class Services:
                     self._tokens = store
         return self._tokens
 
+    @property
+    def registry(self) -> Generations:
+        if self._registry is None:
+            with self._lock:
+                if self._registry is None:
+                    self._registry = Generations(self.engine)
+        return self._registry
+
+    @property
+    def caseloads(self) -> Caseloads:
+        return Caseloads(self.engine, self.registry)
+
+    @property
+    def findings(self) -> Findings:
+        return Findings(self.engine, self.registry)
+
+    def start_projections(self) -> None:
+        """Keep the read models current from a thread of this process."""
+        self.projections = Projections(self.journeys, self.engine, self.registry)
+        self.projections.start()
+
+    def projection_positions(self) -> dict[str, int | None]:
+        return {
+            shape.name: (live.position if (live := self.registry.live(shape)) else None)
+            for shape in SHAPES.values()
+        }
+
     def database_reachable(self) -> bool:
         try:
             with self.engine.connect() as connection:
@@ -61,6 +95,8 @@ class Services:
         return True
 
     def close(self) -> None:
+        if self.projections is not None:
+            self.projections.stop()
         if self._journeys is not None:
             self._journeys.close()
         self.engine.dispose()

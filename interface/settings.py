@@ -26,6 +26,10 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = 256 * 1024
 
+    run_projections: bool = True
+    """Keep the read models current inside this process (embedded default); turn off
+    for API workers beside a separate ``kap-journeys project`` process."""
+
     @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith(("postgresql://", "postgres://"))

@@ -11,6 +11,7 @@ import typer
 
 from application.errors import JourneyNotFound
 from interface.cli.demo import demo_command
+from interface.cli.readmodels import project_command, rebuild_command
 from interface.cli.tokens import tokens_app
 from interface.services import Services
 from interface.settings import Settings
@@ -23,12 +24,17 @@ app = typer.Typer(
 )
 app.add_typer(tokens_app, name="tokens")
 app.command("demo")(demo_command)
+app.command("project")(project_command)
+app.command("rebuild")(rebuild_command)
 
 
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    projections: Annotated[
+        bool, typer.Option(help="Keep the read models current in this process.")
+    ] = True,
 ) -> None:
     """Serve the HTTP API (KAP_DATABASE_URL picks the database)."""
     import uvicorn
@@ -36,6 +42,8 @@ def serve(
     from interface.http.app import create_app
 
     settings = Settings()
+    if not projections:
+        settings = settings.model_copy(update={"run_projections": False})
     host, port = host or settings.host, port or settings.port
     typer.echo(f"KAP Journeys on http://{host}:{port} (API docs at /docs)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -10,10 +11,12 @@ from fastapi import FastAPI, Request, Response
 
 from application.journeys import utc_now
 from interface.http.limits import BodySizeLimit
-from interface.http.problems import install_problem_handlers
-from interface.http.routes import events, health, journeys
+from interface.http.problems import UNAVAILABLE, install_problem_handlers
+from interface.http.routes import caseload, events, health, journeys
 from interface.services import Services
 from interface.settings import Settings
+
+log = logging.getLogger("kap.http")
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -30,6 +33,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if settings.run_projections:
+            try:
+                services.start_projections()
+            except UNAVAILABLE:
+                log.warning("database unavailable at start: projections not running")
         yield
         services.close()
 
@@ -41,7 +49,7 @@ def create_app(
     )
     app.state.services = services
     install_problem_handlers(app)
-    for router in (health.router, journeys.router, events.router):
+    for router in (health.router, caseload.router, journeys.router, events.router):
         app.include_router(router)
 
     @app.middleware("http")

@@ -29,6 +29,7 @@ from application.errors import (
 from domain.errors import CorrectionRefused, RuleViolation
 from interface.http.errors import MalformedIfMatch
 from interface.keys import MissingCipherKey
+from interface.readmodels.caseload import InvalidCursorError, ReadModelNotReadyError
 
 log = logging.getLogger("kap.http")
 
@@ -139,6 +140,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CorrectionRefused, _simple(409, "correction_refused"))
     app.add_exception_handler(JourneyConflict, _simple(409, "write_conflict"))
     app.add_exception_handler(MissingCipherKey, _simple(503, "not_configured"))
+    app.add_exception_handler(ReadModelNotReadyError, _simple(503, "read_model_building"))
+    app.add_exception_handler(InvalidCursorError, _simple(422, "invalid_cursor"))
     for error_class in UNAVAILABLE:
         app.add_exception_handler(error_class, _unavailable)
     app.add_exception_handler(Exception, _unexpected)

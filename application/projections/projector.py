@@ -1,0 +1,130 @@
+"""Follow the store's log and keep a read model current, exactly once.
+
+The library's SQLite recorder has no subscription, so the log is read, in order, from
+the read model's own tracking position: after each save in-process, and on a short
+poll. Each batch's rows and its new position are written by the target in one
+transaction, so a crash at any point neither skips nor repeats an event.
+
+Rows are functions of a journey's state, so a batch loads each journey it touches
+once, at the last version the batch contains.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+from uuid import UUID
+
+from application.journeys import Journeys
+from domain.journey import Journey
+
+BATCH_SIZE = 500
+
+log = logging.getLogger("kap.projections")
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """How far one generation of a read model has followed the log."""
+
+    generation: int
+    position: int
+
+
+class ProjectionTarget(Protocol):
+    """A read model's storage: where it stands, and an atomic batch write."""
+
+    name: str
+
+    def checkpoint(self) -> Checkpoint: ...
+
+    def apply(self, journeys: Sequence[Journey], since: Checkpoint, position: int) -> bool:
+        """Replace these journeys' rows and move to ``position``, in one transaction,
+        only if the read model still stands at ``since`` (else change nothing: another
+        projector, or a rebuild's swap, got there first)."""
+
+
+class Projector:
+    def __init__(
+        self, journeys: Journeys, target: ProjectionTarget, batch_size: int = BATCH_SIZE
+    ) -> None:
+        self.journeys = journeys
+        self.target = target
+        self.batch_size = batch_size
+
+    def store_position(self) -> int:
+        return self.journeys.recorder.max_notification_id() or 0
+
+    def position(self) -> int:
+        return self.target.checkpoint().position
+
+    def process_batch(self, stop: int | None = None) -> int:
+        """Project the next batch after the tracking position; the number of events."""
+        since = self.target.checkpoint()
+        notifications = self.journeys.recorder.select_notifications(
+            since.position + 1, self.batch_size, stop=stop
+        )
+        if not notifications:
+            return 0
+        last_versions: dict[UUID, int] = {}
+        for notification in notifications:
+            originator = UUID(str(notification.originator_id))
+            last_versions[originator] = notification.originator_version
+        loaded: list[Journey] = [
+            self.journeys.repository.get(journey_id, version=version)
+            for journey_id, version in last_versions.items()
+        ]
+        if not self.target.apply(loaded, since, notifications[-1].id):
+            return 0
+        return len(notifications)
+
+    def catch_up(self, stop: int | None = None) -> int:
+        """Project everything up to ``stop`` (default: the end of the log now)."""
+        stop = self.store_position() if stop is None else stop
+        done = 0
+        while self.position() < stop:
+            processed = self.process_batch(stop)
+            if not processed:
+                break
+            done += processed
+        return done
+
+
+class ProjectorLoop:
+    """Runs projectors until stopped: woken by saves in this process, else polling."""
+
+    def __init__(
+        self,
+        projectors: Sequence[Projector],
+        poll_seconds: float = 0.5,
+        when_caught_up: Callable[[], None] | None = None,
+    ) -> None:
+        self.projectors = list(projectors)
+        self.poll_seconds = poll_seconds
+        self.when_caught_up = when_caught_up
+        self.wake = threading.Event()
+        self.stopping = threading.Event()
+        self.errors = 0
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            self.wake.clear()
+            try:
+                projected = [p.catch_up() for p in self.projectors]  # every one, each time
+                busy = any(projected)
+            except Exception as error:  # a dropped connection must not end the loop
+                self.errors += 1
+                log.warning("projection batch failed (%s); retrying", type(error).__name__)
+                busy = False
+                self.stopping.wait(self.poll_seconds)
+            if not busy:
+                if self.when_caught_up is not None:
+                    self.when_caught_up()
+                self.wake.wait(self.poll_seconds)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.wake.set()

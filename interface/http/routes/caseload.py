@@ -1,0 +1,73 @@
+"""The caseload: every journey of the clinic, filtered, sorted by what needs attention."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from interface.http.deps import Reader, ServicesDep, access_log
+from interface.http.routes.journeys import ERRORS
+from interface.http.schemas.caseload import CaseloadJourneyPublic, CaseloadPublic
+from interface.http.schemas.common import Flag, Stage
+from interface.readmodels.caseload import CaseloadQuery
+
+router = APIRouter(prefix="/v1/journeys", tags=["caseload"])
+
+READ_YOUR_WRITES_WAIT = 2.0
+
+
+@router.get("", responses=ERRORS)
+def caseload(
+    principal: Reader,
+    services: ServicesDep,
+    stage: Stage | None = None,
+    flag: Flag | None = None,
+    clinician: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[str | None, Query(max_length=64, description="Patient reference prefix")] = None,
+    sort: Literal["attention", "recent", "patient"] = "attention",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    after_position: Annotated[
+        int | None, Query(ge=0, description="Wait (at most 2 s) until reads include it.")
+    ] = None,
+) -> CaseloadPublic:
+    """The clinic's journeys; what needs attention first (safety holds, duties due)."""
+    caseloads = services.caseloads
+    if after_position is not None:
+        deadline = time.monotonic() + READ_YOUR_WRITES_WAIT
+        while (caseloads.position() or 0) < after_position and time.monotonic() < deadline:
+            time.sleep(0.02)
+    page = caseloads.page(
+        CaseloadQuery(
+            clinic_id=principal.clinic_id,
+            now=services.clock(),
+            stage=stage,
+            flag=flag,
+            clinician=clinician,
+            q=q,
+            sort=sort,
+            limit=limit,
+            cursor=cursor,
+        )
+    )
+    access_log.info(
+        "read caseload clinic=%s token=%s role=%s journeys=%d",
+        principal.clinic_id,
+        principal.token_name,
+        principal.role,
+        len(page.journeys),
+    )
+    return CaseloadPublic(
+        journeys=[
+            CaseloadJourneyPublic(
+                **{k: row[k] for k in CaseloadJourneyPublic.model_fields if k in row},
+                next_step={"code": row["next_step_code"], "text": row["next_step_text"]},
+            )
+            for row in page.journeys
+        ],
+        next_cursor=page.next_cursor,
+        read_model_position=page.read_model_position,
+        store_position=services.journeys.recorder.max_notification_id() or 0,
+    )

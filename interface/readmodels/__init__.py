@@ -1,0 +1,1 @@
+"""Read-model tables (SQLAlchemy) in the events' database, kept by projections."""

@@ -1,0 +1,134 @@
+"""Generations of a read model: which one is live, building a new one, swapping it in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, and_, func, select, update
+
+from interface.readmodels.tables import ReadModelShape, generations, registry_metadata
+
+ACTIVE, BUILDING, RETIRED = "active", "building", "retired"
+
+
+@dataclass(frozen=True)
+class Generation:
+    name: str
+    generation: int
+    schema_version: int
+    status: str
+    position: int
+    table_name: str
+
+
+class Generations:
+    """The registry of read-model generations in the events' database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        registry_metadata.create_all(engine)
+
+    def _rows(self, shape: ReadModelShape) -> list[Generation]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(generations).where(generations.c.name == shape.name)
+            ).mappings()
+            fields = Generation.__dataclass_fields__
+            return [Generation(**{k: v for k, v in row.items() if k in fields}) for row in rows]
+
+    def live(self, shape: ReadModelShape) -> Generation | None:
+        """The generation reads use: active, of the table shape this code knows."""
+        found = [
+            g
+            for g in self._rows(shape)
+            if g.status == ACTIVE and g.schema_version == shape.schema_version
+        ]
+        return found[0] if found else None
+
+    def followed(self, shape: ReadModelShape) -> Generation | None:
+        """The generation the live projector keeps current: the live one, or while none
+        of this shape is live yet, the newest one being built."""
+        live = self.live(shape)
+        if live is not None:
+            return live
+        building = [
+            g
+            for g in self._rows(shape)
+            if g.status == BUILDING and g.schema_version == shape.schema_version
+        ]
+        return max(building, key=lambda g: g.generation, default=None)
+
+    def get(self, shape: ReadModelShape, generation: int) -> Generation:
+        (found,) = [g for g in self._rows(shape) if g.generation == generation]
+        return found
+
+    def prepare(self, shape: ReadModelShape) -> Generation:
+        """Make sure there is a generation of this shape to follow: the first one is
+        live at once (empty, catching up); a new shape is built beside the old one."""
+        followed = self.followed(shape)
+        if followed is not None:
+            return followed
+        first = not any(g.status == ACTIVE for g in self._rows(shape))
+        return self.start(shape, status=ACTIVE if first else BUILDING)
+
+    def start(self, shape: ReadModelShape, status: str = BUILDING) -> Generation:
+        with self.engine.begin() as connection:
+            number = (
+                connection.execute(
+                    select(func.coalesce(func.max(generations.c.generation), 0)).where(
+                        generations.c.name == shape.name
+                    )
+                ).scalar_one()
+                + 1
+            )
+            table = shape.table(number)
+            table.create(connection)
+            connection.execute(
+                generations.insert().values(
+                    name=shape.name,
+                    generation=number,
+                    schema_version=shape.schema_version,
+                    status=status,
+                    position=0,
+                    table_name=table.name,
+                    created_at=datetime.now(UTC),
+                )
+            )
+        return self.get(shape, number)
+
+    def activate(self, shape: ReadModelShape, generation: int) -> None:
+        """Swap ``generation`` in for reads, in one transaction, and drop the old tables."""
+        of_this = generations.c.name == shape.name
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(generations)
+                .where(and_(of_this, generations.c.generation == generation))
+                .values(status=ACTIVE)
+            )
+            connection.execute(
+                update(generations)
+                .where(
+                    and_(
+                        of_this,
+                        generations.c.generation != generation,
+                        generations.c.status == ACTIVE,
+                    )
+                )
+                .values(status=RETIRED)
+            )
+        self.drop_retired(shape)
+
+    def drop_retired(self, shape: ReadModelShape) -> None:
+        for old in self._rows(shape):
+            if old.status == RETIRED:
+                with self.engine.begin() as connection:
+                    connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{old.table_name}"')
+                    connection.execute(
+                        generations.delete().where(
+                            and_(
+                                generations.c.name == shape.name,
+                                generations.c.generation == old.generation,
+                            )
+                        )
+                    )

@@ -1,0 +1,65 @@
+"""Read models at run time: the projectors for every read model, in a thread or a process."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import Engine
+
+from application.journeys import Journeys
+from application.projections.projector import Projector, ProjectorLoop
+from interface.readmodels.generations import BUILDING, Generations
+from interface.readmodels.rows import ROWS_OF
+from interface.readmodels.tables import SHAPES, ReadModelShape
+from interface.readmodels.targets import GenerationTarget
+
+
+def projector_for(
+    journeys: Journeys,
+    engine: Engine,
+    registry: Generations,
+    shape: ReadModelShape,
+    generation: int | None = None,
+    batch_size: int = 500,
+) -> Projector:
+    target = GenerationTarget(engine, registry, shape, ROWS_OF[shape.name], generation)
+    return Projector(journeys, target, batch_size=batch_size)
+
+
+def live_projectors(journeys: Journeys, engine: Engine, registry: Generations) -> list[Projector]:
+    for shape in SHAPES.values():
+        registry.prepare(shape)
+    return [projector_for(journeys, engine, registry, shape) for shape in SHAPES.values()]
+
+
+class Projections:
+    """Every read model's projector, in the API process (a thread woken by each save) or
+    as its own process; both poll as a fallback, since other processes write too. A new
+    table shape, built beside the old one, goes live once it has caught up."""
+
+    def __init__(self, journeys: Journeys, engine: Engine, registry: Generations) -> None:
+        self.registry = registry
+        self.loop = ProjectorLoop(
+            live_projectors(journeys, engine, registry), when_caught_up=self.promote_built
+        )
+        journeys.on_saved(self.loop.wake.set)
+        self.thread = threading.Thread(target=self.loop.run, name="projections", daemon=True)
+
+    def promote_built(self) -> None:
+        """A new table shape built beside the old one goes live once it has caught up."""
+        for shape in SHAPES.values():
+            followed = self.registry.followed(shape)
+            if followed is not None and followed.status == BUILDING:
+                self.registry.activate(shape, followed.generation)
+
+    def start(self) -> None:
+        """Run in a background thread (inside ``serve``)."""
+        self.thread.start()
+
+    def run(self) -> None:
+        """Run in the foreground until ``stop`` (the ``project`` process)."""
+        self.loop.run()
+
+    def stop(self) -> None:
+        self.loop.stop()
+        self.thread.join(timeout=10)

@@ -1,0 +1,97 @@
+"""C-06: a baseline PHQ-9 before the first dose, an end-of-series PHQ-9 after the series."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain.compliance import compliance_findings, standing
+from domain.compliance.measures import END_OF_SERIES_DUE_DAYS
+from tests.story import START, phq9
+from tests.unit.compliance.conftest import (
+    DAY,
+    HOUR,
+    MIN,
+    PHQ9_8,
+    findings_of,
+    imported,
+    last_series_discharge,
+    only,
+    session_versions,
+    whole_series,
+)
+from tests.unit.domain.conftest import (
+    FIRST_DOSE,
+    correct,
+    full_session,
+    given_journey,
+    intake_for,
+    post,
+)
+
+BASELINE_VERSION = 3
+
+
+def test_a_baseline_corrected_to_follow_up_leaves_the_first_dose_without_one(profile):
+    journey = given_journey(profile, [*intake_for(profile), *full_session(profile, 1, FIRST_DOSE)])
+
+    correct(journey, BASELINE_VERSION, {"timepoint": "follow_up"}, FIRST_DOSE + DAY)
+
+    [finding] = only(findings_of(journey), "C-06")
+    assert finding.occurrence == "baseline"
+    assert finding.versions == (session_versions(1)[1],)
+    assert finding.due_at is None
+    assert "no baseline PHQ-9 at or before it" in finding.detail
+
+
+def test_an_imported_baseline_older_than_the_protocol_allows_is_c06(profile):
+    first = START + timedelta(days=40)
+    intake = intake_for(profile)
+    facts = imported(profile, [*intake, *full_session(profile, 1, first)])
+
+    [finding] = only(compliance_findings(facts), "C-06")
+
+    assert finding.occurrence == "baseline"
+    assert finding.versions == (BASELINE_VERSION, session_versions(1)[1])
+    assert "allows at most 30 days" in finding.detail
+
+
+def test_a_series_without_an_end_of_series_phq9_is_due_two_weeks_after_it(profile):
+    journey = given_journey(profile, whole_series(profile))
+    due = last_series_discharge(profile) + timedelta(days=END_OF_SERIES_DUE_DAYS)
+
+    [finding] = findings_of(journey)
+
+    assert (finding.rule, finding.occurrence) == ("C-06", "end-of-series")
+    assert finding.due_at == due
+    assert finding.versions == (session_versions(profile.series_length)[2],)
+    assert standing([finding], due - MIN) == []
+    assert standing([finding], due) == [finding]
+
+
+def test_an_end_of_series_phq9_before_the_last_dose_does_not_count(profile):
+    journey = given_journey(
+        profile,
+        [*intake_for(profile), phq9(PHQ9_8, FIRST_DOSE - HOUR, "end_of_series")],
+    )
+    for s in whole_series(profile)[len(intake_for(profile)) :]:
+        post(journey, s)
+
+    assert [f.occurrence for f in only(findings_of(journey), "C-06")] == ["end-of-series"]
+
+
+def test_a_late_end_of_series_phq9_says_how_late(profile):
+    due = last_series_discharge(profile) + timedelta(days=END_OF_SERIES_DUE_DAYS)
+    journey = given_journey(
+        profile, [*whole_series(profile), phq9(PHQ9_8, due + 3 * DAY, "end_of_series")]
+    )
+
+    [finding] = findings_of(journey)
+
+    assert finding.due_at == due
+    assert "3 days late" in finding.detail
+
+
+def test_before_the_series_ends_no_end_of_series_measure_is_due(profile):
+    journey = given_journey(profile, [*intake_for(profile), *full_session(profile, 1, FIRST_DOSE)])
+
+    assert findings_of(journey) == []

@@ -39,3 +39,32 @@ def positions_of(recorder: ApplicationRecorder, journey_id: UUID) -> dict[int, i
                 for row in cursor.fetchall()
             }
     raise TypeError(f"no position lookup for {type(recorder).__name__}")
+
+
+def latest_versions(recorder: ApplicationRecorder, upto: int) -> list[tuple[UUID, int]]:
+    """Each journey in the log up to position ``upto``, with its last version there.
+
+    A rebuild loads each journey once, at that version, instead of replaying the log.
+    """
+    if isinstance(recorder, SQLiteApplicationRecorder):
+        statement = (
+            f"SELECT originator_id, MAX(originator_version) FROM {recorder.events_table_name} "  # noqa: S608 - table name is the library's own
+            "WHERE rowid <= ? GROUP BY originator_id ORDER BY originator_id"
+        )
+        with recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(statement, (upto,))
+            return [(UUID(str(row[0])), int(row[1])) for row in cursor.fetchall()]
+    if isinstance(recorder, PostgresApplicationRecorder):
+        query = SQL(
+            "SELECT originator_id, MAX(originator_version) AS version FROM {schema}.{table} "
+            "WHERE notification_id <= %s GROUP BY originator_id ORDER BY originator_id"
+        ).format(
+            schema=Identifier(recorder.datastore.schema),
+            table=Identifier(recorder.events_table_name),
+        )
+        with recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(query, (upto,))
+            return [
+                (UUID(str(row["originator_id"])), int(row["version"])) for row in cursor.fetchall()
+            ]
+    raise TypeError(f"no version lookup for {type(recorder).__name__}")

@@ -19,6 +19,7 @@ from typing import Protocol
 from uuid import UUID
 
 from application.journeys import Journeys
+from application.positions import latest_versions
 from domain.journey import Journey
 
 BATCH_SIZE = 500
@@ -91,6 +92,30 @@ class Projector:
                 break
             done += processed
         return done
+
+    def rebuild(
+        self, end: int | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """Fill an empty generation up to ``end``: each journey loaded once, at its last
+        version there, in chunks; the position moves to ``end`` only with the last write,
+        so an interrupted rebuild is never mistaken for a finished one."""
+        end = self.store_position() if end is None else end
+        since = self.target.checkpoint()
+        if since.position != 0:
+            raise ValueError("rebuild needs an empty generation")
+        latest = latest_versions(self.journeys.recorder, end)
+        for start in range(0, len(latest), self.batch_size):
+            chunk = latest[start : start + self.batch_size]
+            loaded: list[Journey] = [
+                self.journeys.repository.get(jid, version=v) for jid, v in chunk
+            ]
+            if not self.target.apply(loaded, since, since.position):
+                raise RuntimeError("another writer changed a generation being rebuilt")
+            if progress is not None:
+                progress(start + len(chunk), len(latest))
+        if not self.target.apply([], since, end):
+            raise RuntimeError("another writer changed a generation being rebuilt")
+        return len(latest)
 
 
 class ProjectorLoop:

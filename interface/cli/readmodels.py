@@ -58,14 +58,15 @@ def rebuild_command(
                 generation=fresh.generation,
                 batch_size=REBUILD_BATCH,
             )
-            end = projector.store_position()
-            with typer.progressbar(length=end, label=f"rebuilding {shape.name}") as bar:
-                while projector.position() < end:
-                    before = projector.position()
-                    if not projector.process_batch(stop=end):
-                        break
-                    bar.update(projector.position() - before)
+            with typer.progressbar(length=1, label=f"rebuilding {shape.name}") as bar:
+
+                def advance(done: int, total: int) -> None:
+                    bar.length = total
+                    bar.update(done - bar.pos)
+
+                journeys = projector.rebuild(progress=advance)
             projector.catch_up()  # what arrived meanwhile
+            typer.echo(f"{shape.name}: {journeys} journeys")
             services.registry.activate(shape, fresh.generation)
             typer.echo(
                 f"{shape.name}: generation {fresh.generation} is live at "

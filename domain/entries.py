@@ -30,6 +30,8 @@ class Entry:
     data: Mapping[str, Any]
     applied_in: int = 0
     """The version of the event applying it: its own, or the correction's."""
+    recorded_by: str = ""
+    """Who recorded it, as "id (role)"."""
 
     def __post_init__(self) -> None:
         if not self.applied_in:

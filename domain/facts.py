@@ -21,6 +21,8 @@ class ScreeningFact(Fact):
 
 class ConsentFact(Fact):
     signed: bool
+    risks_discussed: bool | None
+    form_version: str | None
 
 
 class MeasureFact(Fact):
@@ -101,7 +103,10 @@ class ClosureFact(Fact):
 
 class CorrectionFact(Fact):
     corrects_version: int
+    corrects_type: str
+    fields: list[str]
     reason: str
+    by: str
 
 
 class LateEntryFact(Fact):
@@ -109,6 +114,7 @@ class LateEntryFact(Fact):
 
     type: str
     recorded_at: datetime
+    by: str
 
 
 class OverrideFact(Fact):

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from domain.entries import Entry, parse_time
-from domain.facts import Fact, SessionFact
+from domain.facts import Fact, ScreeningFact, SessionFact
 from domain.scales import safety_concern, score
 from domain.state import JourneyFacts
 
@@ -83,13 +83,23 @@ def _measure(facts: JourneyFacts, entry: Entry) -> None:
 
 
 def _screening(facts: JourneyFacts, entry: Entry) -> None:
+    screening: ScreeningFact = {**_fact(entry), "decision": entry.data["decision"]}
+    upsert(facts.screenings, screening)
     if supersedes(entry, facts.screening):
-        facts.screening = {**_fact(entry), "decision": entry.data["decision"]}
+        facts.screening = screening
 
 
 def _consent(signed: bool) -> Callable[[JourneyFacts, Entry], None]:
     def handler(facts: JourneyFacts, entry: Entry) -> None:
-        upsert(facts.consents, {**_fact(entry), "signed": signed})
+        upsert(
+            facts.consents,
+            {
+                **_fact(entry),
+                "signed": signed,
+                "risks_discussed": entry.data.get("risks_discussed"),
+                "form_version": entry.data.get("form_version"),
+            },
+        )
 
     return handler
 
@@ -270,6 +280,7 @@ def note_arrival(facts: JourneyFacts, entry: Entry, idempotency_key: str | None)
                 "at": entry.occurred_at,
                 "type": entry.type,
                 "recorded_at": entry.recorded_at,
+                "by": entry.recorded_by,
             }
         )
     if idempotency_key:

@@ -29,6 +29,10 @@ UNATTRIBUTED_SOURCE = "unattributed"
 JOURNEY_NAMESPACE = uuid5(NAMESPACE_URL, "https://kap-journeys.example/journeys")
 
 
+def actor_label(recorded_by: Mapping[str, str]) -> str:
+    return f"{recorded_by['id']} ({recorded_by['role']})"
+
+
 def journey_id_for(clinic_id: str, patient_ref: str, episode: int) -> UUID:
     """The same (clinic, patient, episode) always names the same journey."""
     return uuid5(JOURNEY_NAMESPACE, f"{clinic_id}\x1f{patient_ref}\x1f{episode}")
@@ -48,7 +52,14 @@ class Journey(Aggregate):
         data: dict[str, Any]
 
         def entry(self) -> Entry:
-            return Entry(1, "JourneyOpened", self.occurred_at, self.timestamp, self.data)
+            return Entry(
+                1,
+                "JourneyOpened",
+                self.occurred_at,
+                self.timestamp,
+                self.data,
+                recorded_by=actor_label(self.recorded_by),
+            )
 
         def apply(self, aggregate: Any) -> None:
             d = self.data
@@ -95,6 +106,7 @@ class Journey(Aggregate):
                 self.occurred_at,
                 self.timestamp,
                 self.data,
+                recorded_by=actor_label(self.recorded_by),
             )
 
     class ConsultationCompleted(Event): ...
@@ -162,7 +174,10 @@ class Journey(Aggregate):
                     "version": self.originator_version,
                     "at": self.occurred_at,
                     "corrects_version": self.data["corrects_version"],
+                    "corrects_type": c["type"],
+                    "fields": sorted(self.data["data"]),
                     "reason": self.data["reason"],
+                    "by": actor_label(self.recorded_by),
                 }
             )
             note_arrival(aggregate.facts, self.entry(), self.idempotency_key)

@@ -40,6 +40,8 @@ class JourneyFacts:
     last_event_at: datetime
     consultation: Fact | None = None
     screening: ScreeningFact | None = None
+    screenings: list[ScreeningFact] = field(default_factory=list)
+    """Every screening, for audits; ``screening`` is the one in force."""
     consents: list[ConsentFact] = field(default_factory=list)
     preparation: Fact | None = None
     measures: list[MeasureFact] = field(default_factory=list)

@@ -38,22 +38,29 @@ def _consent(facts: JourneyFacts, n: int, dose: DoseFact) -> Finding | None:
 
 
 def _screening(facts: JourneyFacts, n: int, dose: DoseFact) -> Finding | None:
-    screening = facts.screening
+    """The screening in force at the dose: the latest one that occurred before it."""
+    before = [s for s in facts.screenings if s["at"] <= dose["at"]]
+    screening = max(before, key=lambda s: (s["at"], s["version"]), default=None)
     dosed = f"Session {n} was dosed at {stamp(dose['at'])} (version {dose['version']})"
     if screening is None:
+        later = facts.screening
+        if later is None:
+            return Finding(
+                "C-01",
+                f"session-{n}/screening",
+                involved(facts, dose["version"]),
+                f"{dosed} without a screening on record.",
+            )
         return Finding(
             "C-01",
             f"session-{n}/screening",
-            involved(facts, dose["version"]),
-            f"{dosed} without a screening on record.",
+            involved(facts, dose["version"], later["version"]),
+            f"{dosed} without an eligible screening before it: the screening on record "
+            f"(version {later['version']}) occurred after it, at {stamp(later['at'])}.",
         )
-    if screening["decision"] == "eligible" and screening["at"] <= dose["at"]:
+    if screening["decision"] == "eligible":
         return None
-    if screening["at"] > dose["at"]:
-        # The facts keep only the latest screening: an earlier one is not on record.
-        why = f"the screening on record (version {screening['version']}) occurred after it"
-    else:
-        why = f"the screening (version {screening['version']}) decided {screening['decision']}"
+    why = f"the screening (version {screening['version']}) decided {screening['decision']}"
     return Finding(
         "C-01",
         f"session-{n}/screening",

@@ -16,7 +16,7 @@ def late_entry_findings(facts: JourneyFacts) -> list[Finding]:
             f"version-{late['version']}",
             (late["version"],),
             f"{late['type']} (version {late['version']}) occurred at {stamp(late['at'])} and "
-            f"was recorded at {stamp(late['recorded_at'])}, "
+            f"was recorded by {late['by']} at {stamp(late['recorded_at'])}, "
             f"{span(late['recorded_at'] - late['at'])} later "
             f"(documentation is due within {LATE_AFTER_HOURS} h).",
         )
@@ -30,8 +30,9 @@ def correction_findings(facts: JourneyFacts) -> list[Finding]:
             "C-09",
             f"version-{c['version']}",
             tuple(sorted({c["corrects_version"], c["version"]})),
-            f"Version {c['version']} ({stamp(c['at'])}) corrects version "
-            f"{c['corrects_version']}; reason given: {c['reason']}",
+            f"Version {c['version']} ({stamp(c['at'])}, by {c['by']}) corrects version "
+            f"{c['corrects_version']} ({c['corrects_type']}: {', '.join(c['fields'])}); "
+            f"reason given: {c['reason']}",
         )
         for c in facts.corrections
     ]

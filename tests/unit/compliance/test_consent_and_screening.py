@@ -98,3 +98,23 @@ def test_a_screening_that_occurred_after_the_dose_is_c01(profile):
 
     assert finding.occurrence == "session-1/screening"
     assert "occurred after it" in finding.detail
+
+
+def test_a_rescreening_after_the_dose_leaves_the_dose_covered_by_the_earlier_one(profile):
+    rescreening = step("ScreeningCompleted", FIRST_DOSE + HOUR)
+    facts = imported(
+        profile, [*intake_for(profile), *full_session(profile, 1, FIRST_DOSE)[:2], rescreening]
+    )
+
+    assert only(compliance_findings(facts), "C-01") == []
+
+
+def test_an_ineligible_rescreening_before_the_dose_is_c01(profile):
+    rescreening = step("ScreeningCompleted", FIRST_DOSE - HOUR, decision="ineligible")
+    facts = imported(
+        profile, [*intake_for(profile), rescreening, *full_session(profile, 1, FIRST_DOSE)[:2]]
+    )
+
+    [finding] = only(compliance_findings(facts), "C-01")
+
+    assert "decided ineligible" in finding.detail

@@ -65,7 +65,15 @@ def test_a_correction_is_kept_beside_the_original_and_survives_a_replay(profile)
     assert journey.version == 7
     assert journey.pending_events[BASELINE_VERSION - 1].data["items"] == original_items
     assert journey.facts.corrections == [
-        {"version": 7, "at": CORRECTED_AT, "corrects_version": 3, "reason": "Keyed wrongly."}
+        {
+            "version": 7,
+            "at": CORRECTED_AT,
+            "corrects_version": 3,
+            "corrects_type": "OutcomeMeasureRecorded",
+            "fields": ["items"],
+            "reason": "Keyed wrongly.",
+            "by": "therapist-1 (therapist)",
+        }
     ]
     assert replayed(journey).facts == journey.facts
 

@@ -10,6 +10,7 @@ from uuid import UUID
 import typer
 
 from application.errors import JourneyNotFound
+from interface.cli.audit import audit_app
 from interface.cli.demo import demo_command
 from interface.cli.readmodels import project_command, rebuild_command
 from interface.cli.tokens import tokens_app
@@ -23,6 +24,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(audit_app, name="audit")
 app.command("demo")(demo_command)
 app.command("project")(project_command)
 app.command("rebuild")(rebuild_command)

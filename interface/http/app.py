@@ -12,7 +12,17 @@ from fastapi import FastAPI, Request, Response
 from application.journeys import utc_now
 from interface.http.limits import BodySizeLimit
 from interface.http.problems import UNAVAILABLE, install_problem_handlers
-from interface.http.routes import caseload, events, health, journeys
+from interface.http.routes import (
+    audit_access_log,
+    audit_checkpoints,
+    audit_compliance,
+    caseload,
+    events,
+    health,
+    journeys,
+    replay,
+    verify,
+)
 from interface.services import Services
 from interface.settings import Settings
 
@@ -49,8 +59,18 @@ def create_app(
     )
     app.state.services = services
     install_problem_handlers(app)
-    for router in (health.router, caseload.router, journeys.router, events.router):
-        app.include_router(router)
+    for module in (
+        health,
+        caseload,
+        journeys,
+        events,
+        replay,
+        verify,
+        audit_checkpoints,
+        audit_compliance,
+        audit_access_log,
+    ):
+        app.include_router(module.router)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[..., object]) -> Response:

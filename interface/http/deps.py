@@ -51,6 +51,7 @@ def allow(*roles: Role) -> Callable[[Principal], Principal]:
 
 ClinicSystem = Annotated[Principal, Depends(allow(Role.CLINIC_SYSTEM))]
 Reader = Annotated[Principal, Depends(allow(Role.STAFF, Role.AUDITOR))]
+Auditor = Annotated[Principal, Depends(allow(Role.AUDITOR))]
 
 
 def log_journey_read(principal: Principal, journey_id: object, what: str) -> None:

@@ -6,13 +6,15 @@ use cases, clinic isolation, idempotent retries and retry-on-conflict around it.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Recording
 
 from application.answers import AppendResult, HistoryEntry, NewEntry, OpenJourney
 from application.errors import (
@@ -24,6 +26,7 @@ from application.errors import (
     VersionMismatch,
 )
 from application.positions import positions_of
+from application.sealed_mapper import SealedMapper
 from application.transcodings import JourneyFactsAsDict
 from domain.entries import Entry, Posting
 from domain.journey import COMMANDS, Journey, journey_id_for
@@ -36,6 +39,11 @@ WRITE_ATTEMPTS = 5
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def salted(posting: Posting) -> Posting:
+    """Give the entry its random salt (the domain reads no random source itself)."""
+    return posting if posting.salt else replace(posting, salt=secrets.token_hex(16))
 
 
 class Journeys(Application[UUID]):
@@ -61,6 +69,11 @@ class Journeys(Application[UUID]):
             listener()
         return recordings
 
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(
+            transcoder=self.construct_transcoder(), mapper_class=SealedMapper
+        )
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(JourneyFactsAsDict())
@@ -70,6 +83,7 @@ class Journeys(Application[UUID]):
     def open_journey(self, clinic_id: str, command: OpenJourney, posting: Posting) -> AppendResult:
         """Open a journey; a retry of the same (clinic, patient, episode) finds the first."""
         journey_id = journey_id_for(clinic_id, command.patient_ref, command.episode)
+        posting = salted(posting)
         if not self._exists(journey_id):
             journey = Journey.open(
                 clinic_id=clinic_id,
@@ -123,6 +137,7 @@ class Journeys(Application[UUID]):
         Without ``expected_version`` a write that loses a race is decided again on the
         new state; with it, a stale version is refused.
         """
+        posting = salted(posting)
         for _ in range(WRITE_ATTEMPTS):
             journey = self._journey(clinic_id, journey_id)
             key = posting.idempotency_key

@@ -47,6 +47,8 @@ class Posting:
     recorded_by: Actor
     source: str
     idempotency_key: str | None = None
+    salt: str = ""
+    """Random per entry (chosen by the application: the domain reads no random source)."""
 
 
 def parse_time(value: object) -> datetime:

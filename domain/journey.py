@@ -14,6 +14,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from domain.audit.hashing import GENESIS
+from domain.audit.seal import Seal, entry_content, seal
 from domain.entries import Entry, Posting, parse_time
 from domain.fold import apply_entry, note_arrival
 from domain.protocols import ProtocolProfile
@@ -45,11 +47,35 @@ class Journey(Aggregate):
         facts: JourneyFacts
 
     class JourneyOpened(Aggregate.Created):
+        """Version 2 added the seal (salt, digest, hash) that starts the journey's chain."""
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.update(salt="", digest="", hash="")
+
         occurred_at: datetime
         recorded_by: dict[str, str]
         source: str
         idempotency_key: str | None
         data: dict[str, Any]
+        salt: str
+        digest: str
+        hash: str
+
+        def content(self) -> dict[str, Any]:
+            return entry_content(
+                journey_id=self.originator_id,
+                type="JourneyOpened",
+                version=self.originator_version,
+                occurred_at=self.occurred_at,
+                recorded_at=self.timestamp,
+                recorded_by=self.recorded_by,
+                source=self.source,
+                idempotency_key=self.idempotency_key,
+                data=self.data,
+            )
 
         def entry(self) -> Entry:
             return Entry(
@@ -72,6 +98,7 @@ class Journey(Aggregate):
                 presenting_concerns=list(d["presenting_concerns"]),
                 opened_at=self.occurred_at,
                 last_event_at=self.timestamp,
+                chain_head=self.hash,
             )
             note_arrival(aggregate.facts, self.entry(), None)
 
@@ -79,25 +106,49 @@ class Journey(Aggregate):
         """An entry of the journey: who recorded what, when, from which system.
 
         Version 2 added ``source`` (the posting API client); entries stored before it
-        load as ``unattributed``.
+        load as ``unattributed``. Version 3 added the seal (salt, digest, hash) that
+        chains each entry to the one before; older entries load unsealed, and the
+        verifier reports them as such.
         """
 
-        class_version = 2
+        class_version = 3
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["source"] = UNATTRIBUTED_SOURCE
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state.update(salt="", digest="", hash="")
 
         occurred_at: datetime
         recorded_by: dict[str, str]
         source: str
         idempotency_key: str | None
         data: dict[str, Any]
+        salt: str
+        digest: str
+        hash: str
 
         def apply(self, aggregate: Any) -> None:
             entry = self.entry()
             apply_entry(aggregate.facts, entry)
             note_arrival(aggregate.facts, entry, self.idempotency_key)
+            aggregate.facts.chain_head = self.hash
+
+        def content(self) -> dict[str, Any]:
+            return entry_content(
+                journey_id=self.originator_id,
+                type=type(self).__name__,
+                version=self.originator_version,
+                occurred_at=self.occurred_at,
+                recorded_at=self.timestamp,
+                recorded_by=self.recorded_by,
+                source=self.source,
+                idempotency_key=self.idempotency_key,
+                data=self.data,
+                corrected=getattr(self, "corrected", None),
+            )
 
         def entry(self) -> Entry:
             return Entry(
@@ -181,6 +232,7 @@ class Journey(Aggregate):
                 }
             )
             note_arrival(aggregate.facts, self.entry(), self.idempotency_key)
+            aggregate.facts.chain_head = self.hash
 
     @staticmethod
     def create_id(clinic_id: str, patient_ref: str, episode: int) -> UUID:
@@ -199,27 +251,42 @@ class Journey(Aggregate):
         posting: Posting,
     ) -> Journey:
         check_time_plausible(posting.occurred_at, posting.recorded_at, posting.occurred_at)
+        journey_id = journey_id_for(clinic_id, patient_ref, episode)
+        data = {
+            "clinic_id": clinic_id,
+            "patient_ref": patient_ref,
+            "episode": episode,
+            "protocol": profile.as_dict(),
+            "primary_clinician": primary_clinician,
+            "presenting_concerns": presenting_concerns,
+        }
+        sealed = _sealed(journey_id, "JourneyOpened", 1, posting, data, None, GENESIS)
         return cls._create(
             cls.JourneyOpened,
-            id=journey_id_for(clinic_id, patient_ref, episode),
+            id=journey_id,
             timestamp=posting.recorded_at,
             occurred_at=posting.occurred_at,
             recorded_by=posting.recorded_by.as_dict(),
             source=posting.source,
             idempotency_key=posting.idempotency_key,
-            data={
-                "clinic_id": clinic_id,
-                "patient_ref": patient_ref,
-                "episode": episode,
-                "protocol": profile.as_dict(),
-                "primary_clinician": primary_clinician,
-                "presenting_concerns": presenting_concerns,
-            },
+            data=data,
+            salt=sealed.salt,
+            digest=sealed.digest,
+            hash=sealed.hash,
         )
 
     def _record(
         self, event_class: type[Event], data: Mapping[str, Any], posting: Posting, **extra: Any
     ) -> None:
+        sealed = _sealed(
+            self.id,
+            event_class.__name__,
+            self.version + 1,
+            posting,
+            data,
+            extra.get("corrected"),
+            self.facts.chain_head,
+        )
         self.trigger_event(
             event_class,
             timestamp=posting.recorded_at,
@@ -228,6 +295,9 @@ class Journey(Aggregate):
             source=posting.source,
             idempotency_key=posting.idempotency_key,
             data=dict(data),
+            salt=sealed.salt,
+            digest=sealed.digest,
+            hash=sealed.hash,
             **extra,
         )
 
@@ -345,6 +415,30 @@ class Journey(Aggregate):
                 "data": corrected,
             },
         )
+
+
+def _sealed(
+    journey_id: UUID,
+    type_name: str,
+    version: int,
+    posting: Posting,
+    data: Mapping[str, Any],
+    corrected: Mapping[str, Any] | None,
+    previous_hash: str,
+) -> Seal:
+    content = entry_content(
+        journey_id=journey_id,
+        type=type_name,
+        version=version,
+        occurred_at=posting.occurred_at,
+        recorded_at=posting.recorded_at,
+        recorded_by=posting.recorded_by.as_dict(),
+        source=posting.source,
+        idempotency_key=posting.idempotency_key,
+        data=data,
+        corrected=corrected,
+    )
+    return seal(posting.salt, content, previous_hash)
 
 
 COMMANDS: dict[str, str] = {

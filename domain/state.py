@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from domain.audit.hashing import GENESIS
 from domain.facts import (
     AdverseEventFact,
     ClosureFact,
@@ -56,6 +57,8 @@ class JourneyFacts:
     overrides: list[OverrideFact] = field(default_factory=list)
     late_entries: list[LateEntryFact] = field(default_factory=list)
     idempotency: dict[str, int] = field(default_factory=dict)
+    chain_head: str = GENESIS
+    """The hash of the journey's latest entry: the next one chains to it."""
 
     @property
     def profile(self) -> ProtocolProfile:

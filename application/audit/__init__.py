@@ -1,0 +1,1 @@
+"""Audit services: hash-chain verification, Merkle leaves, replays."""

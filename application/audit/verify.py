@@ -1,0 +1,203 @@
+"""Verify a journey's stored entries: each sealed as written, chained, none missing.
+
+Names what broke: an entry whose content changed (or whose bytes no longer decrypt), a
+missing version, a reordered pair, an unsealed entry, a broken link, and — against the
+head a signed checkpoint recorded — a cut tail or a whole journey removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
+from eventsourcing.utils import resolve_topic
+
+from application.journeys import Journeys
+from application.sealed_mapper import split_state
+from domain.audit.hashing import GENESIS, content_digest, entry_hash
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A journey's head as a signed checkpoint recorded it."""
+
+    version: int
+    hash: str
+    checkpoint: str
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    version: int | None
+    kind: str  # changed, missing, reordered, unsealed, broken_link, cut_tail, journey_removed
+    detail: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    journey_id: UUID
+    ok: bool
+    events_checked: int
+    problems: list[ChainProblem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Read:
+    row: StoredEvent
+    event: Any | None  # None: the stored bytes did not decode
+
+
+def _type_of(row: StoredEvent) -> str:
+    name = row.topic.rsplit(".", 1)[-1].rsplit(":", 1)[-1]
+    try:
+        return str(resolve_topic(row.topic).__name__)
+    except Exception:
+        return name
+
+
+def _digest_as(event: Any, version: int, type_name: str) -> str:
+    content = event.content()
+    content.update(version=version, type=type_name)
+    return content_digest(event.salt, content)
+
+
+class ChainVerifier:
+    def __init__(self, journeys: Journeys) -> None:
+        self.journeys = journeys
+
+    def _read(self, journey_id: UUID) -> list[_Read]:
+        rows = self.journeys.recorder.select_events(journey_id)
+        found = []
+        for row in rows:
+            try:
+                event = self.journeys.mapper.to_domain_event(row)
+            except (MapperDeserialisationError, ValueError, KeyError):
+                event = None
+            found.append(_Read(row, event))
+        return found
+
+    def verify(self, journey_id: UUID, anchor: Anchor | None = None) -> Verification:
+        reads = self._read(journey_id)
+        problems: list[ChainProblem] = []
+        if not reads:
+            if anchor is not None:
+                problems.append(
+                    ChainProblem(
+                        None,
+                        "journey_removed",
+                        f"Checkpoint {anchor.checkpoint} recorded this journey at version "
+                        f"{anchor.version}; none of its entries remain.",
+                    )
+                )
+            return Verification(journey_id, not problems, 0, problems)
+        problems += self._gaps(reads)
+        problems += self._entries(reads)
+        if anchor is not None:
+            problems += self._against_anchor(reads, anchor)
+        return Verification(journey_id, not problems, len(reads), problems)
+
+    @staticmethod
+    def _gaps(reads: Sequence[_Read]) -> list[ChainProblem]:
+        present = {r.row.originator_version for r in reads}
+        return [
+            ChainProblem(
+                v,
+                "missing",
+                f"Version {v} is missing: the versions run to {max(present)} with no entry {v}.",
+            )
+            for v in range(1, max(present) + 1)
+            if v not in present
+        ]
+
+    def _entries(self, reads: Sequence[_Read]) -> list[ChainProblem]:
+        problems: list[ChainProblem] = []
+        by_version = {r.row.originator_version: r for r in reads}
+        previous = GENESIS
+        judge_link = True  # a link is judged only after an entry found sound
+        for read in reads:
+            version = read.row.originator_version
+            problem = self._entry_problem(read, by_version)
+            event = read.event
+            if problem is None and event is not None:
+                contiguous = version == 1 or version - 1 in by_version
+                if judge_link and contiguous and entry_hash(previous, event.digest) != event.hash:
+                    problem = ChainProblem(
+                        version,
+                        "broken_link",
+                        f"Version {version} does not chain to the one before.",
+                    )
+            if problem is not None:
+                problems.append(problem)
+            header, _ = split_state(read.row.state)
+            previous = event.hash if event is not None else (header.hash if header else previous)
+            judge_link = problem is None
+        return problems
+
+    def _entry_problem(self, read: _Read, by_version: dict[int, _Read]) -> ChainProblem | None:
+        version = read.row.originator_version
+        header, _ = split_state(read.row.state)
+        event = read.event
+        if event is None:
+            return ChainProblem(
+                version, "changed", f"Version {version}'s stored bytes no longer decrypt: altered."
+            )
+        if not event.hash:
+            return ChainProblem(
+                version, "unsealed", f"Version {version} was stored before entries were sealed."
+            )
+        if header is None or (header.digest, header.hash) != (event.digest, event.hash):
+            return ChainProblem(
+                version, "changed", f"Version {version}'s seal in the clear differs from its entry."
+            )
+        if _digest_as(event, version, type(event).__name__) != event.digest:
+            return self._changed_or_moved(event, version, by_version)
+        return None
+
+    @staticmethod
+    def _changed_or_moved(event: Any, version: int, by_version: dict[int, _Read]) -> ChainProblem:
+        """Changed in place, or an entry moved to another version (a swapped pair)."""
+        for other, read in by_version.items():
+            names = {type(event).__name__, _type_of(read.row)}
+            if other != version and any(
+                _digest_as(event, other, name) == event.digest for name in names
+            ):
+                low, high = sorted((version, other))
+                return ChainProblem(
+                    version,
+                    "reordered",
+                    f"Versions {low} and {high} were swapped: version {version} holds the "
+                    f"entry of version {other}.",
+                )
+        return ChainProblem(
+            version,
+            "changed",
+            f"Version {version}'s content no longer matches its digest: changed after recording.",
+        )
+
+    @staticmethod
+    def _against_anchor(reads: Sequence[_Read], anchor: Anchor) -> list[ChainProblem]:
+        last = max(r.row.originator_version for r in reads)
+        if last < anchor.version:
+            return [
+                ChainProblem(
+                    last + 1,
+                    "cut_tail",
+                    f"Checkpoint {anchor.checkpoint} "
+                    f"recorded version {anchor.version}; versions {last + 1} to "
+                    f"{anchor.version} are gone.",
+                )
+            ]
+        at_anchor = next((r for r in reads if r.row.originator_version == anchor.version), None)
+        if at_anchor and at_anchor.event is not None and at_anchor.event.hash != anchor.hash:
+            return [
+                ChainProblem(
+                    anchor.version,
+                    "changed",
+                    f"Version {anchor.version} differs "
+                    f"from what checkpoint {anchor.checkpoint} recorded.",
+                )
+            ]
+        return []

@@ -1,0 +1,1 @@
+"""Tamper evidence: canonical hashing, hash chains and Merkle trees (stdlib only)."""

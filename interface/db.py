@@ -51,5 +51,7 @@ def _configure_sqlite_connection(dbapi_connection: sqlite3.Connection, _record: 
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # LIKE is case-sensitive, as on PostgreSQL: a patient-reference search means the same.
+        cursor.execute("PRAGMA case_sensitive_like=ON")
     finally:
         cursor.close()

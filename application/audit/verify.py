@@ -20,6 +20,10 @@ from application.sealed_mapper import split_state
 from domain.audit.hashing import GENESIS, content_digest, entry_hash
 
 
+class WrongCipherKey(Exception):  # noqa: N818
+    """Not one entry of the journey decrypts: the key is not the one it was written with."""
+
+
 @dataclass(frozen=True)
 class Anchor:
     """A journey's head as a signed checkpoint recorded it."""
@@ -93,6 +97,11 @@ class ChainVerifier:
                     )
                 )
             return Verification(journey_id, not problems, 0, problems)
+        if len(reads) > 1 and all(r.event is None for r in reads):
+            raise WrongCipherKey(
+                f"None of journey {journey_id}'s {len(reads)} entries decrypt: is the cipher "
+                "key the one the store was written with?"
+            )
         problems += self._gaps(reads)
         problems += self._entries(reads)
         if anchor is not None:

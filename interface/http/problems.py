@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from application.audit.verify import WrongCipherKey
 from application.errors import (
     EntryNotFound,
     IdempotencyKeyReused,
@@ -117,6 +118,12 @@ def _simple(status: int, code: str) -> Any:
     return handler
 
 
+def _read_model_building(_: Request, error: Exception) -> JSONResponse:
+    answer = problem(503, "read_model_building", str(error), "Read model being built")
+    answer.headers["Retry-After"] = "5"
+    return answer
+
+
 def _unavailable(_: Request, error: Exception) -> JSONResponse:
     log.warning("database unavailable: %s", type(error).__name__)
     return problem(503, "database_unavailable", "The database is not answering; retry shortly.")
@@ -140,7 +147,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CorrectionRefused, _simple(409, "correction_refused"))
     app.add_exception_handler(JourneyConflict, _simple(409, "write_conflict"))
     app.add_exception_handler(MissingCipherKey, _simple(503, "not_configured"))
-    app.add_exception_handler(ReadModelNotReadyError, _simple(503, "read_model_building"))
+    app.add_exception_handler(WrongCipherKey, _simple(503, "not_configured"))
+    app.add_exception_handler(ReadModelNotReadyError, _read_model_building)
     app.add_exception_handler(InvalidCursorError, _simple(422, "invalid_cursor"))
     for error_class in UNAVAILABLE:
         app.add_exception_handler(error_class, _unavailable)

@@ -77,7 +77,7 @@ def decode_cursor(cursor: str, sort: Sort) -> list[Any]:
             raise InvalidCursorError("the cursor belongs to another sort order")
         value: Any = datetime.fromisoformat(first) if sort == "recent" else str(first)
         return [value, UUID(journey_id)]
-    except (ValueError, KeyError, TypeError, binascii.Error) as error:
+    except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as error:
         if isinstance(error, InvalidCursorError):
             raise
         raise InvalidCursorError("the cursor is not one this service gave out") from None
@@ -95,13 +95,13 @@ def _filters(table: Table, query: CaseloadQuery) -> list[ColumnElement[bool]]:
     if query.flag in STATIC_FLAGS:
         found.append(table.c[query.flag].is_(True))
     elif query.flag in DUE_FLAGS:
-        found.append(table.c[DUE_FLAGS[query.flag]] <= query.now)
+        found.append(table.c[DUE_FLAGS[query.flag]] < query.now)
     return found
 
 
 def flags_of_row(row: dict[str, Any], now: datetime) -> list[str]:
     flags = {flag for flag in STATIC_FLAGS if row[flag]}
-    flags |= {flag for flag, column in DUE_FLAGS.items() if row[column] and row[column] <= now}
+    flags |= {flag for flag, column in DUE_FLAGS.items() if row[column] and row[column] < now}
     return [flag for flag in FLAG_ORDER if flag in flags]
 
 

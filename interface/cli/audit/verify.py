@@ -1,9 +1,54 @@
-"""Commands of ``kap-journeys audit`` (being written)."""
+"""``kap-journeys audit verify``: check hash chains, one journey or the whole store."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
+from typing import Annotated
+from uuid import UUID
+
 import typer
+
+from application.audit.store_check import verify_store
+from application.audit.verify import ChainVerifier, WrongCipherKey
+from interface.audit.anchors import all_anchors, anchor_for
+from interface.services import Services
+from interface.settings import Settings
+
+
+def verify(
+    journey: Annotated[str | None, typer.Option(help="One journey's id (default: all).")] = None,
+) -> None:
+    """Verify hash chains (and the Merkle tree against the signed checkpoints); exits 1
+    when anything was altered, removed or reordered."""
+    services = Services(Settings(run_projections=False))
+    try:
+        ok = _verify(services, journey)
+    except WrongCipherKey as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        services.close()
+    if not ok:
+        raise typer.Exit(1)
+
+
+def _verify(services: Services, journey: str | None) -> bool:
+    if journey is not None:
+        try:
+            journey_id = UUID(journey)
+        except ValueError:
+            typer.echo(f"error: {journey!r} is not a journey id (a UUID)", err=True)
+            raise typer.Exit(2) from None
+        result = ChainVerifier(services.journeys).verify(
+            journey_id, anchor_for(services, None, journey_id)
+        )
+        typer.echo(json.dumps(asdict(result), default=str, indent=2))
+        return result.ok
+    report = verify_store(services.journeys, all_anchors(services))
+    typer.echo(json.dumps(asdict(report), default=str, indent=2))
+    return report.ok
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``kap-journeys audit``."""
+    app.command("verify")(verify)

@@ -2,6 +2,38 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+
+from application.audit.verify import ChainVerifier
+from application.errors import JourneyNotFound
+from interface.audit.anchors import anchor_for
+from interface.http.deps import Auditor, ServicesDep, log_journey_read
+from interface.http.routes.journeys import ERRORS
+from interface.http.schemas.audit import ChainProblemPublic, VerificationPublic
 
 router = APIRouter(prefix="/v1/journeys", tags=["audit"])
+
+
+@router.get("/{journey_id}/verify", responses=ERRORS)
+def verify_journey(
+    journey_id: UUID, principal: Auditor, services: ServicesDep, request: Request
+) -> VerificationPublic:
+    """Check every stored entry of the journey: sealed as written, chained, none missing."""
+    anchor = anchor_for(services, principal.clinic_id, journey_id)
+    if anchor is None:
+        services.journeys.status(principal.clinic_id, journey_id)  # 404 unless the clinic's
+    result = ChainVerifier(services.journeys).verify(journey_id, anchor)
+    if not result.events_checked and anchor is None:
+        raise JourneyNotFound(journey_id)
+    log_journey_read(request, principal, journey_id, "verify")
+    return VerificationPublic(
+        journey_id=result.journey_id,
+        ok=result.ok,
+        events_checked=result.events_checked,
+        problems=[
+            ChainProblemPublic(version=p.version, kind=p.kind, detail=p.detail)
+            for p in result.problems
+        ],
+    )

@@ -134,12 +134,6 @@ def test_integration_overdue_appears_once_the_clock_passes_seven_days_without_an
     assert after["read_model_position"] == before["read_model_position"]  # no new event
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the caseload judges a duty overdue AT its due time (due_at <= now in "
-    "interface/readmodels/caseload.py) while the journey's status (domain.status.flags_of) "
-    "needs now > due: at that instant the two views disagree.",
-)
 def test_at_the_very_due_time_the_caseload_agrees_with_the_journey_status(api: Api) -> None:
     late = api.journey("MRN-1")
     api.post_all(late, discharged_not_integrated())
@@ -194,15 +188,7 @@ def test_q_takes_percent_and_underscore_literally(api: Api) -> None:
     assert refs(read(api, q="_")) == []
 
 
-def test_q_is_case_sensitive_like_the_reference(api: Api, request: pytest.FixtureRequest) -> None:
-    if "sqlite" in request.node.callspec.id:
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="BUG: SQLite's LIKE ignores ASCII case, PostgreSQL's does not: "
-                "q=mrn-1 finds MRN-1 on SQLite only.",
-            )
-        )
+def test_q_is_case_sensitive_like_the_reference(api: Api) -> None:
     api.journey("MRN-1")
 
     assert refs(read(api, q="mrn-1")) == []
@@ -328,11 +314,6 @@ def test_a_cursor_this_service_did_not_give_is_refused(shared_api: Api, cursor: 
     assert_problem(caseload(shared_api, cursor=cursor), 422, "invalid_cursor")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: decode_cursor calls UUID() on whatever JSON value the cursor holds; a "
-    "number raises AttributeError, which it does not catch, so the answer is a 500.",
-)
 def test_a_cursor_whose_journey_id_is_a_number_is_refused(shared_api: Api) -> None:
     cursor = cursor_of({"sort": "patient", "after": ["MRN-1", 12]})
 

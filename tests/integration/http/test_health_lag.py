@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
 from interface.auth.roles import Role
@@ -98,11 +97,6 @@ def test_with_no_projection_ever_run_the_caseload_is_being_built(database_url: s
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the read_model_building problem takes the generic 503 title, "
-    "'Database unavailable', though the database answers: only the read model is missing.",
-)
 def test_a_caseload_being_built_does_not_say_the_database_is_down(database_url: str) -> None:
     with without_projections(build_settings(database_url)) as (client, _, staff):
         answer = client.get("/v1/journeys", headers=bearer(staff))

@@ -1,0 +1,1 @@
+"""Audit records kept beside the journeys: who read what, when and why."""

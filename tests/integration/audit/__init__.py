@@ -1,0 +1,1 @@
+"""The audit trail's guarantees, checked on the database itself."""

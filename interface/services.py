@@ -14,6 +14,7 @@ import sqlalchemy
 
 from application.journeys import Journeys, utc_now
 from application.storage import store_environment
+from interface.appendonly import protect_event_store
 from interface.auth.tokens import TokenStore
 from interface.db import create_sql_engine
 from interface.keys import resolve_cipher_key
@@ -46,7 +47,9 @@ class Services:
                     env = store_environment(
                         self.settings.database_url, resolve_cipher_key(self.settings)
                     )
-                    self._journeys = Journeys(env=env, clock=self.clock)
+                    journeys = Journeys(env=env, clock=self.clock)
+                    protect_event_store(self.engine, journeys.recorder.events_table_name)
+                    self._journeys = journeys
         return self._journeys
 
     @property

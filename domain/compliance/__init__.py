@@ -4,7 +4,7 @@ Reported, not refused: the write-time J-rules keep new entries clean, while thes
 imported, back-dated and corrected history and duties that fall due with time.
 """
 
-from domain.compliance.finding import Finding, standing
+from domain.compliance.finding import RULES, Finding, standing
 from domain.compliance.report import compliance_findings
 
-__all__ = ["Finding", "compliance_findings", "standing"]
+__all__ = ["RULES", "Finding", "compliance_findings", "standing"]

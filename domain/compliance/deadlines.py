@@ -25,7 +25,10 @@ def duty_finding(
     due_at: datetime,
     done: Fact | None,
 ) -> Finding | None:
-    """``duty`` (a noun phrase) was due by ``due_at``, counted from the entry ``after``."""
+    """``duty`` (a noun phrase) was due by ``due_at``, counted from the entry ``after``.
+
+    The finding is about ``due_at``, the moment the duty was breached, whether it was
+    then done late or is still not done."""
     if done is None:
         return Finding(
             rule,
@@ -33,6 +36,7 @@ def duty_finding(
             involved(facts, after["version"]),
             f"{duty} is not on record; it was due by {stamp(due_at)} "
             f"(counted from version {after['version']}).",
+            at=due_at,
             due_at=due_at,
         )
     if done["at"] <= due_at:
@@ -43,6 +47,7 @@ def duty_finding(
         involved(facts, after["version"], done["version"]),
         f"{duty} was done at {stamp(done['at'])} (version {done['version']}), "
         f"{span(done['at'] - due_at)} late: it was due by {stamp(due_at)}.",
+        at=due_at,
         due_at=due_at,
     )
 

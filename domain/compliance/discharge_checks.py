@@ -27,6 +27,7 @@ def _observation(
         f"{discharge['version']}) after {max(watched, 0):.0f} min of observation since the "
         f"dose (version {dose['version']}); {facts.profile.name} requires at least {minimum} "
         "min, and no valid prescriber override was given.",
+        at=discharge["at"],
     )
 
 
@@ -40,6 +41,7 @@ def _escort(facts: JourneyFacts, n: int, discharge: DischargeFact) -> Finding | 
         f"Session {n} was discharged at {stamp(discharge['at'])} (version "
         f"{discharge['version']}) without an escort (released_to is empty); "
         f"{facts.profile.name} requires one.",
+        at=discharge["at"],
     )
 
 

@@ -34,6 +34,7 @@ def _consent(facts: JourneyFacts, n: int, dose: DoseFact) -> Finding | None:
         versions,
         f"Session {n} was dosed at {stamp(dose['at'])} (version {dose['version']}) "
         f"without active consent: {why}.",
+        at=dose["at"],
     )
 
 
@@ -50,6 +51,7 @@ def _screening(facts: JourneyFacts, n: int, dose: DoseFact) -> Finding | None:
                 f"session-{n}/screening",
                 involved(facts, dose["version"]),
                 f"{dosed} without a screening on record.",
+                at=dose["at"],
             )
         return Finding(
             "C-01",
@@ -57,6 +59,7 @@ def _screening(facts: JourneyFacts, n: int, dose: DoseFact) -> Finding | None:
             involved(facts, dose["version"], later["version"]),
             f"{dosed} without an eligible screening before it: the screening on record "
             f"(version {later['version']}) occurred after it, at {stamp(later['at'])}.",
+            at=dose["at"],
         )
     if screening["decision"] == "eligible":
         return None
@@ -66,6 +69,7 @@ def _screening(facts: JourneyFacts, n: int, dose: DoseFact) -> Finding | None:
         f"session-{n}/screening",
         involved(facts, dose["version"], as_corrected=(screening["version"],)),
         f"{dosed} without an eligible screening before it: {why}, at {stamp(screening['at'])}.",
+        at=dose["at"],
     )
 
 
@@ -79,6 +83,7 @@ def _staff(facts: JourneyFacts, n: int, dose: DoseFact) -> Finding | None:
         involved(facts, as_corrected=(dose["version"],)),
         f"Session {n}'s dose (version {dose['version']}, {stamp(dose['at'])}) names no "
         f"{required}: {facts.profile.name} requires {STAFF_WORDS.get(required, required)}.",
+        at=dose["at"],
     )
 
 
@@ -105,6 +110,7 @@ def _pre_dose_check(facts: JourneyFacts, session: SessionFact, dose: DoseFact) -
         versions,
         f"Session {n} was dosed at {stamp(dose['at'])} (version {dose['version']}) without "
         f"current pre-dose vitals: {why}.",
+        at=dose["at"],
     )
 
 
@@ -127,6 +133,7 @@ def _pre_dose_vitals(facts: JourneyFacts, session: SessionFact, dose: DoseFact) 
         involved(facts, as_corrected=(check["version"], dose["version"])),
         f"Session {n} was dosed (version {dose['version']}) with pre-dose vitals {reading} "
         f"(version {check['version']}) {why}.",
+        at=dose["at"],
     )
 
 

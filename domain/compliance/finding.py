@@ -7,13 +7,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+RULES = tuple(f"C-{n:02d}" for n in range(1, 12))
+"""The auditor's checks of DOMAIN.md, C-01 to C-11."""
+
 
 @dataclass(frozen=True)
 class Finding:
-    """What an auditor reads: the rule, where it happened, the entries, and why.
+    """What an auditor reads: the rule, where it happened, the entries, why, and when.
 
     ``occurrence`` is a stable key within the journey ("session-3", "version-17",
     "session-3/escort"), so the same fact found on a later replay has the same key.
+    ``at`` is the moment the finding is about: when its key entry occurred (the dose,
+    the discharge, the late entry, the correction, the override, the flagged entry), or,
+    for a duty that falls due with time, its deadline, when the duty was breached
+    (whether it was done late or not at all, so the moment stays put once it is done).
     A time-based duty carries ``due_at``: it stands only once that moment has passed.
     """
 
@@ -21,6 +28,7 @@ class Finding:
     occurrence: str
     versions: tuple[int, ...]
     detail: str
+    at: datetime
     due_at: datetime | None = None
 
     def stands_at(self, now: datetime) -> bool:

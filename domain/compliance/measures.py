@@ -36,6 +36,7 @@ def _baseline(facts: JourneyFacts, first: DoseFact, n: int) -> Finding | None:
             "baseline",
             involved(facts, first["version"]),
             f"{dosed} has no baseline {INSTRUMENT} at or before it.",
+            at=first["at"],
         )
     age = first["at"] - latest["at"]
     if age <= window:
@@ -47,6 +48,7 @@ def _baseline(facts: JourneyFacts, first: DoseFact, n: int) -> Finding | None:
         f"{dosed} has only a baseline {INSTRUMENT} taken {span(age)} before it "
         f"(version {latest['version']}); {facts.profile.name} allows at most "
         f"{window.days} days.",
+        at=first["at"],
     )
 
 

@@ -19,6 +19,7 @@ def late_entry_findings(facts: JourneyFacts) -> list[Finding]:
             f"was recorded by {late['by']} at {stamp(late['recorded_at'])}, "
             f"{span(late['recorded_at'] - late['at'])} later "
             f"(documentation is due within {LATE_AFTER_HOURS} h).",
+            at=late["at"],
         )
         for late in facts.late_entries
     ]
@@ -33,6 +34,7 @@ def correction_findings(facts: JourneyFacts) -> list[Finding]:
             f"Version {c['version']} ({stamp(c['at'])}, by {c['by']}) corrects version "
             f"{c['corrects_version']} ({c['corrects_type']}: {', '.join(c['fields'])}); "
             f"reason given: {c['reason']}",
+            at=c["at"],
         )
         for c in facts.corrections
     ]
@@ -46,6 +48,7 @@ def override_findings(facts: JourneyFacts) -> list[Finding]:
             involved(facts, as_corrected=(o["version"],)),
             f"Override of the {o['what']} (version {o['version']}, {stamp(o['at'])}) by "
             f"{o['by']}; reason given: {o['reason']}",
+            at=o["at"],
         )
         for o in facts.overrides
     ]
@@ -53,7 +56,9 @@ def override_findings(facts: JourneyFacts) -> list[Finding]:
 
 def unreviewed_safety_findings(facts: JourneyFacts) -> list[Finding]:
     """A flag counts from the event that raised it (a correction's, if one revealed it);
-    any later SafetyReviewCompleted, cleared or not, is a review of it."""
+    any later SafetyReviewCompleted, cleared or not, is a review of it. The finding is
+    about the moment the flag was raised: that event's occurred time."""
+    corrected_at = {c["version"]: c["at"] for c in facts.corrections}
     found = []
     for trigger in facts.safety_triggers:
         raised_in = trigger["raised_in"]
@@ -67,6 +72,7 @@ def unreviewed_safety_findings(facts: JourneyFacts) -> list[Finding]:
                 f"Safety flag raised by version {raised_in} ({trigger['reason']}; entry of "
                 f"{stamp(trigger['at'])}, version {trigger['version']}) has no "
                 "SafetyReviewCompleted after it.",
+                at=corrected_at.get(raised_in, trigger["at"]),
             )
         )
     return found

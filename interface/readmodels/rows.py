@@ -16,7 +16,8 @@ def caseload_rows(journeys: Sequence[Journey]) -> list[dict[str, Any]]:
 
 
 def findings_rows(journeys: Sequence[Journey]) -> list[dict[str, Any]]:
-    """Every compliance finding of each journey, time-based ones with their due time."""
+    """Every compliance finding of each journey: the moment it is about, and time-based
+    ones with their due time."""
     return [
         {
             "journey_id": journey.id,
@@ -26,6 +27,7 @@ def findings_rows(journeys: Sequence[Journey]) -> list[dict[str, Any]]:
             "patient_ref": journey.facts.patient_ref,
             "versions": ",".join(str(v) for v in finding.versions),
             "detail": finding.detail,
+            "at": finding.at,
             "due_at": finding.due_at,
         }
         for journey in journeys

@@ -120,13 +120,16 @@ def _findings(metadata: MetaData, name: str) -> Table:
         Column("occurrence", String(60), primary_key=True),
         Column("clinic_id", String(64), nullable=False),
         Column("patient_ref", String(64), nullable=False),
-        Column("versions", String(200), nullable=False),
+        Column("versions", Text, nullable=False),  # "3,11": a finding may name many
         Column("detail", Text, nullable=False),
+        Column("at", UtcDateTime, nullable=False),
         Column("due_at", UtcDateTime),
         Index(f"{name}_clinic_rule", "clinic_id", "rule", "due_at"),
+        Index(f"{name}_clinic_at", "clinic_id", "at"),
     )
 
 
 CASELOAD = ReadModelShape("caseload", 1, _caseload)
-FINDINGS = ReadModelShape("findings", 1, _findings)
+FINDINGS = ReadModelShape("findings", 2, _findings)
+"""Version 2 added ``at``, the moment each finding is about (for the report's period)."""
 SHAPES = {shape.name: shape for shape in (CASELOAD, FINDINGS)}

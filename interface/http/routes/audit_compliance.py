@@ -2,6 +2,113 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import time
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field
+
+from interface.http.deps import Auditor, PurposeOfUse, ServicesDep, log_journey_read
+from interface.http.routes.journeys import ERRORS
+from interface.http.schemas.common import WireTime
+from interface.readmodels.findings import FindingsQuery, rule_counts
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
+
+READ_YOUR_WRITES_WAIT = 2.0
+
+RuleId = Literal[
+    "C-01", "C-02", "C-03", "C-04", "C-05", "C-06", "C-07", "C-08", "C-09", "C-10", "C-11"
+]
+"""The auditor's checks of DOMAIN.md (the same list as ``domain.compliance.RULES``)."""
+
+
+class ComplianceFindingPublic(BaseModel):
+    journey_id: UUID
+    patient_ref: str
+    rule: RuleId
+    occurrence: str = Field(
+        description='Stable key within the journey: "session-3/escort", "version-17"...'
+    )
+    versions: list[int] = Field(description="The journey's event versions involved.")
+    detail: str = Field(description="Why: what happened, against what the protocol requires.")
+    at: datetime = Field(
+        description="The moment the finding is about: when its key entry occurred (the "
+        "dose, the discharge, the late entry, the correction...), or for a duty that falls "
+        "due with time, its deadline."
+    )
+    due_at: datetime | None = Field(
+        description="For a duty that falls due with time: its deadline (it stands from then)."
+    )
+
+
+class ComplianceReportPublic(BaseModel):
+    clinic_id: str
+    as_of: datetime = Field(description="The server's now: the findings standing then.")
+    read_model_position: int = Field(description="The log position the report includes.")
+    store_position: int = Field(description="The log's last position: more means it lags.")
+    findings: list[ComplianceFindingPublic]
+    counts: dict[str, int] = Field(description="Findings per rule, C-01 to C-11 (zero if none).")
+
+
+def _period_checked(since: datetime | None, until: datetime | None) -> None:
+    if since is not None and until is not None and since > until:
+        raise RequestValidationError(
+            [
+                {
+                    "loc": ["query", "until"],
+                    "msg": "the period ends before it starts: until must not be before since",
+                    "type": "value_error",
+                }
+            ]
+        )
+
+
+@router.get("/compliance", responses=ERRORS, dependencies=[PurposeOfUse])
+def compliance_report(
+    principal: Auditor,
+    services: ServicesDep,
+    request: Request,
+    rule: Annotated[RuleId | None, Query(description="Only this rule.")] = None,
+    journey: Annotated[UUID | None, Query(description="Only this journey.")] = None,
+    since: Annotated[
+        WireTime | None, Query(description="Findings about this moment or later (at >= since).")
+    ] = None,
+    until: Annotated[
+        WireTime | None, Query(description="Findings about moments before this (at < until).")
+    ] = None,
+    after_position: Annotated[
+        int | None, Query(ge=0, description="Wait (at most 2 s) until the report includes it.")
+    ] = None,
+) -> ComplianceReportPublic:
+    """The clinic's compliance findings standing now: each names the journey, the event
+    versions involved and why. A duty that falls due with time shows once it is due."""
+    _period_checked(since, until)
+    findings = services.findings
+    if after_position is not None:
+        deadline = time.monotonic() + READ_YOUR_WRITES_WAIT
+        while (findings.position() or 0) < after_position and time.monotonic() < deadline:
+            time.sleep(0.02)
+    now = services.clock()
+    report = findings.report(
+        FindingsQuery(
+            clinic_id=principal.clinic_id,
+            now=now,
+            rule=rule,
+            journey_id=journey,
+            since=since,
+            until=until,
+        )
+    )
+    log_journey_read(request, principal, None, "compliance")
+    return ComplianceReportPublic(
+        clinic_id=principal.clinic_id,
+        as_of=now,
+        read_model_position=report.read_model_position,
+        store_position=services.journeys.recorder.max_notification_id() or 0,
+        findings=[ComplianceFindingPublic(**f) for f in report.findings],
+        counts=rule_counts(report.findings),
+    )

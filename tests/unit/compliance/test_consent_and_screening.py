@@ -36,6 +36,7 @@ def test_a_consent_withdrawal_back_dated_before_the_dose_is_c01(profile):
 
     assert (finding.rule, finding.occurrence) == ("C-01", "session-1/consent")
     assert finding.versions == (session_versions(1)[1], 11)
+    assert finding.at == FIRST_DOSE
     assert "without active consent" in finding.detail
     assert "withdrawn" in finding.detail
 

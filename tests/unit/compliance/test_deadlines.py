@@ -43,7 +43,7 @@ def test_a_missing_integration_is_pending_until_due_then_stands():
     [finding] = findings_of(journey)
 
     assert (finding.rule, finding.occurrence) == ("C-05", "session-1")
-    assert finding.due_at == INTEGRATION_DUE
+    assert finding.due_at == finding.at == INTEGRATION_DUE
     assert finding.versions == (session_versions(1)[2],)
     assert standing([finding], INTEGRATION_DUE - MIN) == []
     assert standing([finding], INTEGRATION_DUE) == [finding]
@@ -64,7 +64,7 @@ def test_a_late_integration_stands_from_its_deadline_and_says_how_late():
 
     [finding] = findings_of(journey)
     assert finding.rule == "C-05"
-    assert finding.due_at == INTEGRATION_DUE
+    assert finding.due_at == finding.at == INTEGRATION_DUE
     assert finding.versions == (session_versions(1)[2], 10)
     assert "2 days late" in finding.detail
 
@@ -81,7 +81,7 @@ def test_a_missing_rems_form_is_pending_until_due_then_stands():
     [finding] = findings_of(journey)
 
     assert (finding.rule, finding.occurrence) == ("C-07", "session-1")
-    assert finding.due_at == REMS_DUE
+    assert finding.due_at == finding.at == REMS_DUE
     assert finding.versions == (session_versions(1)[1],)
     assert "REMS monitoring form for session 1" in finding.detail
     assert standing([finding], REMS_DUE - MIN) == []
@@ -103,7 +103,7 @@ def test_a_late_rems_form_stands_from_its_deadline_and_says_how_late():
 
     [finding] = findings_of(journey)
     assert finding.rule == "C-07"
-    assert finding.due_at == REMS_DUE
+    assert finding.due_at == finding.at == REMS_DUE
     assert "30 h late" in finding.detail
 
 

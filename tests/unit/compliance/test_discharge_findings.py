@@ -15,6 +15,7 @@ from tests.unit.domain.conftest import (
     FIRST_DOSE,
     correct,
     discharge,
+    discharge_time,
     dose,
     full_session,
     given_journey,
@@ -46,6 +47,7 @@ def test_a_discharge_corrected_to_no_escort_is_c04(profile):
     [finding] = only(findings_of(journey), "C-04")
     assert finding.occurrence == "session-1/escort"
     assert finding.versions == (discharge_version, 11)
+    assert finding.at == discharge_time(profile, FIRST_DOSE)  # the discharge, not the fix
     assert "without an escort" in finding.detail
 
 
@@ -66,6 +68,7 @@ def test_an_early_discharge_whose_override_is_corrected_away_is_c04(profile):
     [finding] = only(findings_of(journey), "C-04")
     assert finding.occurrence == "session-1/observation"
     assert finding.versions == (dose_version, discharge_version, 10)
+    assert finding.at == EARLY
     assert "after 40 min of observation" in finding.detail
     assert f"at least {profile.min_observation_minutes} min" in finding.detail
     assert only(findings_of(journey), "C-10") == []

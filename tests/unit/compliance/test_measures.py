@@ -40,6 +40,7 @@ def test_a_baseline_corrected_to_follow_up_leaves_the_first_dose_without_one(pro
     assert finding.occurrence == "baseline"
     assert finding.versions == (session_versions(1)[1],)
     assert finding.due_at is None
+    assert finding.at == FIRST_DOSE
     assert "no baseline PHQ-9 at or before it" in finding.detail
 
 
@@ -62,7 +63,7 @@ def test_a_series_without_an_end_of_series_phq9_is_due_two_weeks_after_it(profil
     [finding] = findings_of(journey)
 
     assert (finding.rule, finding.occurrence) == ("C-06", "end-of-series")
-    assert finding.due_at == due
+    assert finding.due_at == finding.at == due
     assert finding.versions == (session_versions(profile.series_length)[2],)
     assert standing([finding], due - MIN) == []
     assert standing([finding], due) == [finding]
@@ -87,7 +88,7 @@ def test_a_late_end_of_series_phq9_says_how_late(profile):
 
     [finding] = findings_of(journey)
 
-    assert finding.due_at == due
+    assert finding.due_at == finding.at == due
     assert "3 days late" in finding.detail
 
 

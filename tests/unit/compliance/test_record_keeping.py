@@ -42,6 +42,7 @@ def test_an_entry_recorded_30_hours_after_it_occurred_is_c08(profile):
     [finding] = findings_of(journey)
     assert (finding.rule, finding.occurrence) == ("C-08", "version-11")
     assert finding.versions == (11,)
+    assert finding.at == FIRST_DOSE + 30 * MIN  # when it occurred, not when recorded
     assert "VitalsRecorded (version 11)" in finding.detail
     assert "30 h later" in finding.detail
 
@@ -55,6 +56,7 @@ def test_every_correction_is_c09_with_its_reason(profile):
     [finding] = findings_of(journey)
     assert (finding.rule, finding.occurrence) == ("C-09", "version-11")
     assert finding.versions == (dose_version, 11)
+    assert finding.at == FIRST_DOSE + DAY
     assert f"corrects version {dose_version}" in finding.detail
     assert "Keyed wrongly." in finding.detail
 
@@ -73,6 +75,7 @@ def test_every_override_is_c10_with_who_and_why(profile):
 
     assert (finding.rule, finding.occurrence) == ("C-10", "version-8")
     assert finding.versions == (8,)
+    assert finding.at == FIRST_DOSE
     assert "dose in session 1" in finding.detail
     assert "dr-lee (prescriber)" in finding.detail
     assert PRESCRIBER_OVERRIDE["reason"] in finding.detail
@@ -86,6 +89,7 @@ def test_a_safety_flag_with_no_review_is_c11(profile):
     [finding] = findings_of(journey)
     assert (finding.rule, finding.occurrence) == ("C-11", "version-7")
     assert finding.versions == (7,)
+    assert finding.at == NOTED_AT
     assert "PHQ-9 item 9" in finding.detail
 
 
@@ -116,4 +120,5 @@ def test_a_flag_revealed_by_a_correction_needs_a_review_after_the_correction(pro
     [finding] = only(findings_of(journey), "C-11")
     assert finding.occurrence == "version-3"
     assert finding.versions == (3, 8)
+    assert finding.at == NOTED_AT  # the correction that raised it, not the entry of day 0
     assert "raised by version 8" in finding.detail

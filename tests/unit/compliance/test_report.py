@@ -12,7 +12,7 @@ from tests.unit.domain.conftest import dose, pre_dose_check
 
 
 def finding(rule: str, occurrence: str) -> Finding:
-    return Finding(rule, occurrence, (1,), "why")
+    return Finding(rule, occurrence, (1,), "why", START)
 
 
 def test_findings_are_ordered_by_rule_then_occurrence_numbers_as_numbers():

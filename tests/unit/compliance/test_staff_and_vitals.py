@@ -39,6 +39,7 @@ def test_a_dose_corrected_to_no_therapist_is_c02_under_kap():
     [finding] = only(findings_of(journey), "C-02")
     assert finding.occurrence == "session-1"
     assert finding.versions == (dose_version, 11)
+    assert finding.at == FIRST_DOSE
     assert "names no therapist_present" in finding.detail
 
 

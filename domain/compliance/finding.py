@@ -32,7 +32,7 @@ class Finding:
     due_at: datetime | None = None
 
     def stands_at(self, now: datetime) -> bool:
-        return self.due_at is None or now >= self.due_at
+        return self.due_at is None or now > self.due_at
 
 
 def standing(findings: Iterable[Finding], now: datetime) -> list[Finding]:

@@ -64,7 +64,7 @@ def rule_counts(findings: Iterable[dict[str, Any]]) -> dict[str, int]:
 def _conditions(table: Table, query: FindingsQuery) -> list[ColumnElement[bool]]:
     found: list[ColumnElement[bool]] = [
         table.c.clinic_id == query.clinic_id,
-        or_(table.c.due_at.is_(None), table.c.due_at <= query.now),
+        or_(table.c.due_at.is_(None), table.c.due_at < query.now),
     ]
     if query.rule:
         found.append(table.c.rule == query.rule)

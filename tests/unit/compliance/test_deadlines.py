@@ -45,8 +45,8 @@ def test_a_missing_integration_is_pending_until_due_then_stands():
     assert (finding.rule, finding.occurrence) == ("C-05", "session-1")
     assert finding.due_at == finding.at == INTEGRATION_DUE
     assert finding.versions == (session_versions(1)[2],)
-    assert standing([finding], INTEGRATION_DUE - MIN) == []
-    assert standing([finding], INTEGRATION_DUE) == [finding]
+    assert standing([finding], INTEGRATION_DUE) == []
+    assert standing([finding], INTEGRATION_DUE + MIN) == [finding]
 
 
 def test_an_integration_within_its_days_leaves_no_finding():

@@ -65,8 +65,8 @@ def test_a_series_without_an_end_of_series_phq9_is_due_two_weeks_after_it(profil
     assert (finding.rule, finding.occurrence) == ("C-06", "end-of-series")
     assert finding.due_at == finding.at == due
     assert finding.versions == (session_versions(profile.series_length)[2],)
-    assert standing([finding], due - MIN) == []
-    assert standing([finding], due) == [finding]
+    assert standing([finding], due) == []
+    assert standing([finding], due + MIN) == [finding]
 
 
 def test_an_end_of_series_phq9_before_the_last_dose_does_not_count(profile):

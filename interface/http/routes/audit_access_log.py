@@ -2,6 +2,74 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from pydantic import Field
+
+from interface.audit.access_log import AccessEntry, access_log_for
+from interface.http.deps import Auditor, PurposeOfUse, ServicesDep, log_journey_read
+from interface.http.routes.journeys import ERRORS
+from interface.http.schemas.common import WireModel, WireTime
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
+
+
+class AccessEntryPublic(WireModel):
+    """One read: who, for which clinic, which journey, when, what and why."""
+
+    id: int
+    at: datetime = Field(description="When, by the service's clock.")
+    token_name: str
+    role: str
+    clinic_id: str
+    journey_id: UUID | None = Field(description="Null for a caseload read.")
+    action: str = Field(description="status, caseload, history, replay, verify, export...")
+    purpose: str = Field(description="The X-Purpose-Of-Use the reader gave (or its default).")
+
+
+class AccessLogPublic(WireModel):
+    """The clinic's access log, newest first."""
+
+    entries: list[AccessEntryPublic]
+    next_before_id: int | None = Field(
+        description="Pass as before_id for the next (older) page; null on the last page."
+    )
+
+
+@router.get("/access-log", responses=ERRORS, dependencies=[PurposeOfUse])
+def access_log(
+    principal: Auditor,
+    services: ServicesDep,
+    request: Request,
+    journey: Annotated[UUID | None, Query(description="Only reads of this journey.")] = None,
+    since: Annotated[WireTime | None, Query(description="Only reads at or after this.")] = None,
+    before_id: Annotated[
+        int | None, Query(ge=1, description="Only entries older than this id (paging).")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> AccessLogPublic:
+    """Who read the clinic's journeys, newest first; reading it is logged too."""
+    entries = access_log_for(services.engine, services.clock).entries(
+        principal.clinic_id, journey_id=journey, since=since, before_id=before_id, limit=limit
+    )
+    log_journey_read(request, principal, journey, "access_log")
+    return AccessLogPublic(
+        entries=[_public(e) for e in entries],
+        next_before_id=entries[-1].id if len(entries) == limit else None,
+    )
+
+
+def _public(entry: AccessEntry) -> AccessEntryPublic:
+    return AccessEntryPublic(
+        id=entry.id,
+        at=entry.at,
+        token_name=entry.token_name,
+        role=entry.role,
+        clinic_id=entry.clinic_id,
+        journey_id=entry.journey_id,
+        action=entry.action,
+        purpose=entry.purpose,
+    )

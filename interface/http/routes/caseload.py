@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
-from interface.http.deps import Reader, ServicesDep, access_log
+from interface.http.deps import PurposeOfUse, Reader, ServicesDep, log_journey_read
 from interface.http.routes.journeys import ERRORS
 from interface.http.schemas.caseload import CaseloadJourneyPublic, CaseloadPublic
 from interface.http.schemas.common import Flag, Stage
@@ -18,10 +18,11 @@ router = APIRouter(prefix="/v1/journeys", tags=["caseload"])
 READ_YOUR_WRITES_WAIT = 2.0
 
 
-@router.get("", responses=ERRORS)
+@router.get("", responses=ERRORS, dependencies=[PurposeOfUse])
 def caseload(
     principal: Reader,
     services: ServicesDep,
+    request: Request,
     stage: Stage | None = None,
     flag: Flag | None = None,
     clinician: Annotated[str | None, Query(max_length=200)] = None,
@@ -52,13 +53,7 @@ def caseload(
             cursor=cursor,
         )
     )
-    access_log.info(
-        "read caseload clinic=%s token=%s role=%s journeys=%d",
-        principal.clinic_id,
-        principal.token_name,
-        principal.role,
-        len(page.journeys),
-    )
+    log_journey_read(request, principal, None, "caseload")
     return CaseloadPublic(
         journeys=[
             CaseloadJourneyPublic(

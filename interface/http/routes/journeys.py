@@ -5,11 +5,17 @@ from __future__ import annotations
 from datetime import UTC
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from application.answers import OpenJourney
 from domain.entries import Actor, Posting
-from interface.http.deps import ClinicSystem, Reader, ServicesDep, log_journey_read
+from interface.http.deps import (
+    ClinicSystem,
+    PurposeOfUse,
+    Reader,
+    ServicesDep,
+    log_journey_read,
+)
 from interface.http.presenters import append_public, history_event_public, journey_public
 from interface.http.schemas import (
     AppendPublic,
@@ -67,20 +73,26 @@ def open_journey(
     return append_public(result)
 
 
-@router.get("/{journey_id}", responses=ERRORS)
+@router.get("/{journey_id}", responses=ERRORS, dependencies=[PurposeOfUse])
 def journey_status(
-    journey_id: UUID, principal: Reader, services: ServicesDep, response: Response
+    journey_id: UUID,
+    principal: Reader,
+    services: ServicesDep,
+    request: Request,
+    response: Response,
 ) -> JourneyPublic:
     """Where the journey stands: stage, next step, every blocker to the next dose."""
-    log_journey_read(principal, journey_id, "status")
     current = services.journeys.status(principal.clinic_id, journey_id)
+    log_journey_read(request, principal, journey_id, "status")
     response.headers["ETag"] = f'"{current.version}"'
     return journey_public(current)
 
 
-@router.get("/{journey_id}/history", responses=ERRORS)
-def journey_history(journey_id: UUID, principal: Reader, services: ServicesDep) -> HistoryPublic:
+@router.get("/{journey_id}/history", responses=ERRORS, dependencies=[PurposeOfUse])
+def journey_history(
+    journey_id: UUID, principal: Reader, services: ServicesDep, request: Request
+) -> HistoryPublic:
     """Every event of the journey as recorded, oldest first."""
-    log_journey_read(principal, journey_id, "history")
     entries = services.journeys.history(principal.clinic_id, journey_id)
+    log_journey_read(request, principal, journey_id, "history")
     return HistoryPublic(journey_id=journey_id, events=[history_event_public(e) for e in entries])

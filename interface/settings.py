@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from application.storage import is_postgres_url
+
 DEFAULT_DATABASE_URL = "sqlite:///./var/kap-journeys.db"
 
 
@@ -21,6 +23,11 @@ class Settings(BaseSettings):
     """AES key (base64, as made by the library's AESCipher.create_key). Embedded
     default: a key file beside the SQLite database, created with mode 0600."""
 
+    signing_key: str | None = None
+    """Ed25519 private key that signs checkpoints: PEM (PKCS#8) or the raw 32-byte key in
+    base64. Embedded default: a ``.signing-key`` file beside the SQLite database, created
+    with mode 0600. Required with PostgreSQL."""
+
     host: str = "127.0.0.1"
     port: int = 8000
 
@@ -32,7 +39,7 @@ class Settings(BaseSettings):
 
     @property
     def is_postgres(self) -> bool:
-        return self.database_url.startswith(("postgresql://", "postgres://"))
+        return is_postgres_url(self.database_url)
 
     @property
     def sqlite_path(self) -> Path:

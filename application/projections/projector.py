@@ -27,6 +27,10 @@ BATCH_SIZE = 500
 log = logging.getLogger("kap.projections")
 
 
+class ReadModelSuperseded(Exception):  # noqa: N818
+    """A newer table shape of the read model is in use: this (older) code leaves it be."""
+
+
 @dataclass(frozen=True)
 class Checkpoint:
     """How far one generation of a read model has followed the log."""
@@ -60,11 +64,17 @@ class Projector:
         return self.journeys.recorder.max_notification_id() or 0
 
     def position(self) -> int:
-        return self.target.checkpoint().position
+        try:
+            return self.target.checkpoint().position
+        except ReadModelSuperseded:
+            return self.store_position()  # nothing for this code to do
 
     def process_batch(self, stop: int | None = None) -> int:
         """Project the next batch after the tracking position; the number of events."""
-        since = self.target.checkpoint()
+        try:
+            since = self.target.checkpoint()
+        except ReadModelSuperseded:
+            return 0
         notifications = self.journeys.recorder.select_notifications(
             since.position + 1, self.batch_size, stop=stop
         )

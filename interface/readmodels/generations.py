@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, and_, func, select, update
+from sqlalchemy.exc import DBAPIError
 
+from application.projections.projector import ReadModelSuperseded
 from interface.readmodels.tables import ReadModelShape, generations, registry_metadata
 
 ACTIVE, BUILDING, RETIRED = "active", "building", "retired"
+PREPARE_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -63,14 +67,32 @@ class Generations:
         (found,) = [g for g in self._rows(shape) if g.generation == generation]
         return found
 
+    def superseded(self, shape: ReadModelShape) -> bool:
+        """A newer table shape of this read model is live or being built (this process
+        runs older code, as during a rolling deploy): it must leave the read model alone."""
+        return any(
+            g.schema_version > shape.schema_version and g.status in (ACTIVE, BUILDING)
+            for g in self._rows(shape)
+        )
+
     def prepare(self, shape: ReadModelShape) -> Generation:
         """Make sure there is a generation of this shape to follow: the first one is
-        live at once (empty, catching up); a new shape is built beside the old one."""
-        followed = self.followed(shape)
-        if followed is not None:
-            return followed
-        first = not any(g.status == ACTIVE for g in self._rows(shape))
-        return self.start(shape, status=ACTIVE if first else BUILDING)
+        live at once (empty, catching up); a new shape is built beside the old one.
+
+        Processes starting together may race to make it: the loser finds the winner's.
+        """
+        for _ in range(PREPARE_ATTEMPTS):
+            if self.superseded(shape):
+                raise ReadModelSuperseded(f"a newer shape of {shape.name} is in use")
+            followed = self.followed(shape)
+            if followed is not None:
+                return followed
+            first = not any(g.status == ACTIVE for g in self._rows(shape))
+            try:
+                return self.start(shape, status=ACTIVE if first else BUILDING)
+            except DBAPIError:
+                time.sleep(0.05)  # another process made it first: follow theirs
+        raise RuntimeError(f"could not prepare a generation of {shape.name}")
 
     def start(self, shape: ReadModelShape, status: str = BUILDING) -> Generation:
         with self.engine.begin() as connection:
@@ -113,6 +135,7 @@ class Generations:
                         of_this,
                         generations.c.generation != generation,
                         generations.c.status == ACTIVE,
+                        generations.c.schema_version <= shape.schema_version,
                     )
                 )
                 .values(status=RETIRED)

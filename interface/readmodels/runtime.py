@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from sqlalchemy import Engine
 
 from application.journeys import Journeys
-from application.projections.projector import Projector, ProjectorLoop
+from application.projections.projector import Projector, ProjectorLoop, ReadModelSuperseded
 from interface.readmodels.generations import BUILDING, Generations
 from interface.readmodels.rows import ROWS_OF
 from interface.readmodels.tables import SHAPES, ReadModelShape
 from interface.readmodels.targets import GenerationTarget
+
+log = logging.getLogger("kap.projections")
 
 
 def projector_for(
@@ -27,9 +30,16 @@ def projector_for(
 
 
 def live_projectors(journeys: Journeys, engine: Engine, registry: Generations) -> list[Projector]:
+    """A projector for every read model this code knows, unless newer code owns it."""
+    projectors = []
     for shape in SHAPES.values():
-        registry.prepare(shape)
-    return [projector_for(journeys, engine, registry, shape) for shape in SHAPES.values()]
+        try:
+            registry.prepare(shape)
+        except ReadModelSuperseded:
+            log.warning("%s: a newer table shape is in use; not projecting it", shape.name)
+            continue
+        projectors.append(projector_for(journeys, engine, registry, shape))
+    return projectors
 
 
 class Projections:
@@ -48,6 +58,8 @@ class Projections:
     def promote_built(self) -> None:
         """A new table shape built beside the old one goes live once it has caught up."""
         for shape in SHAPES.values():
+            if self.registry.superseded(shape):
+                continue
             followed = self.registry.followed(shape)
             if followed is not None and followed.status == BUILDING:
                 self.registry.activate(shape, followed.generation)

@@ -6,19 +6,10 @@ from __future__ import annotations
 import contextlib
 import threading
 
-import pytest
 from sqlalchemy import MetaData, Table
 
 from interface.readmodels.generations import Generations
 from interface.readmodels.tables import CASELOAD, ReadModelShape
-
-pytestmark = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Generations.start reads max(generation) and creates the table in one "
-    "transaction without any lock, so two processes preparing at once both pick "
-    "generation 1: one fails creating rm_caseload_v1_g1 (or on the registry's primary "
-    "key) and its Projections constructor raises",
-)
 
 
 def test_two_processes_preparing_at_once_both_follow_one_generation(models):

@@ -147,12 +147,6 @@ def test_the_duty_done_late_clears_the_flag_and_the_finding_says_how_late(clinic
     assert "24 h late" in clinic.detail()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: at the due instant the finding stands (Finding.stands_at: now >= due_at; "
-    "Findings SQL: due_at <= now) while the caseload flag (due_at < now) and the status "
-    "flag (domain.status.flags_of: now > due) do not",
-)
 def test_at_the_due_instant_every_reading_agrees(clinic):
     clinic.at(clinic.due)
 

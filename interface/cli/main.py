@@ -12,6 +12,7 @@ import typer
 from application.errors import JourneyNotFound
 from interface.cli.audit import audit_app
 from interface.cli.demo import demo_command
+from interface.cli.operator import log_operator_read
 from interface.cli.readmodels import project_command, rebuild_command
 from interface.cli.tokens import tokens_app
 from interface.services import Services
@@ -68,7 +69,9 @@ def status(journey_id: str) -> None:
     """Print a journey's status as JSON (operator access: any clinic)."""
     services = Services(Settings())
     try:
-        _print_json(asdict(services.journeys.status(None, _journey_id(journey_id))))
+        current = services.journeys.status(None, _journey_id(journey_id))
+        log_operator_read(services, current.clinic_id, current.journey_id, "status")
+        _print_json(asdict(current))
     except JourneyNotFound as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
@@ -81,7 +84,10 @@ def history(journey_id: str) -> None:
     """Print a journey's events as JSON lines, oldest first (operator access)."""
     services = Services(Settings())
     try:
-        for entry in services.journeys.history(None, _journey_id(journey_id)):
+        journey = _journey_id(journey_id)
+        entries = services.journeys.history(None, journey)
+        log_operator_read(services, str(entries[0].data["clinic_id"]), journey, "history")
+        for entry in entries:
             typer.echo(json.dumps(asdict(entry), default=str))
     except JourneyNotFound as error:
         typer.echo(f"error: {error}", err=True)

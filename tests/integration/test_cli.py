@@ -41,3 +41,29 @@ def test_status_of_an_unknown_or_malformed_id_fails_clearly(tmp_path):
     malformed = runner.invoke(app, ["history", "not-a-uuid"], env=env)
     assert unknown.exit_code == 1
     assert malformed.exit_code == 2
+
+
+def test_reads_at_the_command_line_are_in_the_access_log(tmp_path):
+    from sqlalchemy import select
+
+    from interface.audit.access_log import access_log
+    from interface.db import create_sql_engine
+
+    url = f"sqlite:///{tmp_path / 'kap.db'}"
+    env = {"KAP_DATABASE_URL": url}
+    runner.invoke(app, ["demo"], env=env)
+    journey_id = str(demo_journey_id(SHOWCASE["six_sessions"]))
+
+    runner.invoke(app, ["status", journey_id], env=env)
+    runner.invoke(app, ["history", journey_id], env=env)
+
+    engine = create_sql_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(select(access_log)).mappings().all()
+    engine.dispose()
+    assert [(r["action"], str(r["journey_id"])) for r in rows] == [
+        ("status", journey_id),
+        ("history", journey_id),
+    ]
+    assert all(r["token_name"].startswith("cli:") and r["role"] == "admin" for r in rows)
+    assert all(r["clinic_id"] == "demo-clinic" for r in rows)

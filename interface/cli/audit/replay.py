@@ -18,6 +18,7 @@ from application.replay import (
     VersionNotRecorded,
     replay,
 )
+from interface.cli.operator import log_operator_read
 from interface.services import Services
 from interface.settings import Settings
 
@@ -73,6 +74,7 @@ def replay_command(
     services = Services(Settings())
     try:
         replayed = replay(services.journeys, None, journey, point)
+        log_operator_read(services, replayed.status.clinic_id, journey, "replay")
     except (JourneyNotFound, NotYetOpen, VersionNotRecorded) as error:
         raise _fail(str(error), 1) from None
     finally:

@@ -12,6 +12,7 @@ import typer
 from application.audit.store_check import verify_store
 from application.audit.verify import ChainVerifier, WrongCipherKey
 from interface.audit.anchors import all_anchors, anchor_for
+from interface.cli.operator import log_operator_read
 from interface.services import Services
 from interface.settings import Settings
 
@@ -43,9 +44,11 @@ def _verify(services: Services, journey: str | None) -> bool:
         result = ChainVerifier(services.journeys).verify(
             journey_id, anchor_for(services, None, journey_id)
         )
+        log_operator_read(services, None, journey_id, "verify")
         typer.echo(json.dumps(asdict(result), default=str, indent=2))
         return result.ok
     report = verify_store(services.journeys, all_anchors(services))
+    log_operator_read(services, None, None, "verify")
     typer.echo(json.dumps(asdict(report), default=str, indent=2))
     return report.ok
 

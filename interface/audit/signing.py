@@ -1,0 +1,175 @@
+"""The Ed25519 key that signs checkpoints, and what exactly a checkpoint signature covers.
+
+The key comes from ``KAP_SIGNING_KEY`` (PEM PKCS#8, or the raw 32-byte private key in
+base64); without it, the embedded default keeps a key file beside the SQLite database
+(``<db>.signing-key``, PEM, mode 0600), created on first use. PostgreSQL deployments
+must set ``KAP_SIGNING_KEY``: make one with
+``python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())'``.
+
+The key id is the first 16 hex characters of SHA-256 over the raw 32-byte public key.
+
+A checkpoint's signature is Ed25519 over these UTF-8 bytes (five lines, each ending in
+a line feed, nothing else)::
+
+    kap-journeys checkpoint v1
+    <tree size, decimal>
+    <root, 64 lower-case hex characters>
+    <signed at, UTC, YYYY-MM-DDTHH:MM:SSZ>
+    <key id>
+
+so any Ed25519 implementation verifies it with the public key published at
+``GET /v1/audit/checkpoints`` (raw 32 bytes, base64).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+
+from interface.settings import Settings
+
+ALGORITHM = "Ed25519"
+KEY_FILE_SUFFIX = ".signing-key"
+MESSAGE_HEADER = "kap-journeys checkpoint v1"
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+class MissingSigningKey(RuntimeError):  # noqa: N818 - mirrors MissingCipherKey
+    pass
+
+
+class BadSigningKey(ValueError):  # noqa: N818
+    pass
+
+
+def key_id_for(public_key: bytes) -> str:
+    """First 16 hex characters of SHA-256 over the raw 32-byte public key."""
+    return hashlib.sha256(public_key).hexdigest()[:16]
+
+
+def canonical_time(moment: datetime) -> str:
+    """A checkpoint's time as signed: UTC, whole seconds, ``Z``."""
+    if moment.tzinfo is None:
+        raise ValueError("a checkpoint's time needs an offset")
+    return moment.astimezone(UTC).strftime(TIME_FORMAT)
+
+
+def checkpoint_message(tree_size: int, root_hex: str, signed_at: str, key_id: str) -> bytes:
+    """The exact bytes a checkpoint signature covers (see the module's docstring)."""
+    if tree_size < 0 or len(root_hex) != 64 or root_hex != root_hex.lower():
+        raise ValueError("a checkpoint has a size >= 0 and a 64-character lower-case hex root")
+    bytes.fromhex(root_hex)
+    return f"{MESSAGE_HEADER}\n{tree_size}\n{root_hex}\n{signed_at}\n{key_id}\n".encode()
+
+
+def verify_signature(public_key: bytes, message: bytes, signature: bytes) -> bool:
+    """Whether ``signature`` is ``public_key``'s Ed25519 signature of ``message``."""
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """An Ed25519 private key with its public half and key id."""
+
+    private: Ed25519PrivateKey
+
+    @property
+    def public_key(self) -> bytes:
+        """The raw 32-byte public key."""
+        return self.private.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+
+    @property
+    def public_key_b64(self) -> str:
+        return base64.b64encode(self.public_key).decode("ascii")
+
+    @property
+    def key_id(self) -> str:
+        return key_id_for(self.public_key)
+
+    def sign(self, message: bytes) -> bytes:
+        return self.private.sign(message)
+
+    def verify(self, message: bytes, signature: bytes) -> bool:
+        return verify_signature(self.public_key, message, signature)
+
+    def to_pem(self) -> str:
+        return self.private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode("ascii")
+
+    @classmethod
+    def generate(cls) -> SigningKey:
+        return cls(Ed25519PrivateKey.generate())
+
+    @classmethod
+    def parse(cls, text: str) -> SigningKey:
+        """A PEM (PKCS#8) Ed25519 private key, or the raw 32 bytes in base64."""
+        text = text.strip()
+        if text.startswith("-----BEGIN"):
+            try:
+                key = serialization.load_pem_private_key(text.encode("ascii"), password=None)
+            except (ValueError, TypeError) as error:
+                raise BadSigningKey(f"the signing key's PEM does not load: {error}") from None
+            if not isinstance(key, Ed25519PrivateKey):
+                raise BadSigningKey("the signing key is not an Ed25519 key")
+            return cls(key)
+        try:
+            raw = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise BadSigningKey("the signing key is neither PEM nor base64") from None
+        if len(raw) != 32:
+            raise BadSigningKey(f"a raw Ed25519 private key is 32 bytes, this is {len(raw)}")
+        return cls(Ed25519PrivateKey.from_private_bytes(raw))
+
+
+def signing_key_file_for(settings: Settings) -> Path:
+    return settings.sqlite_path.with_name(settings.sqlite_path.name + KEY_FILE_SUFFIX)
+
+
+def resolve_signing_key(settings: Settings) -> SigningKey:
+    """KAP_SIGNING_KEY wins; the embedded default keeps a key file (mode 0600) beside the DB."""
+    if settings.signing_key:
+        return SigningKey.parse(settings.signing_key)
+    if settings.is_postgres:
+        raise MissingSigningKey(
+            "KAP_SIGNING_KEY is required with PostgreSQL: create one with "
+            "python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())'"
+        )
+    path = signing_key_file_for(settings)
+    if path.exists():
+        return SigningKey.parse(path.read_text())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = SigningKey.generate()
+    # Written whole under a private name, then linked into place: a process starting at
+    # the same time reads either no file or a complete one, and the first link wins.
+    draft = path.with_name(f"{path.name}.{os.getpid()}.{os.urandom(4).hex()}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(key.to_pem())
+        os.link(draft, path)
+    except FileExistsError:
+        return SigningKey.parse(path.read_text())
+    finally:
+        draft.unlink(missing_ok=True)
+    return key

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = 256 * 1024
 
+    checkpoint_every_seconds: float = 300
+    """How often ``serve`` signs a checkpoint when there are new events (0: never)."""
+
     run_projections: bool = True
     """Keep the read models current inside this process (embedded default); turn off
     for API workers beside a separate ``kap-journeys project`` process."""

@@ -39,10 +39,10 @@ def _leaf(notification: Notification) -> Leaf:
     )
 
 
-def leaves(journeys: Journeys, upto: int | None = None) -> Iterator[Leaf]:
-    """Every entry up to position ``upto`` (default: the whole log), in log order."""
+def leaves(journeys: Journeys, upto: int | None = None, after: int = 0) -> Iterator[Leaf]:
+    """Every entry at positions after..upto (default: the whole log), in log order."""
     end = (journeys.recorder.max_notification_id() or 0) if upto is None else upto
-    start = 1
+    start = after + 1
     while start <= end:
         page = journeys.recorder.select_notifications(start, PAGE, stop=end)
         if not page:

@@ -18,7 +18,6 @@ number, so the chain never forks.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import logging
 import threading
@@ -33,8 +32,7 @@ import sqlalchemy
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Text, select
 from sqlalchemy.exc import IntegrityError
 
-from application.audit.leaves import leaf_hashes
-from application.sealed_mapper import split_state
+from application.audit.leaves import leaf_hashes, leaves
 from domain.audit.merkle import (
     LogTooShort,
     MerkleAccumulator,
@@ -611,27 +609,13 @@ def _build(services: Services) -> CheckpointService:
     )
 
 
-HEADS_PAGE = 5000
-
-
 def journey_heads(journeys: Journeys, after: int, upto: int) -> dict[UUID, tuple[int, str]]:
-    """Each journey's last version at store positions after..upto, with its chain hash
-    (read from the seal in the clear; an entry from before sealing: SHA-256 of its bytes,
-    as ``application.audit.leaves`` does)."""
+    """Each journey's last version at store positions after..upto, with its chain hash."""
     found: dict[UUID, tuple[int, str]] = {}
-    start = after + 1
-    while start <= upto:
-        page = journeys.recorder.select_notifications(start, HEADS_PAGE, stop=upto)
-        if not page:
-            break
-        for notification in page:
-            seal, _ = split_state(notification.state)
-            digest = seal.hash if seal else hashlib.sha256(notification.state).hexdigest()
-            journey_id = UUID(str(notification.originator_id))
-            version = notification.originator_version
-            if journey_id not in found or found[journey_id][0] < version:
-                found[journey_id] = (version, digest)
-        start = page[-1].id + 1
+    for leaf in leaves(journeys, upto, after=after):
+        known = found.get(leaf.journey_id)
+        if known is None or known[0] < leaf.version:
+            found[leaf.journey_id] = (leaf.version, leaf.hash.hex())
     return found
 
 

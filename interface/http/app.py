@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -10,6 +11,8 @@ from datetime import datetime
 from fastapi import FastAPI, Request, Response
 
 from application.journeys import utc_now
+from interface.audit.checkpoints import checkpoint_service_for, start_periodic_checkpoints
+from interface.audit.signing import BadSigningKey, MissingSigningKey
 from interface.http.limits import BodySizeLimit
 from interface.http.problems import UNAVAILABLE, install_problem_handlers
 from interface.http.routes import (
@@ -35,6 +38,20 @@ SECURITY_HEADERS = {
 }
 
 
+def _start_checkpoints(services: Services) -> threading.Event | None:
+    """Sign a checkpoint every few minutes when there are new events (if configured)."""
+    every = services.settings.checkpoint_every_seconds
+    if every <= 0:
+        return None
+    try:
+        return start_periodic_checkpoints(checkpoint_service_for(services), every)
+    except (MissingSigningKey, BadSigningKey) as error:
+        log.warning("no periodic checkpoints: %s", error)
+    except UNAVAILABLE:
+        log.warning("database unavailable at start: no periodic checkpoints")
+    return None
+
+
 def create_app(
     settings: Settings | None = None, clock: Callable[[], datetime] = utc_now
 ) -> FastAPI:
@@ -48,7 +65,10 @@ def create_app(
                 services.start_projections()
             except UNAVAILABLE:
                 log.warning("database unavailable at start: projections not running")
+        stop_checkpoints = _start_checkpoints(services)
         yield
+        if stop_checkpoints is not None:
+            stop_checkpoints.set()
         services.close()
 
     app = FastAPI(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import typer
@@ -12,6 +12,8 @@ import typer
 from application.audit.store_check import verify_store
 from application.audit.verify import ChainVerifier, WrongCipherKey
 from interface.audit.anchors import all_anchors, anchor_for
+from interface.audit.checkpoints import checkpoint_service_for
+from interface.audit.signing import BadSigningKey, MissingSigningKey
 from interface.cli.operator import log_operator_read
 from interface.services import Services
 from interface.settings import Settings
@@ -48,9 +50,21 @@ def _verify(services: Services, journey: str | None) -> bool:
         typer.echo(json.dumps(asdict(result), default=str, indent=2))
         return result.ok
     report = verify_store(services.journeys, all_anchors(services))
+    checkpoints = _checkpoint_report(services)
     log_operator_read(services, None, None, "verify")
-    typer.echo(json.dumps(asdict(report), default=str, indent=2))
-    return report.ok
+    typer.echo(
+        json.dumps({"chains": asdict(report), "checkpoints": checkpoints}, default=str, indent=2)
+    )
+    return report.ok and bool(checkpoints["ok"])
+
+
+def _checkpoint_report(services: Services) -> dict[str, Any]:
+    """The signed checkpoints checked, and their roots recomputed from the log as it is."""
+    try:
+        report = checkpoint_service_for(services).verify_all(against_log=True)
+    except (MissingSigningKey, BadSigningKey) as error:
+        return {"ok": True, "checkpoints": 0, "note": f"no checkpoints to check: {error}"}
+    return asdict(report)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,106 @@
+"""What only a signed checkpoint can show: a cut tail, a journey removed whole, and the
+log itself altered — each on SQLite and PostgreSQL, by raw SQL, protection dropped."""
+
+from __future__ import annotations
+
+import base64
+import os
+from datetime import timedelta
+
+import pytest
+from typer.testing import CliRunner
+
+from application.audit.store_check import verify_store
+from application.audit.verify import ChainVerifier
+from interface.audit.anchors import all_anchors, anchor_for
+from interface.audit.checkpoints import checkpoint_service_for
+from interface.cli.main import app as cli
+from interface.services import Services
+from interface.settings import Settings
+from tests.integration.audit.intruder import Intruder
+from tests.integration.journeys_app import new_key, open_journey, post
+from tests.story import START, dosing_session, intake
+
+
+@pytest.fixture
+def scene(database_url):
+    settings = Settings(
+        database_url=database_url,
+        cipher_key=new_key(),
+        signing_key=base64.b64encode(os.urandom(32)).decode(),
+        run_projections=False,
+    )
+    services = Services(settings)
+    journeys = services.journeys
+    kept = open_journey(journeys, patient_ref="MRN-KEPT")
+    cut = open_journey(journeys, patient_ref="MRN-CUT")
+    for journey_id in (kept, cut):
+        for s in intake() + dosing_session(1, START + timedelta(days=10)):
+            post(journeys, journey_id, s)
+    checkpoint_service_for(services).create()
+    intruder = Intruder(database_url, journeys)
+    intruder.drop_protection()
+    yield services, settings, kept, cut, intruder
+    services.close()
+
+
+def test_a_cut_tail_is_named_from_the_checkpointed_head(scene):
+    services, _, _, cut, intruder = scene
+    intruder.delete(cut, 9)
+
+    result = ChainVerifier(services.journeys).verify(cut, anchor_for(services, None, cut))
+
+    assert [(p.version, p.kind) for p in result.problems] == [(9, "cut_tail")]
+    assert "versions 9 to 11 are gone" in result.problems[0].detail
+
+
+def test_a_journey_removed_whole_is_named(scene):
+    services, _, kept, cut, intruder = scene
+    intruder.delete(cut, 1)
+
+    report = verify_store(services.journeys, all_anchors(services))
+
+    assert not report.ok
+    (failed,) = report.failed
+    assert failed.journey_id == cut
+    assert [p.kind for p in failed.problems] == ["journey_removed"]
+    assert kept not in {f.journey_id for f in report.failed}
+
+
+def test_the_signed_roots_show_the_log_was_altered(scene):
+    services, _, _, cut, intruder = scene
+    intruder.delete(cut, 9)
+
+    report = checkpoint_service_for(services).verify_all(against_log=True)
+
+    assert not report.ok
+    assert [p.kind for p in report.problems] == ["log_differs"]
+
+
+def test_the_cli_store_check_fails_and_names_both_findings(scene):
+    _, settings, _, cut, intruder = scene
+    intruder.delete(cut, 9)
+    env = {
+        "KAP_DATABASE_URL": settings.database_url,
+        "KAP_CIPHER_KEY": settings.cipher_key or "",
+        "KAP_SIGNING_KEY": settings.signing_key or "",
+    }
+
+    done = CliRunner().invoke(cli, ["audit", "verify"], env=env)
+
+    assert done.exit_code == 1, done.output
+    assert "cut_tail" in done.output
+    assert "log_differs" in done.output
+
+
+def test_an_untouched_store_passes_the_cli_store_check(scene):
+    _, settings, _, _, _ = scene
+    env = {
+        "KAP_DATABASE_URL": settings.database_url,
+        "KAP_CIPHER_KEY": settings.cipher_key or "",
+        "KAP_SIGNING_KEY": settings.signing_key or "",
+    }
+
+    done = CliRunner().invoke(cli, ["audit", "verify"], env=env)
+
+    assert done.exit_code == 0, done.output

@@ -33,6 +33,7 @@ from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Tex
 from sqlalchemy.exc import IntegrityError
 
 from application.audit.leaves import leaf_hashes, leaves
+from domain.audit.checkpoint_format import checkpoint_message
 from domain.audit.merkle import (
     LogTooShort,
     MerkleAccumulator,
@@ -47,7 +48,6 @@ from interface.audit.signing import (
     ALGORITHM,
     SigningKey,
     canonical_time,
-    checkpoint_message,
     resolve_signing_key,
     verify_signature,
 )

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,11 +37,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from domain.audit.checkpoint_format import key_id_of
 from interface.settings import Settings
 
 ALGORITHM = "Ed25519"
 KEY_FILE_SUFFIX = ".signing-key"
-MESSAGE_HEADER = "kap-journeys checkpoint v1"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -56,7 +55,7 @@ class BadSigningKey(ValueError):  # noqa: N818
 
 def key_id_for(public_key: bytes) -> str:
     """First 16 hex characters of SHA-256 over the raw 32-byte public key."""
-    return hashlib.sha256(public_key).hexdigest()[:16]
+    return key_id_of(public_key)
 
 
 def canonical_time(moment: datetime) -> str:
@@ -64,14 +63,6 @@ def canonical_time(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("a checkpoint's time needs an offset")
     return moment.astimezone(UTC).strftime(TIME_FORMAT)
-
-
-def checkpoint_message(tree_size: int, root_hex: str, signed_at: str, key_id: str) -> bytes:
-    """The exact bytes a checkpoint signature covers (see the module's docstring)."""
-    if tree_size < 0 or len(root_hex) != 64 or root_hex != root_hex.lower():
-        raise ValueError("a checkpoint has a size >= 0 and a 64-character lower-case hex root")
-    bytes.fromhex(root_hex)
-    return f"{MESSAGE_HEADER}\n{tree_size}\n{root_hex}\n{signed_at}\n{key_id}\n".encode()
 
 
 def verify_signature(public_key: bytes, message: bytes, signature: bytes) -> bool:

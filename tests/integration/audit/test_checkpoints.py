@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from application.audit.leaves import leaf_hashes, leaves
 from application.sealed_mapper import MAGIC, split_state
+from domain.audit.checkpoint_format import checkpoint_message
 from domain.audit.merkle import leaf_hash, root, verify_consistency, verify_inclusion
 from interface.audit.checkpoints import (
     CheckpointService,
@@ -22,7 +23,7 @@ from interface.audit.checkpoints import (
     checkpoint_service_for,
     journey_heads,
 )
-from interface.audit.signing import SigningKey, checkpoint_message
+from interface.audit.signing import SigningKey
 from interface.cli.main import app as cli
 from interface.db import create_sql_engine
 from tests.integration.audit.intruder import Intruder

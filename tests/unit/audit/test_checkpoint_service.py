@@ -14,6 +14,7 @@ from uuid import UUID, uuid4
 import pytest
 import sqlalchemy
 
+from domain.audit.checkpoint_format import checkpoint_message
 from domain.audit.merkle import leaf_hash, root, verify_consistency, verify_inclusion
 from interface.appendonly import trigger_names
 from interface.audit.checkpoints import (
@@ -22,7 +23,7 @@ from interface.audit.checkpoints import (
     checkpoints_table,
     start_periodic_checkpoints,
 )
-from interface.audit.signing import SigningKey, checkpoint_message, verify_signature
+from interface.audit.signing import SigningKey, verify_signature
 from interface.db import create_sql_engine
 
 START = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)

@@ -19,6 +19,7 @@ from interface.http.routes import (
     audit_access_log,
     audit_checkpoints,
     audit_compliance,
+    audit_export,
     caseload,
     events,
     health,
@@ -89,6 +90,7 @@ def create_app(
         audit_checkpoints,
         audit_compliance,
         audit_access_log,
+        audit_export,
     ):
         app.include_router(module.router)
 

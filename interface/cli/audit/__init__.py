@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from interface.cli.audit import checkpoints, compliance, replay, verify
+from interface.cli.audit import checkpoints, compliance, export, replay, verify
 
 audit_app = typer.Typer(
     name="audit",
@@ -12,5 +12,5 @@ audit_app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-for module in (checkpoints, compliance, replay, verify):
+for module in (checkpoints, compliance, export, replay, verify):
     module.register(audit_app)

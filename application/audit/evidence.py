@@ -1,0 +1,69 @@
+"""The entries an evidence bundle carries: each journey's every entry in plaintext, with
+its seal and its place in the log, so a verifier can recompute everything offline."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from application.audit.leaves import leaves
+from application.journeys import Journeys
+from application.positions import latest_versions
+from domain.audit.hashing import canonical_json
+
+Entry = dict[str, Any]
+
+
+def _plain(value: Any) -> Any:
+    """Times and ids in the canonical text form the hashes were computed over."""
+    return json.loads(canonical_json(value))
+
+
+def journey_entries(journeys: Journeys, journey_id: UUID) -> list[Entry]:
+    """Every entry of the journey, as the bundle's events.ndjson lines carry them."""
+    found = []
+    for event in journeys.events.get(journey_id):
+        line = dict(_plain(event.content()))  # type: ignore[attr-defined]
+        line.update(
+            salt=event.salt,  # type: ignore[attr-defined]
+            digest=event.digest,  # type: ignore[attr-defined]
+            hash=event.hash,  # type: ignore[attr-defined]
+        )
+        found.append(line)
+    return found
+
+
+def clinic_journeys(
+    journeys: Journeys,
+    clinic_id: str,
+    recorded_from: datetime | None = None,
+    recorded_to: datetime | None = None,
+) -> list[UUID]:
+    """The clinic's journeys with any entry recorded in [from, to) (all, without a period).
+
+    A journey goes into a bundle whole, so its chain verifies from its first entry.
+    """
+    end = journeys.recorder.max_notification_id() or 0
+    chosen = []
+    for journey_id, _ in latest_versions(journeys.recorder, end):
+        events = list(journeys.events.get(journey_id))
+        if events[0].data["clinic_id"] != clinic_id:  # type: ignore[attr-defined]
+            continue
+        recorded = [e.timestamp for e in events]  # type: ignore[attr-defined]
+        if any(
+            (recorded_from is None or at >= recorded_from)
+            and (recorded_to is None or at < recorded_to)
+            for at in recorded
+        ):
+            chosen.append(journey_id)
+    return chosen
+
+
+def leaf_positions(journeys: Journeys, upto: int) -> Iterable[tuple[UUID, int, int, bytes]]:
+    """(journey, version, position, chain hash) of every entry up to ``upto``, log order."""
+    return (
+        (leaf.journey_id, leaf.version, leaf.position, leaf.hash) for leaf in leaves(journeys, upto)
+    )

@@ -1,0 +1,50 @@
+"""Scores as the chart and its text read them: response and remission as the journey's
+status judges them (``domain.outcomes``), and a sentence per instrument."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.outcomes import REMISSION_BELOW, RESPONSE_DROP_PCT
+
+INSTRUMENTS = ("PHQ-9", "GAD-7", "PCL-5")
+
+
+@dataclass(frozen=True)
+class Score:
+    """One scored measure: when it was taken, its total and band, where in the journey."""
+
+    at: datetime
+    total: int
+    band: str
+    timepoint: str
+    session: int | None = None
+
+
+def mark_of(instrument: str, total: int, baseline: int | None) -> str:
+    """``remission``, ``response`` or ``""`` for a score against its baseline, as the
+    journey's status judges them (``domain.outcomes``)."""
+    threshold = REMISSION_BELOW.get(instrument)
+    if threshold is not None and total < threshold:
+        return "remission"
+    if baseline and (total - baseline) / baseline * 100 <= RESPONSE_DROP_PCT:
+        return "response"
+    return ""
+
+
+def describe(series: Mapping[str, Sequence[Score]], baselines: Mapping[str, int | None]) -> str:
+    """One sentence per instrument: from the baseline to the latest score."""
+    sentences = []
+    for instrument in INSTRUMENTS:
+        scores = series.get(instrument) or ()
+        if not scores:
+            continue
+        first, last = baselines.get(instrument), scores[-1]
+        start = first if first is not None else scores[0].total
+        text = f"{instrument} from {start} to {last.total} ({last.band.replace('_', ' ')})"
+        if mark := mark_of(instrument, last.total, first):
+            text += f", {mark}"
+        sentences.append(f"{text}; {len(scores)} scores.")
+    return " ".join(sentences) or "No scores recorded yet."

@@ -29,6 +29,7 @@ from interface.http.routes import (
 )
 from interface.services import Services
 from interface.settings import Settings
+from interface.web import install_web
 
 log = logging.getLogger("kap.http")
 
@@ -93,6 +94,7 @@ def create_app(
         audit_export,
     ):
         app.include_router(module.router)
+    install_web(app)  # the dashboard's pages under / and its files under /static
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[..., object]) -> Response:

@@ -1,0 +1,113 @@
+"""The auditor's pages of one journey: its history verified, and replay as of a moment."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+from eventsourcing.persistence import MapperDeserialisationError
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from application.errors import JourneyNotFound
+from application.replay import (
+    InvalidReplayPoint,
+    NotYetOpen,
+    ReplayPoint,
+    VersionNotRecorded,
+    replay,
+)
+from interface.http.deps import log_journey_read
+from interface.services import Services
+from interface.web.auth import AuditorOnly
+from interface.web.ledger import journey_ledger
+from interface.web.render import WebRoute, page
+from interface.web.routes.journey import unreadable_page
+from interface.web.track import stage_track
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+VIEWS = {
+    "recorded": "as recorded: what the service knew then",
+    "occurred": "as occurred: what we now know happened by then",
+}
+
+
+@router.get("/journeys/{journey_id}/audit")
+def history_page(request: Request, viewer: AuditorOnly, journey_id: UUID) -> HTMLResponse:
+    services: Services = request.app.state.services
+    ledger = journey_ledger(services, viewer.principal.clinic_id, journey_id)
+    log_journey_read(services, viewer.principal, journey_id, "history")
+    log_journey_read(services, viewer.principal, journey_id, "verify")
+    return page(request, "audit_history.html", journey_id=journey_id, ledger=ledger)
+
+
+def parse_moment(value: str) -> datetime:
+    """A ``datetime-local`` value (no offset: read as UTC) or an ISO time with one."""
+    moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _point(at: str | None, view: str | None, version: str | None) -> ReplayPoint | str | None:
+    """The point asked for, None if none was, or why it cannot be read."""
+    try:
+        if version and version.strip():
+            return ReplayPoint(version=int(version))
+        if at and at.strip():
+            moment = parse_moment(at)
+            if view == "occurred":
+                return ReplayPoint(occurred_as_of=moment)
+            return ReplayPoint(as_of=moment)
+    except (ValueError, InvalidReplayPoint):
+        return "Give a moment as date and time (UTC), or a version number from 1."
+    return None
+
+
+@router.get("/journeys/{journey_id}/replay")
+def replay_page(
+    request: Request,
+    viewer: AuditorOnly,
+    journey_id: UUID,
+    at: str | None = None,
+    view: str | None = None,
+    version: str | None = None,
+) -> HTMLResponse:
+    services: Services = request.app.state.services
+    clinic = viewer.principal.clinic_id
+    point = _point(at, view, version)
+    context = {
+        "journey_id": journey_id,
+        "views": VIEWS,
+        "form": {"at": (at or "").strip(), "view": view or "recorded", "version": version or ""},
+        "replayed": None,
+        "track": [],
+        "message": point if isinstance(point, str) else "",
+    }
+    status = 200 if not isinstance(point, str) else 422
+    if isinstance(point, ReplayPoint):
+        try:
+            replayed = replay(services.journeys, clinic, journey_id, point)
+        except (NotYetOpen, VersionNotRecorded) as error:
+            context["message"], status = str(error), 404
+        except MapperDeserialisationError:
+            return unreadable_page(request, services, clinic, journey_id)
+        else:
+            log_journey_read(services, viewer.principal, journey_id, "replay")
+            context["replayed"] = replayed
+            context["track"] = stage_track(replayed.status, _series_length(services, journey_id))
+    else:
+        _check_clinic(services, clinic, journey_id)
+    return page(request, "replay.html", status, **context)
+
+
+def _check_clinic(services: Services, clinic: str, journey_id: UUID) -> None:
+    """Not found unless the journey is the clinic's own (by its opening entry)."""
+    opened = next(iter(services.journeys.events.get(journey_id, lte=1)), None)
+    if opened is None or opened.data.get("clinic_id") != clinic:  # type: ignore[attr-defined]
+        raise JourneyNotFound(journey_id)
+
+
+def _series_length(services: Services, journey_id: UUID) -> int:
+    """The series length of the protocol the journey was opened under."""
+    opened = services.journeys.repository.get(journey_id, version=1)
+    return int(opened.facts.profile.series_length)

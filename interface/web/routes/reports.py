@@ -1,0 +1,124 @@
+"""The auditor's clinic-wide pages: the compliance report (and its CSV) and the access log."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from starlette.responses import Response
+
+from domain.compliance import RULES
+from interface.audit.access_log import access_log_for
+from interface.http.deps import log_journey_read
+from interface.readmodels.findings import FindingsQuery, rule_counts
+from interface.services import Services
+from interface.web.auth import AuditorOnly, Viewer
+from interface.web.bars import Part, bar_rows
+from interface.web.render import WebRoute, page, secured
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+CSV_FIELDS = (
+    "patient_ref",
+    "journey_id",
+    "rule",
+    "occurrence",
+    "versions",
+    "at",
+    "due_at",
+    "detail",
+)
+ACCESS_PAGE = 100
+
+
+def _uuid(value: str | None) -> UUID | None:
+    try:
+        return UUID(value) if value else None
+    except ValueError:
+        return None
+
+
+def _report(services: Services, viewer: Viewer, rule: str | None, journey: UUID | None) -> Any:
+    now = services.clock()
+    query = FindingsQuery(viewer.principal.clinic_id, now, rule=rule, journey_id=journey)
+    report = services.findings.report(query)
+    log_journey_read(services, viewer.principal, None, "compliance")
+    return now, report
+
+
+@router.get("/audit/compliance")
+def compliance_page(
+    request: Request, viewer: AuditorOnly, rule: str | None = None, journey: str | None = None
+) -> HTMLResponse:
+    services: Services = request.app.state.services
+    rule = rule if rule in RULES else None
+    journey_id = _uuid(journey)
+    now, report = _report(services, viewer, rule, journey_id)
+    counts = rule_counts(report.findings)
+    store_position = services.journeys.recorder.max_notification_id() or 0
+    return page(
+        request,
+        "compliance.html",
+        section="compliance",
+        now=now,
+        findings=report.findings,
+        counts=counts,
+        bars=bar_rows([Part(r, r, n) for r, n in counts.items()], "Findings per rule"),
+        rules=RULES,
+        rule=rule or "",
+        journey=str(journey_id or ""),
+        lag=max(store_position - report.read_model_position, 0),
+    )
+
+
+def csv_cell(value: Any) -> str:
+    """A cell a spreadsheet shows as text: a leading = + - @ would start a formula."""
+    text = ",".join(str(v) for v in value) if isinstance(value, list) else str(value or "")
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@router.get("/audit/compliance.csv")
+def compliance_csv(
+    request: Request, viewer: AuditorOnly, rule: str | None = None, journey: str | None = None
+) -> Response:
+    services: Services = request.app.state.services
+    now, report = _report(services, viewer, rule if rule in RULES else None, _uuid(journey))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_FIELDS)
+    for finding in report.findings:
+        writer.writerow([csv_cell(finding[name]) for name in CSV_FIELDS])
+    name = f"compliance-{viewer.principal.clinic_id}-{now:%Y%m%dT%H%M%SZ}.csv"
+    answer = Response(out.getvalue(), media_type="text/csv; charset=utf-8")
+    answer.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return secured(answer)
+
+
+@router.get("/audit/access-log")
+def access_log_page(
+    request: Request,
+    viewer: AuditorOnly,
+    journey: str | None = None,
+    before_id: int | None = None,
+) -> HTMLResponse:
+    services: Services = request.app.state.services
+    journey_id = _uuid(journey)
+    entries = access_log_for(services.engine, services.clock).entries(
+        viewer.principal.clinic_id,
+        journey_id=journey_id,
+        before_id=before_id if before_id and before_id > 0 else None,
+        limit=ACCESS_PAGE,
+    )
+    log_journey_read(services, viewer.principal, journey_id, "access_log")
+    return page(
+        request,
+        "access_log.html",
+        section="access_log",
+        entries=entries,
+        journey=str(journey_id or ""),
+        older=entries[-1].id if len(entries) == ACCESS_PAGE else None,
+    )

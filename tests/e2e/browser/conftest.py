@@ -1,0 +1,143 @@
+"""The dashboard in a real browser: Debian's Chromium driven by Playwright, against a real
+``kap-journeys serve`` process with its own SQLite database and the demo clinic seeded.
+
+Without Chromium (``apt-get install -y chromium``) or Playwright these tests skip with
+one line, except under CI=true, where they fail. Screenshots of each main page go to
+``test-artifacts/browser/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from interface.demo.seed import DEMO_CLINIC, demo_journey_id
+from tests.e2e.server import Server, running_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "browser"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+OTHER_CLINIC = "clinic-b"
+DEMO_JOURNEYS = 25
+
+
+def browser_unavailable_reason() -> str | None:
+    if not CHROMIUM.exists():
+        return f"no Chromium at {CHROMIUM} (apt-get install -y chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install -e '.[dev]')"
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    reason = browser_unavailable_reason()
+    if reason is not None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true needs the browser tests: {reason}")
+        pytest.skip(f"browser tests skipped: {reason}")
+    return str(CHROMIUM)
+
+
+@dataclass
+class Dashboard:
+    """The running server, its database, and a token per role for the demo clinic."""
+
+    server: Server
+    database_url: str
+    staff: str
+    auditor: str
+    other_staff: str
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def journey_path(self, patient_ref: str) -> str:
+        return f"/journeys/{demo_journey_id(patient_ref)}"
+
+    def journey_url(self, patient_ref: str) -> str:
+        return self.url + self.journey_path(patient_ref)
+
+
+def _wait_for_caseload(url: str, token: str) -> None:
+    """Until the caseload read model lists every demo journey (projected in the server)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        answer = httpx.get(
+            f"{url}/v1/journeys",
+            params={"limit": 200},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        if answer.status_code == 200 and len(answer.json()["journeys"]) >= DEMO_JOURNEYS:
+            return
+        time.sleep(0.2)
+    raise AssertionError("the caseload never listed the demo clinic")
+
+
+@pytest.fixture(scope="session")
+def dashboard(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
+    workdir = tmp_path_factory.mktemp("dashboard")
+    database_url = f"sqlite:///{workdir / 'kap.db'}"
+    with running_server(database_url, workdir) as server:
+        seeded = server.cli("demo")
+        assert seeded.returncode == 0, seeded.stderr
+        staff = server.token("staff", DEMO_CLINIC, "front-desk")
+        auditor = server.token("auditor", DEMO_CLINIC, "compliance")
+        other_staff = server.token("staff", OTHER_CLINIC, "front-desk")
+        _wait_for_caseload(server.url, staff)
+        yield Dashboard(server, database_url, staff, auditor, other_staff)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context (no cookies) at desktop width."""
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context.set_default_timeout(10_000)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def sign_in(page: Any, dashboard: Dashboard, token: str, path: str = "/") -> None:
+    """Sign in through the form, the way a person does, landing on ``path``."""
+    page.goto(dashboard.url + path)
+    page.get_by_label("Your staff or auditor token").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("domcontentloaded")
+
+
+def screenshot(page: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -104,3 +104,25 @@ def test_an_untouched_store_passes_the_cli_store_check(scene):
     done = CliRunner().invoke(cli, ["audit", "verify"], env=env)
 
     assert done.exit_code == 0, done.output
+
+
+@pytest.mark.parametrize("deep", [False, True])
+def test_the_cli_store_check_names_a_changed_seal_fast_or_deep(scene, deep):
+    from application.sealed_mapper import MAGIC, split_state
+
+    _, settings, kept, _, intruder = scene
+    state, _ = intruder.row(kept, 4)
+    seal, body = split_state(state)
+    forged = MAGIC + f'{{"digest":"{seal.digest}","hash":"{"1" * 64}"}}\n'.encode() + body
+    intruder.overwrite(kept, 4, forged)
+    env = {
+        "KAP_DATABASE_URL": settings.database_url,
+        "KAP_CIPHER_KEY": settings.cipher_key or "",
+        "KAP_SIGNING_KEY": settings.signing_key or "",
+    }
+
+    done = CliRunner().invoke(cli, ["audit", "verify", *(["--deep"] if deep else [])], env=env)
+
+    assert done.exit_code == 1, done.output
+    assert str(kept) in done.output
+    assert ("changed" if deep else "broken_link") in done.output

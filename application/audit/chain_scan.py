@@ -1,0 +1,104 @@
+"""Every journey's chain checked in one pass over the log's seals, nothing decrypted.
+
+The fast check (what ``audit verify`` runs by default, with the Merkle roots): each
+entry's hash must chain its digest to the previous entry of its journey, versions must
+run on without a gap, and every checkpointed head must still be there. ``--deep`` adds
+what needs the content: each digest recomputed from the decrypted entry
+(``application.audit.verify``), which also tells a reordered pair from a changed entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from application.audit.leaves import leaves
+from application.audit.verify import Anchor, ChainProblem, Verification
+from application.journeys import Journeys
+from domain.audit.hashing import GENESIS, entry_hash
+
+
+@dataclass
+class _Walk:
+    version: int = 0
+    hash: str = GENESIS
+    sound: bool = True
+    events: int = 0
+    problems: list[ChainProblem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ChainScan:
+    ok: bool
+    journeys_checked: int
+    events_checked: int
+    failed: list[Verification]
+
+
+def scan_chains(journeys: Journeys, anchors: Mapping[UUID, Anchor]) -> ChainScan:
+    walks: dict[UUID, _Walk] = {}
+    for leaf in leaves(journeys):
+        walk = walks.setdefault(leaf.journey_id, _Walk())
+        walk.events += 1
+        if leaf.version != walk.version + 1:
+            for missing in range(walk.version + 1, leaf.version):
+                walk.problems.append(
+                    ChainProblem(missing, "missing", f"Version {missing} is missing.")
+                )
+            walk.sound = False
+        if leaf.digest is None:
+            walk.problems.append(
+                ChainProblem(
+                    leaf.version, "unsealed", f"Version {leaf.version} was stored before sealing."
+                )
+            )
+        elif walk.sound and entry_hash(walk.hash, leaf.digest) != leaf.hash.hex():
+            walk.problems.append(
+                ChainProblem(
+                    leaf.version,
+                    "broken_link",
+                    f"Version "
+                    f"{leaf.version} does not chain to the one "
+                    "before: it, or its neighbour, was altered.",
+                )
+            )
+        anchor = anchors.get(leaf.journey_id)
+        if anchor is not None and anchor.version == leaf.version and anchor.hash != leaf.hash.hex():
+            walk.problems.append(
+                ChainProblem(
+                    leaf.version,
+                    "changed",
+                    f"Version {leaf.version} "
+                    f"differs from what checkpoint {anchor.checkpoint} recorded.",
+                )
+            )
+        walk.version, walk.hash, walk.sound = leaf.version, leaf.hash.hex(), True
+    for journey_id, anchor in anchors.items():
+        walk = walks.setdefault(journey_id, _Walk())
+        if walk.events == 0:
+            walk.problems.append(
+                ChainProblem(
+                    None,
+                    "journey_removed",
+                    f"Checkpoint "
+                    f"{anchor.checkpoint} recorded this journey at version "
+                    f"{anchor.version}; none of its entries remain.",
+                )
+            )
+        elif walk.version < anchor.version:
+            walk.problems.append(
+                ChainProblem(
+                    walk.version + 1,
+                    "cut_tail",
+                    f"Checkpoint "
+                    f"{anchor.checkpoint} recorded version {anchor.version}; "
+                    f"versions {walk.version + 1} to {anchor.version} are gone.",
+                )
+            )
+    failed = [
+        Verification(journey_id, False, walk.events, walk.problems)
+        for journey_id, walk in sorted(walks.items())
+        if walk.problems
+    ]
+    return ChainScan(not failed, len(walks), sum(w.events for w in walks.values()), failed)

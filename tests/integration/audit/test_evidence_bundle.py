@@ -235,6 +235,4 @@ def test_an_auditor_downloads_a_journeys_bundle_over_http_and_it_verifies(clinic
     assert report.journeys == 1
     assert refused.status_code == 403
     assert hidden.status_code == 404
-    assert any(
-        e["action"] == "export" and e["journey_id"] == str(ours[1]) for e in log["entries"]
-    )
+    assert any(e["action"] == "export" and e["journey_id"] == str(ours[1]) for e in log["entries"])

@@ -39,13 +39,18 @@ def browser_unavailable_reason() -> str | None:
     return None
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip (fail under CI=true) every browser test here, folded into one report line."""
+    reason = browser_unavailable_reason()
+    if reason is None:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true needs the browser tests: {reason}")
+    pytest.skip(f"browser tests skipped: {reason}")
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    reason = browser_unavailable_reason()
-    if reason is not None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true needs the browser tests: {reason}")
-        pytest.skip(f"browser tests skipped: {reason}")
     return str(CHROMIUM)
 
 

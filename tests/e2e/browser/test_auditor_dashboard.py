@@ -8,12 +8,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 
 from interface.demo.seed import demo_journey_id
 from tests.e2e.browser.conftest import screenshot, sign_in
 from tests.integration.audit.intruder import Intruder
 from tests.integration.journeys_app import build_app
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # conftest skips every test here (fails them under CI=true)
+    expect = None
 
 pytestmark = pytest.mark.e2e
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
 
 from tests.e2e.browser.conftest import screenshot, sign_in
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # conftest skips every test here (fails them under CI=true)
+    expect = None
 
 pytestmark = pytest.mark.e2e
 

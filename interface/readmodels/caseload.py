@@ -114,6 +114,17 @@ class Caseloads:
         live = self.registry.live(CASELOAD)
         return None if live is None else live.position
 
+    def clinic_of(self, journey_id: UUID) -> str | None:
+        """The clinic the caseload files the journey under (None when it has no row)."""
+        live = self.registry.live(CASELOAD)
+        if live is None:
+            return None
+        table = CASELOAD.table(live.generation)
+        statement = select(table.c.clinic_id).where(table.c.journey_id == journey_id)
+        with self.engine.connect() as connection:
+            found = connection.execute(statement).scalar_one_or_none()
+        return None if found is None else str(found)
+
     def page(self, query: CaseloadQuery) -> CaseloadPage:
         live = self.registry.live(CASELOAD)
         if live is None:

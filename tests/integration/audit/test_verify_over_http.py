@@ -1,0 +1,97 @@
+"""An auditor verifies a journey over HTTP; the verdict names what broke."""
+
+from __future__ import annotations
+
+import base64
+import os
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from interface.audit.checkpoints import checkpoint_service_for
+from interface.auth.roles import Role
+from interface.http.app import create_app
+from interface.settings import Settings
+from tests.integration.audit.intruder import Intruder
+from tests.integration.journeys_app import FixedClock, new_key, open_journey, post
+from tests.story import START, dosing_session, intake
+
+
+@pytest.fixture
+def api(database_url):
+    settings = Settings(
+        database_url=database_url,
+        cipher_key=new_key(),
+        signing_key=base64.b64encode(os.urandom(32)).decode(),
+        checkpoint_every_seconds=0,
+    )
+    app = create_app(settings, clock=FixedClock(START + timedelta(days=12)))
+    with TestClient(app) as client:
+        services = app.state.services
+        ours = open_journey(services.journeys, patient_ref="MRN-1")
+        theirs = open_journey(services.journeys, patient_ref="MRN-2", clinic="clinic-b")
+        for s in intake() + dosing_session(1, START + timedelta(days=10)):
+            post(services.journeys, ours, s)
+        tokens = services.tokens
+
+        def headers(role: Role, clinic: str = "clinic-a") -> dict[str, str]:
+            return {"Authorization": f"Bearer {tokens.issue(role, clinic, f'{role}-x')}"}
+
+        intruder = Intruder(database_url, services.journeys)
+        intruder.drop_protection()
+        yield client, services, ours, theirs, headers, intruder
+
+
+def test_an_untouched_journey_verifies(api):
+    client, _, ours, _, headers, _ = api
+    answer = client.get(f"/v1/journeys/{ours}/verify", headers=headers(Role.AUDITOR))
+
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {
+        "journey_id": str(ours),
+        "ok": True,
+        "events_checked": 11,
+        "problems": [],
+    }
+
+
+def test_an_altered_entry_is_named_at_its_version(api):
+    client, _, ours, _, headers, intruder = api
+    state, _ = intruder.row(ours, 6)
+    intruder.overwrite(ours, 6, state[:-1] + bytes([state[-1] ^ 1]))
+
+    body = client.get(f"/v1/journeys/{ours}/verify", headers=headers(Role.AUDITOR)).json()
+
+    assert body["ok"] is False
+    assert [(p["version"], p["kind"]) for p in body["problems"]] == [(6, "changed")]
+
+
+def test_a_journey_removed_whole_after_a_checkpoint_is_named(api):
+    client, services, ours, _, headers, intruder = api
+    checkpoint_service_for(services).create()
+    intruder.delete(ours, 1)
+
+    body = client.get(f"/v1/journeys/{ours}/verify", headers=headers(Role.AUDITOR)).json()
+
+    assert [p["kind"] for p in body["problems"]] == ["journey_removed"]
+
+
+def test_verification_is_for_auditors_of_the_journeys_clinic(api):
+    client, _, ours, theirs, headers, _ = api
+
+    assert client.get(f"/v1/journeys/{ours}/verify", headers=headers(Role.STAFF)).status_code == 403
+    other = client.get(f"/v1/journeys/{theirs}/verify", headers=headers(Role.AUDITOR))
+    assert other.status_code == 404
+    elsewhere = client.get(f"/v1/journeys/{ours}/verify", headers=headers(Role.AUDITOR, "clinic-b"))
+    assert elsewhere.status_code == 404
+
+
+def test_a_verification_is_in_the_access_log(api):
+    client, _, ours, _, headers, _ = api
+    auditor = headers(Role.AUDITOR)
+    client.get(f"/v1/journeys/{ours}/verify", headers=auditor)
+
+    entries = client.get("/v1/audit/access-log", headers=auditor).json()["entries"]
+
+    assert any(e["action"] == "verify" and e["journey_id"] == str(ours) for e in entries)

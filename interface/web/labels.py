@@ -77,6 +77,11 @@ def when(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def to_the_second(moment: datetime | None) -> str:
+    """A moment to the second, for the access log."""
+    return "" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
 def iso(moment: datetime | None) -> str:
     """A moment for a ``<time datetime>`` attribute."""
     return "" if moment is None else moment.astimezone(UTC).isoformat()

@@ -47,7 +47,13 @@ templates = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-templates.filters.update(words=labels.words, when=labels.when, iso=labels.iso, vitals=labels.vitals)
+templates.filters.update(
+    words=labels.words,
+    when=labels.when,
+    to_the_second=labels.to_the_second,
+    iso=labels.iso,
+    vitals=labels.vitals,
+)
 templates.globals.update(
     STAGES=labels.STAGES,
     FLAGS=labels.FLAGS,

@@ -20,7 +20,6 @@ from application.positions import positions_of
 from application.sealed_mapper import split_state
 from interface.audit.anchors import anchor_for
 from interface.services import Services
-from interface.web.summary import clinic_of
 
 
 @dataclass(frozen=True)
@@ -66,12 +65,14 @@ def journey_ledger(services: Services, clinic_id: str, journey_id: UUID) -> Ledg
     journeys = services.journeys
     stored = list(journeys.recorder.select_events(journey_id))
     events = {row.originator_version: _decoded(services, row) for row in stored}
-    owner = _opening_clinic(events.get(1)) or clinic_of(services, journey_id)
-    if not stored or owner != clinic_id:
+    # The opening names the clinic; if it no longer decrypts, or the journey was removed
+    # whole, the caseload (projected while it was sound) still does.
+    owner = _opening_clinic(events.get(1)) or services.caseloads.clinic_of(journey_id)
+    anchor = anchor_for(services, clinic_id, journey_id)
+    removed_whole = not stored and anchor is not None and owner in (None, clinic_id)
+    if owner != clinic_id and not removed_whole:
         raise JourneyNotFound(journey_id)
-    verification = ChainVerifier(journeys).verify(
-        journey_id, anchor_for(services, clinic_id, journey_id)
-    )
+    verification = ChainVerifier(journeys).verify(journey_id, anchor)
     by_version: dict[int | None, list[ChainProblem]] = {}
     for problem in verification.problems:
         by_version.setdefault(problem.version, []).append(problem)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from uuid import UUID
 
 from sqlalchemy import Table, case, func, select
 
@@ -59,16 +58,3 @@ def clinic_summary(services: Services, clinic_id: str, now: datetime) -> ClinicS
         list(clinicians),
         sum(stages.values()),
     )
-
-
-def clinic_of(services: Services, journey_id: UUID) -> str | None:
-    """The clinic the caseload knows the journey under (None if it does not know it).
-
-    For a journey whose opening entry no longer decrypts, the read model, projected
-    when the entry was still sound, is what still says whose journey it is.
-    """
-    table = _live_table(services)
-    with services.engine.connect() as connection:
-        return connection.execute(
-            select(table.c.clinic_id).where(table.c.journey_id == journey_id)
-        ).scalar_one_or_none()

@@ -15,7 +15,6 @@ from interface.services import Services
 from interface.web.auth import SignedIn
 from interface.web.journey_view import data_lines, journey_view
 from interface.web.render import WebRoute, page
-from interface.web.summary import clinic_of
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -44,6 +43,6 @@ def unreadable_page(
     request: Request, services: Services, clinic_id: str, journey_id: UUID
 ) -> HTMLResponse:
     """A stored entry no longer decrypts: say so, to the journey's own clinic only."""
-    if clinic_of(services, journey_id) != clinic_id:
+    if services.caseloads.clinic_of(journey_id) != clinic_id:
         raise JourneyNotFound(journey_id)
     return page(request, "unreadable.html", 500, section="caseload", journey_id=journey_id)

@@ -29,6 +29,7 @@ def demo_command() -> None:
         typer.echo("Journeys worth a look (GET with the staff token):")
         for case, patient_ref in SHOWCASE.items():
             typer.echo(f"  {case:24} {base}/v1/journeys/{demo_journey_id(patient_ref)}")
+        typer.echo(f"Dashboard (sign in with the staff or auditor token): {base}/")
         typer.echo(f"API and its docs: {base}/docs")
     finally:
         services.close()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
-AES_CIPHER_TOPIC = "eventsourcing.cipher:AESCipher"
+# The library's AES-GCM cipher on the cryptography package: the same stored format as
+# eventsourcing.cipher (pycryptodome), about 20 times faster to decrypt here.
+AES_CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
 ZLIB_COMPRESSOR_TOPIC = "eventsourcing.compressor:ZlibCompressor"
 
 

@@ -6,6 +6,10 @@ Prints a table and writes ``var/bench-results.json``. The full run takes 30-40 s
 ``--readmodels [--events N]`` runs the read-model benchmarks instead (rebuild
 throughput, its peak memory, caseload query latency; ``bench/readmodels_run.py``) and
 writes their figures under the ``readmodels`` key of the same file.
+
+``--verify [--events N]`` runs the full-store verification benchmark instead (chains
+and Merkle roots against raw scans of the same table, peak memory at a tenth of the
+store and at all of it; ``bench/verify_run.py``), under the ``verify`` key.
 """
 
 from __future__ import annotations
@@ -65,7 +69,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--events",
         type=int,
         default=None,
-        help="events in the store of --readmodels (default 1,000,000; 20,000 with --quick)",
+        help="events in the store of --readmodels or --verify (default 1,000,000; "
+        "20,000 with --quick)",
+    )
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="run the full-store verification benchmark instead (about 10 min in full; PostgreSQL)",
     )
     return parser.parse_args(argv)
 
@@ -73,6 +83,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
 def _readmodels_of(output: Path) -> Any:
     try:
         return json.loads(output.read_text()).get("readmodels")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _kept(output: Path, key: str) -> Any:
+    try:
+        return json.loads(output.read_text()).get(key)
     except (OSError, ValueError, AttributeError):
         return None
 
@@ -96,6 +113,15 @@ def main(argv: list[str]) -> int:
         from bench import readmodels_run
 
         readmodels_run.run(args.events, args.quick, use_postgres, args.output)
+        return 0
+
+    if args.verify:
+        if not use_postgres:
+            print("error: --verify measures PostgreSQL, which is not used", file=sys.stderr)
+            return 2
+        from bench import verify_run
+
+        verify_run.run(args.events, args.quick, args.output)
         return 0
 
     stores = [sqlite_store] + ([postgres_store] if use_postgres else [])
@@ -126,6 +152,9 @@ def main(argv: list[str]) -> int:
     kept = _readmodels_of(args.output)  # measured by --readmodels, separately
     if kept is not None:
         results["readmodels"] = kept
+    kept_verify = _kept(args.output, "verify")  # measured by --verify, separately
+    if kept_verify is not None:
+        results["verify"] = kept_verify
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nWrote {args.output}")
     return 0

@@ -73,19 +73,18 @@ def seal_rows(recorder: ApplicationRecorder, upto: int, after: int = 0) -> Itera
             "CASE WHEN substring(state from 1 for 8) = '\\x4b41505345414c31'::bytea "
             "THEN NULL ELSE state END AS full_state "
             "FROM {schema}.{table} WHERE notification_id > %s AND notification_id <= %s "
-            "ORDER BY notification_id LIMIT %s"
+            "ORDER BY notification_id"
         ).format(
             n=SQL(str(HEADER_BYTES)),
             schema=Identifier(recorder.datastore.schema),
             table=Identifier(recorder.events_table_name),
         )
-        start = after
-        while True:
+        # Bounded id ranges, not LIMIT: the plan stays an index range scan even before the
+        # table has statistics (with LIMIT, an unanalyzed table was scanned whole per page).
+        for start in range(after, upto, PAGE):
             with recorder.datastore.transaction(commit=False) as cursor:
-                cursor.execute(query, (start, upto, PAGE))
+                cursor.execute(query, (start, min(start + PAGE, upto)))
                 rows = cursor.fetchall()
-            if not rows:
-                return
             for row in rows:
                 full = row["full_state"]
                 yield _row(
@@ -95,6 +94,5 @@ def seal_rows(recorder: ApplicationRecorder, upto: int, after: int = 0) -> Itera
                     bytes(row["head"]),
                     None if full is None else bytes(full),
                 )
-            start = rows[-1]["notification_id"]
     else:
         raise TypeError(f"no seal scan for {type(recorder).__name__}")

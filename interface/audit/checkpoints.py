@@ -619,17 +619,30 @@ def journey_heads(journeys: Journeys, after: int, upto: int) -> dict[UUID, tuple
     return found
 
 
+class PeriodicCheckpoints:
+    """The running periodic checkpoint; ``set()`` stops it and waits for the thread, so
+    nothing is still using the database when the service closes its connections."""
+
+    def __init__(self, stop: threading.Event, thread: threading.Thread) -> None:
+        self._stop = stop
+        self._thread = thread
+
+    def set(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=60)
+
+
 def start_periodic_checkpoints(
     service: CheckpointService,
     every_seconds: float = DEFAULT_EVERY_SECONDS,
     *,
     immediately: bool = True,
-) -> threading.Event:
+) -> PeriodicCheckpoints:
     """Checkpoint from a daemon thread every ``every_seconds`` when there are new events.
 
-    Returns the event that stops it: ``stop.set()``. An inconsistent log is logged as an
-    error on every attempt (and nothing is signed); other failures (a database that is
-    down) are logged and retried at the next tick.
+    Returns what stops it: ``.set()``. An inconsistent log is logged as an error on every
+    attempt (and nothing is signed); other failures (a database that is down) are logged
+    and retried at the next tick.
     """
     stop = threading.Event()
 
@@ -647,5 +660,6 @@ def start_periodic_checkpoints(
         while not stop.wait(every_seconds):
             attempt()
 
-    threading.Thread(target=run, name="kap-checkpoints", daemon=True).start()
-    return stop
+    thread = threading.Thread(target=run, name="kap-checkpoints", daemon=True)
+    thread.start()
+    return PeriodicCheckpoints(stop, thread)

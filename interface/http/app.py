@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -11,7 +10,11 @@ from datetime import datetime
 from fastapi import FastAPI, Request, Response
 
 from application.journeys import utc_now
-from interface.audit.checkpoints import checkpoint_service_for, start_periodic_checkpoints
+from interface.audit.checkpoints import (
+    PeriodicCheckpoints,
+    checkpoint_service_for,
+    start_periodic_checkpoints,
+)
 from interface.audit.signing import BadSigningKey, MissingSigningKey
 from interface.http.limits import BodySizeLimit
 from interface.http.problems import UNAVAILABLE, install_problem_handlers
@@ -40,13 +43,16 @@ SECURITY_HEADERS = {
 }
 
 
-def _start_checkpoints(services: Services) -> threading.Event | None:
+def _start_checkpoints(services: Services) -> PeriodicCheckpoints | None:
     """Sign a checkpoint every few minutes when there are new events (if configured)."""
     every = services.settings.checkpoint_every_seconds
     if every <= 0:
         return None
     try:
-        return start_periodic_checkpoints(checkpoint_service_for(services), every)
+        # Not at start: the first comes after one interval (a restart signs nothing twice).
+        return start_periodic_checkpoints(
+            checkpoint_service_for(services), every, immediately=False
+        )
     except (MissingSigningKey, BadSigningKey) as error:
         log.warning("no periodic checkpoints: %s", error)
     except UNAVAILABLE:

@@ -150,14 +150,14 @@ class ProjectorLoop:
             try:
                 projected = [p.catch_up() for p in self.projectors]  # every one, each time
                 busy = any(projected)
+                if not busy and self.when_caught_up is not None:
+                    self.when_caught_up()
             except Exception as error:  # a dropped connection must not end the loop
                 self.errors += 1
-                log.warning("projection batch failed (%s); retrying", type(error).__name__)
+                log.warning("projection round failed (%s); retrying", type(error).__name__)
                 busy = False
                 self.stopping.wait(self.poll_seconds)
             if not busy:
-                if self.when_caught_up is not None:
-                    self.when_caught_up()
                 self.wake.wait(self.poll_seconds)
 
     def stop(self) -> None:

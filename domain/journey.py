@@ -35,6 +35,22 @@ def actor_label(recorded_by: Mapping[str, str]) -> str:
     return f"{recorded_by['id']} ({recorded_by['role']})"
 
 
+def stored_content(event: Any, type_name: str) -> dict[str, Any]:
+    """What a stored entry's seal covers, read back from the event itself."""
+    return entry_content(
+        journey_id=event.originator_id,
+        type=type_name,
+        version=event.originator_version,
+        occurred_at=event.occurred_at,
+        recorded_at=event.timestamp,
+        recorded_by=event.recorded_by,
+        source=event.source,
+        idempotency_key=event.idempotency_key,
+        data=event.data,
+        corrected=getattr(event, "corrected", None),
+    )
+
+
 def journey_id_for(clinic_id: str, patient_ref: str, episode: int) -> UUID:
     """The same (clinic, patient, episode) always names the same journey."""
     return uuid5(JOURNEY_NAMESPACE, f"{clinic_id}\x1f{patient_ref}\x1f{episode}")
@@ -65,17 +81,7 @@ class Journey(Aggregate):
         hash: str
 
         def content(self) -> dict[str, Any]:
-            return entry_content(
-                journey_id=self.originator_id,
-                type="JourneyOpened",
-                version=self.originator_version,
-                occurred_at=self.occurred_at,
-                recorded_at=self.timestamp,
-                recorded_by=self.recorded_by,
-                source=self.source,
-                idempotency_key=self.idempotency_key,
-                data=self.data,
-            )
+            return stored_content(self, "JourneyOpened")
 
         def entry(self) -> Entry:
             return Entry(
@@ -137,18 +143,7 @@ class Journey(Aggregate):
             aggregate.facts.chain_head = self.hash
 
         def content(self) -> dict[str, Any]:
-            return entry_content(
-                journey_id=self.originator_id,
-                type=type(self).__name__,
-                version=self.originator_version,
-                occurred_at=self.occurred_at,
-                recorded_at=self.timestamp,
-                recorded_by=self.recorded_by,
-                source=self.source,
-                idempotency_key=self.idempotency_key,
-                data=self.data,
-                corrected=getattr(self, "corrected", None),
-            )
+            return stored_content(self, type(self).__name__)
 
         def entry(self) -> Entry:
             return Entry(

@@ -119,6 +119,17 @@ class Generations:
             )
         return self.get(shape, number)
 
+    def promote_if_built(self, shape: ReadModelShape, caught_up_to: int) -> bool:
+        """A new table shape built beside the old one goes live once it has caught up
+        (to ``caught_up_to``); never when newer code owns the read model."""
+        if self.superseded(shape):
+            return False
+        followed = self.followed(shape)
+        if followed is None or followed.status != BUILDING or followed.position < caught_up_to:
+            return False
+        self.activate(shape, followed.generation)
+        return True
+
     def activate(self, shape: ReadModelShape, generation: int) -> None:
         """Swap ``generation`` in for reads, in one transaction, and drop the old tables."""
         of_this = generations.c.name == shape.name

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from application.journeys import Journeys
 from application.projections.projector import Projector, ProjectorLoop, ReadModelSuperseded
-from interface.readmodels.generations import BUILDING, Generations
+from interface.readmodels.generations import Generations
 from interface.readmodels.rows import ROWS_OF
 from interface.readmodels.tables import SHAPES, ReadModelShape
 from interface.readmodels.targets import GenerationTarget
@@ -58,11 +58,7 @@ class Projections:
     def promote_built(self) -> None:
         """A new table shape built beside the old one goes live once it has caught up."""
         for shape in SHAPES.values():
-            if self.registry.superseded(shape):
-                continue
-            followed = self.registry.followed(shape)
-            if followed is not None and followed.status == BUILDING:
-                self.registry.activate(shape, followed.generation)
+            self.registry.promote_if_built(shape, caught_up_to=0)  # called when caught up
 
     def start(self) -> None:
         """Run in a background thread (inside ``serve``)."""

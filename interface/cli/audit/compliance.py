@@ -26,7 +26,6 @@ from interface.auth.tokens import validate_identifier
 from interface.keys import MissingCipherKey
 from interface.readmodels.caseload import ReadModelNotReadyError
 from interface.readmodels.findings import FindingsQuery, FindingsReport, rule_counts
-from interface.readmodels.generations import BUILDING
 from interface.readmodels.runtime import projector_for
 from interface.readmodels.tables import FINDINGS
 from interface.services import Services
@@ -79,9 +78,7 @@ def catch_up_findings(services: Services) -> int:
         projector.catch_up(stop)
         if projector.position() >= stop:
             break
-    followed = registry.followed(FINDINGS)
-    if followed is not None and followed.status == BUILDING and followed.position >= stop:
-        registry.activate(FINDINGS, followed.generation)
+    registry.promote_if_built(FINDINGS, caught_up_to=stop)
     return projector.position()
 
 

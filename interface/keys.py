@@ -7,7 +7,7 @@ from pathlib import Path
 
 from eventsourcing.cipher import AESCipher
 
-from interface.settings import Settings
+from interface.settings import KEY_COMMAND, Settings, check_cipher_key
 
 KEY_BYTES = 32
 
@@ -26,13 +26,16 @@ def resolve_cipher_key(settings: Settings) -> str:
         return settings.cipher_key
     if settings.is_postgres:
         raise MissingCipherKey(
-            "KAP_CIPHER_KEY is required with PostgreSQL: create one with "
-            "python -c 'from eventsourcing.cipher import AESCipher; "
-            "print(AESCipher.create_key(32))'"
+            f"KAP_CIPHER_KEY is required with PostgreSQL: make one with {KEY_COMMAND}"
         )
     path = key_file_for(settings)
     if path.exists():
-        return path.read_text().strip()
+        key = path.read_text().strip()
+        try:
+            check_cipher_key(key)
+        except ValueError as error:
+            raise MissingCipherKey(f"the key file {path} {error}") from None
+        return key
     path.parent.mkdir(parents=True, exist_ok=True)
     key = AESCipher.create_key(KEY_BYTES)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

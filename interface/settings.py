@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from pathlib import Path
 
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from application.storage import is_postgres_url
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/kap-journeys.db"
+ENV_PREFIX = "KAP_"
+AES_KEY_SIZES = (16, 24, 32)
+
+KEY_COMMAND = "python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())'"
+"""Makes a valid KAP_CIPHER_KEY and a valid KAP_SIGNING_KEY (32 random bytes, base64)."""
+
+
+def check_cipher_key(text: str) -> None:
+    """Refuse anything but 16, 24 or 32 bytes in base64 (what AES-GCM takes)."""
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError(f"is not base64; make one with {KEY_COMMAND}") from None
+    if len(raw) not in AES_KEY_SIZES:
+        raise ValueError(
+            f"must be 16, 24 or 32 bytes in base64, this is {len(raw)} bytes; "
+            f"make one with {KEY_COMMAND}"
+        )
 
 
 class Settings(BaseSettings):
@@ -29,16 +50,44 @@ class Settings(BaseSettings):
     with mode 0600. Required with PostgreSQL."""
 
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: int = Field(default=8000, ge=1, le=65535)
 
-    max_body_bytes: int = 256 * 1024
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024)
 
-    checkpoint_every_seconds: float = 300
+    checkpoint_every_seconds: float = Field(default=300, ge=0)
     """How often ``serve`` signs a checkpoint when there are new events (0: never)."""
 
     run_projections: bool = True
     """Keep the read models current inside this process (embedded default); turn off
     for API workers beside a separate ``kap-journeys project`` process."""
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if is_postgres_url(value) or (value.startswith("sqlite:///") and value != "sqlite:///"):
+            return value
+        raise ValueError("must be sqlite:///path (embedded) or postgresql://user:pass@host:port/db")
+
+    @field_validator("cipher_key")
+    @classmethod
+    def _aes_key(cls, value: str | None) -> str | None:
+        if not value:
+            return None  # unset: the embedded default keeps a key file
+        check_cipher_key(value)
+        return value.strip()
+
+    @field_validator("signing_key")
+    @classmethod
+    def _ed25519_key(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        from interface.audit.signing import BadSigningKey, SigningKey  # it reads Settings
+
+        try:
+            SigningKey.parse(value)
+        except BadSigningKey as error:
+            raise ValueError(f"{error}; make one with {KEY_COMMAND}") from None
+        return value
 
     @property
     def is_postgres(self) -> bool:
@@ -49,3 +98,13 @@ class Settings(BaseSettings):
         if self.is_postgres:
             raise ValueError("not a SQLite database URL")
         return Path(self.database_url.removeprefix("sqlite:///"))
+
+
+def setting_problems(error: ValidationError) -> list[str]:
+    """One line per bad setting, naming its environment variable (never its value)."""
+    lines = []
+    for problem in error.errors(include_input=False, include_url=False):
+        field = str(problem["loc"][0]) if problem["loc"] else "settings"
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        lines.append(f"error: {ENV_PREFIX}{field.upper()}: {message}")
+    return lines

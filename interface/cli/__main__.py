@@ -1,5 +1,5 @@
 """``python -m interface.cli``: the same as the ``kap-journeys`` command."""
 
-from interface.cli.main import app
+from interface.cli.main import main
 
-app()
+main()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import asdict
 from typing import Annotated, Any
 from uuid import UUID
 
 import typer
+from pydantic import ValidationError
 
 from application.errors import JourneyNotFound
 from interface.cli.audit import audit_app
@@ -15,8 +17,9 @@ from interface.cli.demo import demo_command
 from interface.cli.operator import log_operator_read
 from interface.cli.readmodels import project_command, rebuild_command
 from interface.cli.tokens import tokens_app
+from interface.keys import MissingCipherKey, resolve_cipher_key
 from interface.services import Services
-from interface.settings import Settings
+from interface.settings import Settings, setting_problems
 
 app = typer.Typer(
     name="kap-journeys",
@@ -45,6 +48,7 @@ def serve(
     from interface.http.app import create_app
 
     settings = Settings()
+    resolve_cipher_key(settings)  # a missing or unreadable key stops here, not at a request
     if not projections:
         settings = settings.model_copy(update={"run_projections": False})
     host, port = host or settings.host, port or settings.port
@@ -94,3 +98,18 @@ def history(journey_id: str) -> None:
         raise typer.Exit(1) from None
     finally:
         services.close()
+
+
+def main() -> None:
+    """The ``kap-journeys`` command: a bad setting is one line naming its variable, exit 2."""
+    try:
+        app()
+    except ValidationError as error:
+        if error.title != Settings.__name__:
+            raise
+        for line in setting_problems(error):
+            typer.echo(line, err=True)
+        sys.exit(2)
+    except MissingCipherKey as error:
+        typer.echo(f"error: {error}", err=True)
+        sys.exit(2)

@@ -4,7 +4,7 @@ The key comes from ``KAP_SIGNING_KEY`` (PEM PKCS#8, or the raw 32-byte private k
 base64); without it, the embedded default keeps a key file beside the SQLite database
 (``<db>.signing-key``, PEM, mode 0600), created on first use. PostgreSQL deployments
 must set ``KAP_SIGNING_KEY``: make one with
-``python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())'``.
+``python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())'``.
 
 The key id is the first 16 hex characters of SHA-256 over the raw 32-byte public key.
 
@@ -38,7 +38,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from domain.audit.checkpoint_format import key_id_of
-from interface.settings import Settings
+from interface.settings import KEY_COMMAND, Settings
 
 ALGORITHM = "Ed25519"
 KEY_FILE_SUFFIX = ".signing-key"
@@ -143,12 +143,15 @@ def resolve_signing_key(settings: Settings) -> SigningKey:
         return SigningKey.parse(settings.signing_key)
     if settings.is_postgres:
         raise MissingSigningKey(
-            "KAP_SIGNING_KEY is required with PostgreSQL: create one with "
-            "python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())'"
+            f"KAP_SIGNING_KEY is required with PostgreSQL for checkpoints: make one with "
+            f"{KEY_COMMAND}"
         )
     path = signing_key_file_for(settings)
     if path.exists():
-        return SigningKey.parse(path.read_text())
+        try:
+            return SigningKey.parse(path.read_text())
+        except BadSigningKey as error:
+            raise BadSigningKey(f"the key file {path}: {error}") from None
     path.parent.mkdir(parents=True, exist_ok=True)
     key = SigningKey.generate()
     # Written whole under a private name, then linked into place: a process starting at

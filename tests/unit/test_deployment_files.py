@@ -100,9 +100,10 @@ def test_database_url_points_at_the_postgres_service() -> None:
     assert url.path.lstrip("/") == db.get("POSTGRES_DB", db["POSTGRES_USER"])
 
 
-def test_cipher_key_must_come_from_the_environment() -> None:
-    value = environment(APP)["KAP_CIPHER_KEY"]
-    assert re.fullmatch(r"\$\{KAP_CIPHER_KEY:\?[^}]*\}", value), value
+@pytest.mark.parametrize("variable", ["KAP_CIPHER_KEY", "KAP_SIGNING_KEY"])
+def test_both_keys_must_come_from_the_environment(variable: str) -> None:
+    value = environment(APP)[variable]
+    assert re.fullmatch(rf"\$\{{{variable}:\?[^}}]*\}}", value), value
 
 
 def test_service_starts_only_once_postgres_is_healthy() -> None:

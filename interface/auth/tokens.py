@@ -73,11 +73,21 @@ class TokenStore:
 
     def issue(self, role: Role, clinic_id: str, name: str) -> str:
         """Store a new token and return its plaintext, the only time it is available."""
+        return self._issue(role, clinic_id, name, replacing=False)
+
+    def replace(self, role: Role, clinic_id: str, name: str) -> str:
+        """Revoke the clinic's live tokens with this name and issue one new token, in one
+        transaction: the new one is the only one of that name that works."""
+        return self._issue(role, clinic_id, name, replacing=True)
+
+    def _issue(self, role: Role, clinic_id: str, name: str, replacing: bool) -> str:
         role = Role(role)
         validate_identifier(clinic_id, "clinic id")
         validate_identifier(name, "token name")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         with self._engine.begin() as connection:
+            if replacing:
+                connection.execute(self._revocation(name, clinic_id))
             connection.execute(
                 sqlalchemy.insert(ApiToken).values(
                     token_hash=hash_token(token),
@@ -110,7 +120,13 @@ class TokenStore:
         """Revoke the clinic's live tokens with this name; return how many were revoked."""
         validate_identifier(name, "token name")
         validate_identifier(clinic_id, "clinic id")
-        statement = (
+        with self._engine.begin() as connection:
+            result = connection.execute(self._revocation(name, clinic_id))
+        return result.rowcount
+
+    @staticmethod
+    def _revocation(name: str, clinic_id: str) -> sqlalchemy.Update:
+        return (
             update(ApiToken)
             .where(
                 ApiToken.name == name,
@@ -119,6 +135,3 @@ class TokenStore:
             )
             .values(revoked_at=_utcnow())
         )
-        with self._engine.begin() as connection:
-            result = connection.execute(statement)
-        return result.rowcount

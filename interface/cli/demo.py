@@ -12,7 +12,9 @@ from interface.settings import Settings
 
 
 def demo_command() -> None:
-    """Seed a demo clinic of about 25 journeys (first run only); print one token per role."""
+    """Seed a demo clinic of about 25 journeys (first run only); print one token per role.
+
+    Each run revokes the tokens the previous run printed: only the newest set works."""
     settings = Settings()
     services = Services(settings)
     try:
@@ -21,14 +23,19 @@ def demo_command() -> None:
             typer.echo(f"Seeded {seeded} demo journeys in clinic {DEMO_CLINIC}.")
         else:
             typer.echo(f"Demo clinic {DEMO_CLINIC} already seeded.")
-        typer.echo("Fresh demo tokens (shown once; only their hashes are stored):")
+        typer.echo(
+            "Fresh demo tokens (shown once; only their hashes are stored; "
+            "the previous run's are revoked):"
+        )
         for role in Role:
-            token = services.tokens.issue(role, DEMO_CLINIC, f"demo-{role.value}")
+            token = services.tokens.replace(role, DEMO_CLINIC, f"demo-{role.value}")
             typer.echo(f"  {role.value:14} {token}")
         base = f"http://{settings.host}:{settings.port}"
         typer.echo("Journeys worth a look (GET with the staff token):")
         for case, patient_ref in SHOWCASE.items():
-            typer.echo(f"  {case:24} {base}/v1/journeys/{demo_journey_id(patient_ref)}")
+            typer.echo(
+                f"  {case:24} {base}/v1/journeys/{demo_journey_id(services.journeys, patient_ref)}"
+            )
         typer.echo(f"Dashboard (sign in with the staff or auditor token): {base}/")
         typer.echo(f"API and its docs: {base}/docs")
     finally:

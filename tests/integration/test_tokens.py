@@ -56,6 +56,19 @@ def test_revoked_token_is_refused(store: TokenStore) -> None:
     assert store.revoke("ehr", "clinic-a") == 0
 
 
+def test_a_replaced_token_is_the_only_live_one_of_its_name(store: TokenStore) -> None:
+    first = store.issue(Role.STAFF, "clinic-a", "demo-staff")
+    other_name = store.issue(Role.STAFF, "clinic-a", "front-desk")
+    other_clinic = store.issue(Role.STAFF, "clinic-b", "demo-staff")
+
+    second = store.replace(Role.STAFF, "clinic-a", "demo-staff")
+
+    assert store.authenticate(first) is None
+    assert store.authenticate(second) == Principal("demo-staff", Role.STAFF, "clinic-a")
+    assert store.authenticate(other_name) is not None
+    assert store.authenticate(other_clinic) is not None
+
+
 def test_database_holds_no_plaintext_token(store: TokenStore, engine: sqlalchemy.Engine) -> None:
     token = store.issue(Role.ADMIN, "clinic-a", "ops")
     secret = token.removeprefix("kap_")

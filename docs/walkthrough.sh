@@ -3,10 +3,13 @@
 # Needs a running server (make run, or kap-journeys serve) and two tokens:
 #   EHR=$(kap-journeys tokens create --role clinic_system --clinic clinic-a --name ehr | tail -1)
 #   STAFF=$(kap-journeys tokens create --role staff --clinic clinic-a --name front-desk | tail -1)
-# The e2e tests run this script against a real server, so it stays true.
+# The e2e tests run this script against a real server, so it stays true. Each run opens
+# a journey for a new patient (PATIENT, default MRN-<time>), so it can be run again and
+# again; a step that fails prints the server's answer and stops the script.
 set -euo pipefail
 URL=${URL:-http://127.0.0.1:8000}
 : "${EHR:?set EHR to a clinic_system token}" "${STAFF:?set STAFF to a staff token}"
+PATIENT=${PATIENT:-MRN-$(date -u +%Y%m%d%H%M%S)-$$}
 
 at() { date -u -d "$1" +%Y-%m-%dT%H:%M:%SZ; }   # a time relative to now, in UTC
 post() {  # post TYPE TIME DATA [extra curl args...]: append one event, print the answer
@@ -16,16 +19,26 @@ post() {  # post TYPE TIME DATA [extra curl args...]: append one event, print th
     -d "{\"type\":\"$type\",\"occurred_at\":\"$when\",\"recorded_by\":{\"id\":\"nurse-kim\",\"role\":\"nurse\"},\"data\":$data}"
   echo
 }
+request() {  # request EXPECTED_CODES CURL_ARGS...: the body, or the server's answer and exit 1
+  local expected=$1 answer code; shift
+  answer=$(curl -sS -w '\n%{http_code}' "$@")
+  code=${answer##*$'\n'}; answer=${answer%$'\n'*}
+  if [[ " $expected " != *" $code "* ]]; then
+    echo "step failed: HTTP $code (expected $expected): $answer" >&2
+    exit 1
+  fi
+  printf '%s\n' "$answer"
+}
 VITALS='{"systolic":128,"diastolic":82,"heart_rate":74,"spo2":98}'
 DOSE_AT=$(at '-26 hours')
 
 echo '# 1. The clinic system opens the journey (a retry returns the same journey, 200).'
-JOURNEY=$(curl -sS -X POST "$URL/v1/journeys" \
+OPENED=$(request "200 201" -X POST "$URL/v1/journeys" \
   -H "Authorization: Bearer $EHR" -H 'Content-Type: application/json' \
-  -d "{\"patient_ref\":\"MRN-0042\",\"episode\":1,\"protocol\":\"kap-standard\",
+  -d "{\"patient_ref\":\"$PATIENT\",\"episode\":1,\"protocol\":\"kap-standard\",
        \"primary_clinician\":\"dr-lee\",\"presenting_concerns\":[\"treatment_resistant_depression\"],
-       \"occurred_at\":\"$(at '-3 days')\",\"recorded_by\":{\"id\":\"coord-sam\",\"role\":\"coordinator\"}}" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["journey_id"])')
+       \"occurred_at\":\"$(at '-3 days')\",\"recorded_by\":{\"id\":\"coord-sam\",\"role\":\"coordinator\"}}")
+JOURNEY=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["journey_id"])' <<<"$OPENED")
 echo "journey $JOURNEY"
 
 echo '# 2. Consent before screening: refused by rule J-03, nothing stored (409).'
@@ -72,10 +85,10 @@ post PatientDischarged "$(at '-24 hours -45 minutes')" "$DISCHARGE"
 post IntegrationCompleted "$(at '-2 hours')" '{"session":1,"modality":"telehealth","insights":"felt lighter","practices":["journaling"]}'
 
 echo '# 9. Staff read where the journey stands: stage, next step, every blocker to the next dose.'
-curl -sS "$URL/v1/journeys/$JOURNEY" -H "Authorization: Bearer $STAFF" \
-  | python3 -c 'import json,sys; s=json.load(sys.stdin); print(json.dumps({k: s[k] for k in
-      ("stage","next_step","blockers","sessions_completed","outcomes")}, indent=1))'
+STATUS=$(request 200 "$URL/v1/journeys/$JOURNEY" -H "Authorization: Bearer $STAFF")
+python3 -c 'import json,sys; s=json.load(sys.stdin); print(json.dumps({k: s[k] for k in
+      ("stage","next_step","blockers","sessions_completed","outcomes")}, indent=1))' <<<"$STATUS"
 
 echo '# 10. And the full history, each event with who recorded it, from which system, when.'
-curl -sS "$URL/v1/journeys/$JOURNEY/history" -H "Authorization: Bearer $STAFF" \
-  | python3 -c 'import json,sys; [print(e["version"], e["type"], e["recorded_by"]["id"], e["source"]) for e in json.load(sys.stdin)["events"]]'
+HISTORY=$(request 200 "$URL/v1/journeys/$JOURNEY/history" -H "Authorization: Bearer $STAFF")
+python3 -c 'import json,sys; [print(e["version"], e["type"], e["recorded_by"]["id"], e["source"]) for e in json.load(sys.stdin)["events"]]' <<<"$HISTORY"

@@ -222,7 +222,6 @@ def test_the_table_holds_no_patient_data(api: Api, journey_id: str) -> None:
     "statement", ["UPDATE access_log SET purpose = 'treatment'", "DELETE FROM access_log"]
 )
 def test_the_database_refuses_to_change_the_log(api: Api, journey_id: str, statement: str) -> None:
-    pytest.importorskip("interface.appendonly")
     get(api, f"/v1/journeys/{journey_id}")
     engine: sqlalchemy.Engine = api.app.state.services.engine
 

@@ -16,8 +16,10 @@ from interface.audit.checkpoints import (
     start_periodic_checkpoints,
 )
 from interface.audit.signing import BadSigningKey, MissingSigningKey
+from interface.http.json_body import JsonBodyGuard
 from interface.http.limits import BodySizeLimit
 from interface.http.problems import UNAVAILABLE, install_problem_handlers
+from interface.http.query_guard import QueryGuard
 from interface.http.routes import (
     audit_access_log,
     audit_checkpoints,
@@ -101,6 +103,11 @@ def create_app(
     ):
         app.include_router(module.router)
     install_web(app)  # the dashboard's pages under / and its files under /static
+
+    # Middleware added later wraps what was added before: the guards run inside the
+    # security headers (their refusals get them) and inside the body size limit.
+    app.add_middleware(JsonBodyGuard)
+    app.add_middleware(QueryGuard)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[..., object]) -> Response:

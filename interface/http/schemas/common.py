@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -17,16 +18,28 @@ from pydantic import (
     StringConstraints,
 )
 
+from interface.http.wire_text import check_free_text, check_identifier
+
 MAX_ITEMS = 50
 """Upper bound on any list a client sends."""
 
 # --- bounded strings -------------------------------------------------------------------
 
-Identifier = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
-"""A staff id, form name, lot or confirmation number: 1-200 chars, not blank."""
+Identifier = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200, pattern=r"\S"),
+    AfterValidator(check_identifier),
+]
+"""A staff id, form name, lot or confirmation number: 1-200 chars, not blank, no control
+characters."""
 
-Text = Annotated[str, StringConstraints(min_length=1, max_length=5000, pattern=r"\S")]
-"""Free text where the contract allows it: 1-5000 chars, not blank."""
+Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=5000, pattern=r"\S"),
+    AfterValidator(check_free_text),
+]
+"""Free text where the contract allows it: 1-5000 chars, not blank; tab and line breaks
+are the only control characters it may hold."""
 
 TextList = Annotated[list[Text], Field(max_length=MAX_ITEMS)]
 """A list of free-text entries (at most 50)."""
@@ -40,6 +53,8 @@ PatientRef = Annotated[
 def _iso_time_with_offset(value: object) -> object:
     """Times travel as ISO 8601 text with an offset; epoch numbers and odd forms are refused."""
     if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            _in_utc_range(value)
         return value
     if not isinstance(value, str):
         raise ValueError("must be an ISO 8601 time with an offset, like 2026-11-20T10:05:00-07:00")
@@ -51,7 +66,16 @@ def _iso_time_with_offset(value: object) -> object:
         ) from None
     if parsed.tzinfo is None:
         raise ValueError("needs an offset (Z or +hh:mm): times without one are ambiguous")
+    _in_utc_range(parsed)
     return value
+
+
+def _in_utc_range(moment: datetime) -> None:
+    """A time is stored in UTC: one whose offset carries it past year 1 or 9999 cannot be."""
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is outside the years 1-9999 once moved to UTC") from None
 
 
 WireTime = Annotated[AwareDatetime, BeforeValidator(_iso_time_with_offset)]

@@ -4,9 +4,30 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StrictInt
+from pydantic import AfterValidator, Field, StrictInt
 
 from interface.http.schemas.common import ClosingReason, EventEnvelope, Text, WireModel
+from interface.http.wire_text import refused_character, why_refused
+
+
+def _no_control_characters(data: dict[str, Any]) -> dict[str, Any]:
+    """Free-form data is checked as free text throughout (its keys as names), since the
+    typed check of the corrected entry's model sees only the fields it knows."""
+    pending: list[Any] = [data]
+    while pending:  # not recursive: JSON may nest deeper than Python's stack
+        value = pending.pop()
+        if isinstance(value, str):
+            found = refused_character(value, free_text=True)
+        elif isinstance(value, dict):
+            pending.extend(value.values())
+            found = next(filter(None, (refused_character(str(k)) for k in value)), None)
+        else:
+            if isinstance(value, list):
+                pending.extend(value)
+            found = None
+        if found is not None:
+            raise ValueError(why_refused(found))
+    return data
 
 
 class JourneyPausedData(WireModel):
@@ -31,7 +52,9 @@ class EntryCorrectedData(WireModel):
 
     corrects_version: Annotated[StrictInt, Field(ge=1)]
     reason: Text
-    data: Annotated[dict[str, Any], Field(min_length=1, max_length=50)]
+    data: Annotated[
+        dict[str, Any], Field(min_length=1, max_length=50), AfterValidator(_no_control_characters)
+    ]
 
 
 # --- envelopes ------------------------------------------------------------------------

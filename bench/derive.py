@@ -11,15 +11,18 @@ from typing import Any
 
 from bench.steps import CLINIC, START, full_series, posting
 from bench.timing import per_call
+from domain.identity import journey_id_for
 from domain.journey import COMMANDS, Journey
 from domain.protocols import profile_named
 from domain.status import journey_status
 
 SESSIONS = 6
+BENCH_ID_KEY = bytes(32)  # no store here: any key names the one journey
 
 
 def six_session_journey() -> Journey:
     journey = Journey.open(
+        journey_id=journey_id_for(BENCH_ID_KEY, CLINIC, "MRN-derive", 1),
         clinic_id=CLINIC,
         patient_ref="MRN-derive",
         episode=1,

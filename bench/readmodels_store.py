@@ -31,6 +31,7 @@ from typing import Any
 from application.journeys import Journeys
 from bench.steps import DATA, ROLE_FOR, START
 from domain.entries import Actor, Posting
+from domain.identity import journey_id_for
 from domain.journey import COMMANDS, Journey
 from domain.protocols import profile_named
 
@@ -68,9 +69,10 @@ class Plan:
     def events(self) -> int:
         return 1 + len(self.steps)
 
-    def open(self) -> Journey:
+    def open(self, id_key: bytes) -> Journey:
         at = self.opened_at
         return Journey.open(
+            journey_id=journey_id_for(id_key, self.clinic_id, self.patient_ref, 1),
             clinic_id=self.clinic_id,
             patient_ref=self.patient_ref,
             episode=1,
@@ -239,7 +241,7 @@ def generate(
             if plan is None:
                 exhausted = True
                 break
-            slots.append(_InProgress(plan.open(), iter(plan.steps)))  # pending: opened
+            slots.append(_InProgress(plan.open(app.id_key), iter(plan.steps)))  # pending: opened
             journeys += 1
         if not slots:
             break

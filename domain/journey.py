@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
@@ -28,7 +28,6 @@ from domain.scales import score
 from domain.state import JourneyFacts
 
 UNATTRIBUTED_SOURCE = "unattributed"
-JOURNEY_NAMESPACE = uuid5(NAMESPACE_URL, "https://kap-journeys.example/journeys")
 
 
 def actor_label(recorded_by: Mapping[str, str]) -> str:
@@ -49,11 +48,6 @@ def stored_content(event: Any, type_name: str) -> dict[str, Any]:
         data=event.data,
         corrected=getattr(event, "corrected", None),
     )
-
-
-def journey_id_for(clinic_id: str, patient_ref: str, episode: int) -> UUID:
-    """The same (clinic, patient, episode) always names the same journey."""
-    return uuid5(JOURNEY_NAMESPACE, f"{clinic_id}\x1f{patient_ref}\x1f{episode}")
 
 
 class Journey(Aggregate):
@@ -229,14 +223,11 @@ class Journey(Aggregate):
             note_arrival(aggregate.facts, self.entry(), self.idempotency_key)
             aggregate.facts.chain_head = self.hash
 
-    @staticmethod
-    def create_id(clinic_id: str, patient_ref: str, episode: int) -> UUID:
-        return journey_id_for(clinic_id, patient_ref, episode)
-
     @classmethod
     def open(
         cls,
         *,
+        journey_id: UUID,
         clinic_id: str,
         patient_ref: str,
         episode: int,
@@ -245,8 +236,8 @@ class Journey(Aggregate):
         presenting_concerns: list[str],
         posting: Posting,
     ) -> Journey:
+        """Open the journey under ``journey_id``, named by the application (a keyed id)."""
         check_time_plausible(posting.occurred_at, posting.recorded_at, posting.occurred_at)
-        journey_id = journey_id_for(clinic_id, patient_ref, episode)
         data = {
             "clinic_id": clinic_id,
             "patient_ref": patient_ref,

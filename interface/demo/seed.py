@@ -15,7 +15,6 @@ from application.answers import NewEntry, OpenJourney
 from application.errors import JourneyNotFound
 from application.journeys import Journeys
 from domain.entries import Posting
-from domain.journey import journey_id_for
 from interface.demo.cases import demo_stories
 from interface.demo.steps import Step
 from interface.demo.story import Story
@@ -25,8 +24,9 @@ DEMO_SOURCE = "demo-seed"
 EPISODE = 1
 
 
-def demo_journey_id(patient_ref: str, clinic_id: str = DEMO_CLINIC) -> UUID:
-    return journey_id_for(clinic_id, patient_ref, EPISODE)
+def demo_journey_id(journeys: Journeys, patient_ref: str, clinic_id: str = DEMO_CLINIC) -> UUID:
+    """Ids are keyed per deployment, so only its Journeys can name a demo journey."""
+    return journeys.journey_id_for(clinic_id, patient_ref, EPISODE)
 
 
 def seed_demo_clinic(journeys: Journeys, clinic_id: str = DEMO_CLINIC) -> int:
@@ -34,7 +34,7 @@ def seed_demo_clinic(journeys: Journeys, clinic_id: str = DEMO_CLINIC) -> int:
     now = journeys.clock()
     stories = demo_stories(now)
     try:
-        journeys.status(clinic_id, demo_journey_id(stories[0].patient_ref, clinic_id))
+        journeys.status(clinic_id, demo_journey_id(journeys, stories[0].patient_ref, clinic_id))
     except JourneyNotFound:
         pass
     else:

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 
 from typer.testing import CliRunner
 
 from interface.cli.main import app
-from interface.demo.cases import SHOWCASE
-from interface.demo.seed import demo_journey_id
 
 runner = CliRunner()
+
+
+def showcase_id(demo_output: str, case: str) -> str:
+    """A showcase journey's id as ``demo`` prints it (ids are keyed per deployment)."""
+    match = re.search(rf"^  {case} +\S+/v1/journeys/(\S+)$", demo_output, re.MULTILINE)
+    assert match, demo_output
+    return match.group(1)
 
 
 def test_demo_seeds_once_prints_a_token_per_role_then_status_and_history_read_it(tmp_path):
@@ -24,7 +30,7 @@ def test_demo_seeds_once_prints_a_token_per_role_then_status_and_history_read_it
     for role in ("clinic_system", "staff", "auditor", "admin"):
         assert f"  {role}" in again.output
 
-    journey_id = str(demo_journey_id(SHOWCASE["safety_hold"]))
+    journey_id = showcase_id(again.output, "safety_hold")
     status = runner.invoke(app, ["status", journey_id], env=env)
     assert status.exit_code == 0, status.output
     assert "safety_hold" in json.loads(status.output)["flags"]
@@ -51,8 +57,8 @@ def test_reads_at_the_command_line_are_in_the_access_log(tmp_path):
 
     url = f"sqlite:///{tmp_path / 'kap.db'}"
     env = {"KAP_DATABASE_URL": url}
-    runner.invoke(app, ["demo"], env=env)
-    journey_id = str(demo_journey_id(SHOWCASE["six_sessions"]))
+    seeded = runner.invoke(app, ["demo"], env=env)
+    journey_id = showcase_id(seeded.output, "six_sessions")
 
     runner.invoke(app, ["status", journey_id], env=env)
     runner.invoke(app, ["history", journey_id], env=env)

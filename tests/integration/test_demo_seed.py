@@ -52,7 +52,7 @@ def make_journeys(database_url: str) -> Iterator[MakeJourneys]:
 def seeded(make_journeys: MakeJourneys) -> tuple[Journeys, dict[str, JourneyStatus]]:
     journeys = make_journeys()
     assert seed_demo_clinic(journeys) == len(PATIENTS)
-    statuses = {ref: journeys.status(DEMO_CLINIC, demo_journey_id(ref)) for ref in REFS}
+    statuses = {ref: journeys.status(DEMO_CLINIC, demo_journey_id(journeys, ref)) for ref in REFS}
     return journeys, statuses
 
 
@@ -137,5 +137,5 @@ def test_seeds_at_any_time_of_day(make_journeys: MakeJourneys, hour: int) -> Non
     now = datetime(2027, 3, 14, hour, 5, tzinfo=UTC)
     journeys = make_journeys(clock=lambda: now)
     assert seed_demo_clinic(journeys) == len(PATIENTS)
-    stages = {journeys.status(DEMO_CLINIC, demo_journey_id(ref)).stage for ref in REFS}
+    stages = {journeys.status(DEMO_CLINIC, demo_journey_id(journeys, ref)).stage for ref in REFS}
     assert stages == STAGES

@@ -8,14 +8,7 @@ from uuid import UUID
 from interface.http.schemas.common import WireModel
 
 ProblemKind = Literal[
-    "stored_bytes_changed",
-    "changed",
-    "missing",
-    "reordered",
-    "unsealed",
-    "broken_link",
-    "cut_tail",
-    "journey_removed",
+    "changed", "missing", "reordered", "unsealed", "broken_link", "cut_tail", "journey_removed"
 ]
 
 

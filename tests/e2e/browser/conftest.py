@@ -14,12 +14,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import httpx
 import pytest
 
+from interface.demo.cases import demo_stories
 from interface.demo.seed import DEMO_CLINIC, demo_journey_id
 from tests.e2e.server import Server, running_server
+from tests.integration.journeys_app import build_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "browser"
@@ -63,16 +66,29 @@ class Dashboard:
     staff: str
     auditor: str
     other_staff: str
+    journey_ids: dict[str, UUID]
+    """Each demo journey's id by patient ref: ids are keyed by the server's key."""
 
     @property
     def url(self) -> str:
         return self.server.url
 
     def journey_path(self, patient_ref: str) -> str:
-        return f"/journeys/{demo_journey_id(patient_ref)}"
+        return f"/journeys/{self.journey_ids[patient_ref]}"
 
     def journey_url(self, patient_ref: str) -> str:
         return self.url + self.journey_path(patient_ref)
+
+
+def _demo_journey_ids(database_url: str) -> dict[str, UUID]:
+    """Named with the server's own key (the key file beside its SQLite database)."""
+    key_file = database_url.removeprefix("sqlite:///") + ".key"
+    app = build_app(database_url, Path(key_file).read_text().strip())
+    try:
+        refs = [story.patient_ref for story in demo_stories(app.clock())]
+        return {ref: demo_journey_id(app, ref) for ref in refs}
+    finally:
+        app.close()
 
 
 def _wait_for_caseload(url: str, token: str) -> None:
@@ -101,7 +117,8 @@ def dashboard(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> I
         auditor = server.token("auditor", DEMO_CLINIC, "compliance")
         other_staff = server.token("staff", OTHER_CLINIC, "front-desk")
         _wait_for_caseload(server.url, staff)
-        yield Dashboard(server, database_url, staff, auditor, other_staff)
+        ids = _demo_journey_ids(database_url)
+        yield Dashboard(server, database_url, staff, auditor, other_staff, ids)
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,7 @@ def shrink_a_recorded_dose(database_url: str, patient_ref: str) -> int:
     with open(key_file) as file:
         app = build_app(database_url, file.read().strip())
     try:
-        journey_id = demo_journey_id(patient_ref)
+        journey_id = demo_journey_id(app, patient_ref)
         stored = next(
             row
             for row in app.recorder.select_events(journey_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 
+from domain.identity import journey_id_for
 from domain.journey import COMMANDS, Journey
 from domain.protocols import profile_named
 from tests.integration.readmodels.harness import ReadModels, opening_of, posting_of
@@ -14,9 +15,10 @@ SAVE_EVERY = 10
 """Journeys per save: one transaction, a few hundred events."""
 
 
-def journey_of(script: Script) -> Journey:
+def journey_of(script: Script, id_key: bytes) -> Journey:
     command, posting = opening_of(script)
     journey = Journey.open(
+        journey_id=journey_id_for(id_key, script.clinic, command.patient_ref, command.episode),
         clinic_id=script.clinic,
         patient_ref=command.patient_ref,
         episode=command.episode,
@@ -36,7 +38,9 @@ def write_backlog(
     """Save scripted journeys numbered from ``first``; each one's id and last version."""
     rng = random.Random(seed + first)
     numbers = range(first, first + journeys)
-    built = [journey_of(random_script(rng, n, corrections=False)) for n in numbers]
+    built = [
+        journey_of(random_script(rng, n, corrections=False), models.app.id_key) for n in numbers
+    ]
     for start in range(0, len(built), SAVE_EVERY):
         models.app.save(*built[start : start + SAVE_EVERY])
     return {str(journey.id): journey.version for journey in built}

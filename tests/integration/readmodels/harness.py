@@ -10,9 +10,9 @@ from uuid import UUID
 from sqlalchemy import inspect, select
 
 from application.answers import AppendResult, NewEntry, OpenJourney
+from application.journeys import Journeys
 from application.projections.projector import Projector
 from domain.entries import Actor, Posting
-from domain.journey import journey_id_for
 from interface.db import create_sql_engine
 from interface.readmodels.generations import Generations
 from interface.readmodels.runtime import projector_for
@@ -36,8 +36,8 @@ def opening_of(script: Script) -> tuple[OpenJourney, Posting]:
     return command, Posting(START, START + MIN, Actor("coord-sam", "coordinator"), "ehr")
 
 
-def journey_id_of(script: Script) -> UUID:
-    return journey_id_for(script.clinic, script.patient_ref, 1)
+def journey_id_of(app: Journeys, script: Script) -> UUID:
+    return app.journey_id_for(script.clinic, script.patient_ref, 1)
 
 
 class ReadModels:
@@ -62,7 +62,9 @@ class ReadModels:
 
     def post(self, script: Script, line: Line) -> AppendResult:
         entry = NewEntry(line.step.type, line.step.data)
-        return self.app.append(script.clinic, journey_id_of(script), entry, posting_of(line))
+        return self.app.append(
+            script.clinic, journey_id_of(self.app, script), entry, posting_of(line)
+        )
 
     def tell(self, script: Script) -> UUID:
         """Open the journey and post its whole script."""

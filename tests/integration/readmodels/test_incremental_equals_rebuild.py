@@ -107,6 +107,8 @@ def test_rows_kept_in_small_batches_equal_a_rebuild_row_for_row(models, seed):
         assert live, f"{shape.name} has rows"
 
     rows = models.live_rows(CASELOAD)
-    assert sorted(row["journey_id"] for row in rows) == sorted(map(journey_id_of, scripts))
+    assert sorted(row["journey_id"] for row in rows) == sorted(
+        journey_id_of(models.app, s) for s in scripts
+    )
     for row in rows:
         assert_row_says_the_status(models.app, row)

@@ -15,12 +15,14 @@ import pytest
 
 from domain.entries import Actor, Entry, Posting
 from domain.errors import CorrectionRefused, RuleViolation
+from domain.identity import journey_id_for
 from domain.journey import COMMANDS, Journey
 from domain.protocols import KAP_STANDARD, SPRAVATO_REMS, ProtocolProfile
 from domain.status import JourneyStatus, journey_status
 from tests.story import START, Step, data, intake, step
 
 RECORDING_DELAY = timedelta(minutes=1)
+JOURNEY_ID = journey_id_for(bytes(32), "clinic-1", "MRN-0042", 1)
 FIRST_DOSE = START + timedelta(days=5, hours=1)
 """Intake ends on day 4; the first dose is given the next morning at 10:00."""
 
@@ -39,6 +41,7 @@ def profile(request: pytest.FixtureRequest) -> ProtocolProfile:
 
 def open_journey(profile: ProtocolProfile = KAP_STANDARD, at: datetime = START) -> Journey:
     return Journey.open(
+        journey_id=JOURNEY_ID,
         clinic_id="clinic-1",
         patient_ref="MRN-0042",
         episode=1,

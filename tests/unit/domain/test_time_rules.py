@@ -13,6 +13,7 @@ from tests.examples import VALID_EVENT_DATA
 from tests.story import START, Step, step
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
+    JOURNEY_ID,
     dose,
     full_session,
     given_journey,
@@ -221,6 +222,7 @@ def test_a_dose_from_the_future_is_refused_under_j15_before_any_other_rule(profi
 def test_opening_a_journey_in_the_future_is_refused_under_j15(profile):
     with pytest.raises(RuleViolation) as caught:
         Journey.open(
+            journey_id=JOURNEY_ID,
             clinic_id="clinic-1",
             patient_ref="MRN-0042",
             episode=1,

@@ -7,28 +7,49 @@ transaction, so a crash at any point neither skips nor repeats an event.
 
 Rows are functions of a journey's state, so a batch loads each journey it touches
 once, at the last version the batch contains.
+
+One journey whose rows cannot be made or written (a damaged journey, a value the
+database refuses) must not stop every clinic's read model: it is skipped and recorded
+as a ``ProjectionFailure`` (a dead letter), in the same transaction as the batch. Store
+trouble (a dropped connection) is not a journey's fault: the batch fails and is retried.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 from uuid import UUID
+
+from eventsourcing.persistence import ConnectionPoolClosedError, PersistenceError
 
 from application.journeys import Journeys
 from application.positions import latest_versions
 from domain.journey import Journey
 
 BATCH_SIZE = 500
+STORE_TROUBLE = (PersistenceError, ConnectionPoolClosedError)
+"""Errors of the store itself, not of one journey: retried, never dead-lettered."""
 
 log = logging.getLogger("kap.projections")
 
 
 class ReadModelSuperseded(Exception):  # noqa: N818
     """A newer table shape of the read model is in use: this (older) code leaves it be."""
+
+
+@dataclass(frozen=True)
+class ProjectionFailure:
+    """A journey a read model skipped: what an operator may see, and nothing more (no
+    patient data, no error message that could echo a stored value)."""
+
+    journey_id: UUID
+    version: int
+    """The journey's version whose rows could not be made or written."""
+    position: int
+    """The log position the read model moved to without that journey's rows."""
+    error_class: str
 
 
 @dataclass(frozen=True)
@@ -46,10 +67,21 @@ class ProjectionTarget(Protocol):
 
     def checkpoint(self) -> Checkpoint: ...
 
-    def apply(self, journeys: Sequence[Journey], since: Checkpoint, position: int) -> bool:
+    def apply(
+        self,
+        journeys: Sequence[Journey],
+        since: Checkpoint,
+        position: int,
+        failures: Sequence[ProjectionFailure] = (),
+        loaded_upto: int | None = None,
+    ) -> bool:
         """Replace these journeys' rows and move to ``position``, in one transaction,
         only if the read model still stands at ``since`` (else change nothing: another
-        projector, or a rebuild's swap, got there first)."""
+        projector, or a rebuild's swap, got there first). A journey whose rows cannot be
+        written is skipped and recorded with ``failures`` (those already failed to load);
+        a journey written fine clears its earlier failure. ``loaded_upto``: the log
+        position the journeys were loaded at (default ``position``; a rebuild moves its
+        position only at the end)."""
 
 
 class Projector:
@@ -84,13 +116,28 @@ class Projector:
         for notification in notifications:
             originator = UUID(str(notification.originator_id))
             last_versions[originator] = notification.originator_version
-        loaded: list[Journey] = [
-            self.journeys.repository.get(journey_id, version=version)
-            for journey_id, version in last_versions.items()
-        ]
-        if not self.target.apply(loaded, since, notifications[-1].id):
+        position = notifications[-1].id
+        loaded, failures = self.load(list(last_versions.items()), position)
+        if not self.target.apply(loaded, since, position, failures):
             return 0
         return len(notifications)
+
+    def load(
+        self, versions: Sequence[tuple[UUID, int]], position: int
+    ) -> tuple[list[Journey], list[ProjectionFailure]]:
+        """Each journey at its version; one that no longer loads is a failure, not a stop."""
+        loaded: list[Journey] = []
+        failures: list[ProjectionFailure] = []
+        for journey_id, version in versions:
+            try:
+                loaded.append(self.journeys.repository.get(journey_id, version=version))
+            except STORE_TROUBLE:
+                raise
+            except Exception as error:  # a journey whose stored events no longer fold
+                failures.append(
+                    ProjectionFailure(journey_id, version, position, type(error).__name__)
+                )
+        return loaded, failures
 
     def catch_up(self, stop: int | None = None) -> int:
         """Project everything up to ``stop`` (default: the end of the log now)."""
@@ -116,50 +163,11 @@ class Projector:
         latest = latest_versions(self.journeys.recorder, end)
         for start in range(0, len(latest), self.batch_size):
             chunk = latest[start : start + self.batch_size]
-            loaded: list[Journey] = [
-                self.journeys.repository.get(jid, version=v) for jid, v in chunk
-            ]
-            if not self.target.apply(loaded, since, since.position):
+            loaded, failures = self.load(chunk, end)
+            if not self.target.apply(loaded, since, since.position, failures, loaded_upto=end):
                 raise RuntimeError("another writer changed a generation being rebuilt")
             if progress is not None:
                 progress(start + len(chunk), len(latest))
         if not self.target.apply([], since, end):
             raise RuntimeError("another writer changed a generation being rebuilt")
         return len(latest)
-
-
-class ProjectorLoop:
-    """Runs projectors until stopped: woken by saves in this process, else polling."""
-
-    def __init__(
-        self,
-        projectors: Sequence[Projector],
-        poll_seconds: float = 0.5,
-        when_caught_up: Callable[[], None] | None = None,
-    ) -> None:
-        self.projectors = list(projectors)
-        self.poll_seconds = poll_seconds
-        self.when_caught_up = when_caught_up
-        self.wake = threading.Event()
-        self.stopping = threading.Event()
-        self.errors = 0
-
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            self.wake.clear()
-            try:
-                projected = [p.catch_up() for p in self.projectors]  # every one, each time
-                busy = any(projected)
-                if not busy and self.when_caught_up is not None:
-                    self.when_caught_up()
-            except Exception as error:  # a dropped connection must not end the loop
-                self.errors += 1
-                log.warning("projection round failed (%s); retrying", type(error).__name__)
-                busy = False
-                self.stopping.wait(self.poll_seconds)
-            if not busy:
-                self.wake.wait(self.poll_seconds)
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.wake.set()

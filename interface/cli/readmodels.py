@@ -8,17 +8,31 @@ from typing import Annotated
 
 import typer
 
+from interface.readmodels.dead_letters import live_dead_letters
 from interface.readmodels.runtime import Projections, projector_for
-from interface.readmodels.tables import SHAPES
+from interface.readmodels.tables import SHAPES, ReadModelShape
 from interface.services import Services
 from interface.settings import Settings
 
 REBUILD_BATCH = 2000
 
 
-def project_command() -> None:
+def project_command(
+    failures: Annotated[
+        bool,
+        typer.Option(
+            "--failures", help="List the journeys the live read models skipped, then exit."
+        ),
+    ] = False,
+) -> None:
     """Run the projections as their own process (beside `serve --no-projections` workers)."""
     services = Services(Settings(run_projections=False))
+    if failures:
+        try:
+            list_failures(services)
+        finally:
+            services.close()
+        return
     projections = Projections(services.journeys, services.engine, services.registry)
 
     def stop(signum: int, _: FrameType | None) -> None:
@@ -49,28 +63,68 @@ def rebuild_command(
     services = Services(Settings(run_projections=False))
     try:
         for shape in [SHAPES[read_model]] if read_model else list(SHAPES.values()):
-            fresh = services.registry.start(shape)
-            projector = projector_for(
-                services.journeys,
-                services.engine,
-                services.registry,
-                shape,
-                generation=fresh.generation,
-                batch_size=REBUILD_BATCH,
-            )
-            with typer.progressbar(length=1, label=f"rebuilding {shape.name}") as bar:
-
-                def advance(done: int, total: int) -> None:
-                    bar.length = total
-                    bar.update(done - bar.pos)
-
-                journeys = projector.rebuild(progress=advance)
-            projector.catch_up()  # what arrived meanwhile
-            typer.echo(f"{shape.name}: {journeys} journeys")
-            services.registry.activate(shape, fresh.generation)
-            typer.echo(
-                f"{shape.name}: generation {fresh.generation} is live at "
-                f"position {projector.position()}"
-            )
+            rebuild_one(services, shape)
     finally:
         services.close()
+
+
+def rebuild_one(services: Services, shape: ReadModelShape) -> None:
+    """Build a new generation and swap it in; if that fails, remove it whole and say so
+    in one line (the error's class and the table, never SQL or its values)."""
+    generation: int | None = None
+    try:
+        fresh = services.registry.start(shape)
+        generation = fresh.generation
+        projector = projector_for(
+            services.journeys,
+            services.engine,
+            services.registry,
+            shape,
+            generation=generation,
+            batch_size=REBUILD_BATCH,
+        )
+        with typer.progressbar(length=1, label=f"rebuilding {shape.name}") as bar:
+
+            def advance(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(done - bar.pos)
+
+            journeys = projector.rebuild(progress=advance)
+        projector.catch_up()  # what arrived meanwhile
+        typer.echo(f"{shape.name}: {journeys} journeys")
+        services.registry.activate(shape, generation)
+    except (Exception, KeyboardInterrupt) as error:  # one line, whatever went wrong
+        removed = _remove_unfinished(services, shape, generation)
+        typer.echo(
+            f"error: rebuilding {shape.name} failed ({type(error).__name__}){removed}; "
+            "the live copy is unchanged",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+    typer.echo(f"{shape.name}: generation {generation} is live at position {projector.position()}")
+    skipped = [d for d in live_dead_letters(services.engine) if d.name == shape.name]
+    if skipped:
+        typer.echo(
+            f"{shape.name}: {len(skipped)} journeys could not be projected; "
+            "see `kap-journeys project --failures`"
+        )
+
+
+def _remove_unfinished(services: Services, shape: ReadModelShape, generation: int | None) -> str:
+    """Drop the half-built generation (table, registry row, dead letters); what was done."""
+    if generation is None:
+        return ""
+    table = shape.table_name(generation)
+    try:
+        services.registry.discard(shape, generation)
+    except Exception as error:  # the database is gone too: say what is left behind
+        return f"; could not remove its table {table} ({type(error).__name__})"
+    return f"; its unfinished table {table} was removed"
+
+
+def list_failures(services: Services) -> None:
+    """One line per journey the live read models skipped (no patient data)."""
+    found = live_dead_letters(services.registry.engine)
+    for dead_letter in found:
+        typer.echo(dead_letter.line())
+    typer.echo(f"{len(found)} journeys not projected" if found else "no projection failures")

@@ -10,7 +10,12 @@ from sqlalchemy import Engine, and_, func, select, update
 from sqlalchemy.exc import DBAPIError
 
 from application.projections.projector import ReadModelSuperseded
-from interface.readmodels.tables import ReadModelShape, generations, registry_metadata
+from interface.readmodels.tables import (
+    ReadModelShape,
+    dead_letters,
+    generations,
+    registry_metadata,
+)
 
 ACTIVE, BUILDING, RETIRED = "active", "building", "retired"
 PREPARE_ATTEMPTS = 5
@@ -156,13 +161,17 @@ class Generations:
     def drop_retired(self, shape: ReadModelShape) -> None:
         for old in self._rows(shape):
             if old.status == RETIRED:
-                with self.engine.begin() as connection:
-                    connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{old.table_name}"')
-                    connection.execute(
-                        generations.delete().where(
-                            and_(
-                                generations.c.name == shape.name,
-                                generations.c.generation == old.generation,
-                            )
-                        )
+                self.discard(shape, old.generation, old.table_name)
+
+    def discard(self, shape: ReadModelShape, generation: int, table_name: str = "") -> None:
+        """Remove a generation whole: its table, its registry row and its dead letters
+        (a retired one, of whatever table shape, or one whose rebuild failed)."""
+        table_name = table_name or shape.table_name(generation)
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{table_name}"')
+            for table in (generations, dead_letters):
+                connection.execute(
+                    table.delete().where(
+                        and_(table.c.name == shape.name, table.c.generation == generation)
                     )
+                )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from sqlalchemy import Engine
 
 from application.journeys import Journeys
-from application.projections.projector import Projector, ProjectorLoop, ReadModelSuperseded
+from application.projections.loop import RETRY_CAP_SECONDS, ProjectorLoop
+from application.projections.projector import Projector, ReadModelSuperseded
 from interface.readmodels.generations import Generations
 from interface.readmodels.rows import ROWS_OF
 from interface.readmodels.tables import SHAPES, ReadModelShape
@@ -71,3 +73,63 @@ class Projections:
     def stop(self) -> None:
         self.loop.stop()
         self.thread.join(timeout=10)
+
+
+class BackgroundProjections:
+    """The projections of a serving process, started even while the database is down:
+    until they can be set up (the store, the registry, each read model's generation),
+    a thread keeps trying, with backoff capped at ``RETRY_CAP_SECONDS``, then runs them."""
+
+    def __init__(self, build: Callable[[], Projections], first_retry_seconds: float = 0.25):
+        self.build = build
+        self.first_retry_seconds = first_retry_seconds
+        self.projections: Projections | None = None
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(
+            target=self._set_up_then_run, name="projections", daemon=True
+        )
+
+    def start(self) -> None:
+        # Set up at once when the database answers, so /health says "running" from the
+        # first request; else the thread keeps trying.
+        try:
+            self.projections = self.build()
+        except Exception as error:  # the database is not there yet: retried in the thread
+            log.warning("projections not set up yet (%s); retrying", type(error).__name__)
+        self.thread.start()
+
+    def _set_up_then_run(self) -> None:
+        delay = self.first_retry_seconds
+        while self.projections is None and not self.stopping.is_set():
+            self.stopping.wait(delay)
+            if self.stopping.is_set():
+                return
+            try:
+                self.projections = self.build()
+            except Exception as error:  # still not there: wait longer, up to the cap
+                delay = min(delay * 2, RETRY_CAP_SECONDS)
+                log.warning(
+                    "projections not set up yet (%s); retrying in %.1f s",
+                    type(error).__name__,
+                    delay,
+                )
+        if self.projections is not None and not self.stopping.is_set():
+            self.projections.run()
+
+    @property
+    def running(self) -> bool:
+        """Set up, its thread alive, and its last round went through."""
+        projections = self.projections
+        return (
+            projections is not None
+            and self.thread.is_alive()
+            and not self.stopping.is_set()
+            and not projections.loop.failing
+        )
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.projections is not None:
+            self.projections.loop.stop()
+        if self.thread.is_alive():
+            self.thread.join(timeout=10)

@@ -63,6 +63,20 @@ generations = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 
+dead_letters = Table(
+    "read_model_dead_letters",
+    registry_metadata,
+    Column("name", String(40), primary_key=True),
+    Column("generation", Integer, primary_key=True),
+    Column("journey_id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("position", BigInteger, nullable=False),
+    Column("error_class", String(100), nullable=False),
+    Column("failed_at", UtcDateTime, nullable=False),
+)
+"""Journeys a generation skipped because their rows could not be made or written: one
+row per journey (its latest failure); no patient data, no error message."""
+
 
 @dataclass(frozen=True)
 class ReadModelShape:

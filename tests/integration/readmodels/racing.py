@@ -8,7 +8,7 @@ import itertools
 import threading
 from collections.abc import Sequence
 
-from application.projections.projector import Checkpoint, ProjectionTarget
+from application.projections.projector import Checkpoint, ProjectionFailure, ProjectionTarget
 from domain.journey import Journey
 
 
@@ -26,13 +26,20 @@ class RecordingTarget:
     def checkpoint(self) -> Checkpoint:
         return self.target.checkpoint()
 
-    def apply(self, journeys: Sequence[Journey], since: Checkpoint, position: int) -> bool:
+    def apply(
+        self,
+        journeys: Sequence[Journey],
+        since: Checkpoint,
+        position: int,
+        failures: Sequence[ProjectionFailure] = (),
+        loaded_upto: int | None = None,
+    ) -> bool:
         if self.gate is not None and not self.gate.broken:
             # Both projectors arrive with the same checkpoint; once the other one has
             # finished (a broken gate), go on alone.
             with contextlib.suppress(threading.BrokenBarrierError):
                 self.gate.wait()
-        done = self.target.apply(journeys, since, position)
+        done = self.target.apply(journeys, since, position, failures, loaded_upto)
         with self.lock:
             if done:
                 self.applied.append((since.position, position))

@@ -17,6 +17,20 @@ class JourneyNotFound(ApplicationError):  # noqa: N818
         self.journey_id = journey_id
 
 
+class JourneyDamaged(ApplicationError):  # noqa: N818
+    """The journey's stored entries no longer fold or no longer decrypt: they were altered
+    after recording. Its status cannot be trusted, so nothing is read from it or appended
+    to it; ``audit verify`` names what broke."""
+
+    def __init__(self, journey_id: UUID | str) -> None:
+        super().__init__(
+            f"Journey {journey_id}'s stored entries were altered and no longer read as a "
+            "journey: nothing can be shown or recorded until it is restored. Verify it "
+            "to see which entries."
+        )
+        self.journey_id = journey_id
+
+
 class EntryNotFound(ApplicationError):  # noqa: N818
     def __init__(self, journey_id: UUID, version: int) -> None:
         super().__init__(f"Journey {journey_id} has no entry at version {version}.")

@@ -14,7 +14,13 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Recording
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    Mapper,
+    MapperDeserialisationError,
+    Recording,
+)
 
 from application.answers import AppendResult, HistoryEntry, NewEntry, OpenJourney
 from application.errors import (
@@ -22,6 +28,7 @@ from application.errors import (
     IdempotencyKeyReused,
     JourneyAlreadyOpen,
     JourneyConflict,
+    JourneyDamaged,
     JourneyNotFound,
     VersionMismatch,
 )
@@ -30,6 +37,8 @@ from application.positions import positions_of
 from application.sealed_mapper import SealedMapper
 from application.transcodings import JourneyFactsAsDict
 from domain.entries import Entry, Posting
+from domain.errors import EntryOutOfPlace
+from domain.fold import fold_journey
 from domain.identity import journey_id_for, legacy_journey_id
 from domain.journey import COMMANDS, Journey
 from domain.protocols import profile_named
@@ -37,6 +46,10 @@ from domain.status import JourneyStatus, journey_status
 
 SNAPSHOT_EVERY = 25
 WRITE_ATTEMPTS = 5
+
+UNREADABLE = (EntryOutOfPlace, MapperDeserialisationError, ValueError, KeyError)
+"""What loading an altered journey raises: an entry out of place, or stored bytes that
+no longer decode (a bad header, a body that no longer decrypts)."""
 
 
 def utc_now() -> datetime:
@@ -199,7 +212,7 @@ class Journeys(Application[UUID]):
         self, clinic_id: str | None, journey_id: UUID, version: int, now: datetime
     ) -> JourneyStatus:
         self._journey(clinic_id, journey_id)  # clinic check on the current journey
-        journey: Journey = self.repository.get(journey_id, version=version)
+        journey = self._load(clinic_id, journey_id, version)
         return journey_status(journey.id, journey.version, journey.facts, now)
 
     def history(self, clinic_id: str | None, journey_id: UUID) -> list[HistoryEntry]:
@@ -214,13 +227,50 @@ class Journeys(Application[UUID]):
 
     # Helpers.
 
+    clinic_fallback: Callable[[UUID], str | None] | None = None
+    """Whose journey it is when no opening entry decrypts (the interface gives the
+    caseload's memory of it); without one, such a journey is not found by any clinic."""
+
+    def ensure_readable(self, clinic_id: str | None, journey_id: UUID) -> None:
+        """Raise JourneyNotFound unless the clinic's, JourneyDamaged if it no longer folds."""
+        self._journey(clinic_id, journey_id)
+
+    def clinic_of_stored(self, journey_id: UUID) -> str | None:
+        """The clinic its opening entry names, wherever that entry is now stored (else the
+        fallback's). Reads entry by entry, so one altered entry does not hide the others."""
+        for row in self.recorder.select_events(journey_id):
+            try:
+                event = self.mapper.to_domain_event(row)
+            except UNREADABLE:
+                continue
+            if isinstance(event, Journey.JourneyOpened):
+                clinic = event.data.get("clinic_id")
+                if isinstance(clinic, str):
+                    return clinic
+        return self.clinic_fallback(journey_id) if self.clinic_fallback else None
+
     def _journey(self, clinic_id: str | None, journey_id: UUID) -> Journey:
-        try:
-            journey: Journey = self.repository.get(journey_id)
-        except AggregateNotFoundError:
-            raise JourneyNotFound(journey_id) from None
+        journey = self._load(clinic_id, journey_id)
         if clinic_id is not None and journey.facts.clinic_id != clinic_id:
             raise JourneyNotFound(journey_id)
+        return journey
+
+    def _load(self, clinic_id: str | None, journey_id: UUID, version: int | None = None) -> Journey:
+        """The journey folded from its stored entries (up to ``version``).
+
+        An altered journey is damaged to its own clinic (and the operator) and not found
+        to any other, as when its clinic cannot be read at all.
+        """
+        try:
+            journey: Journey = self.repository.get(
+                journey_id, version=version, projector_func=fold_journey
+            )
+        except AggregateNotFoundError:
+            raise JourneyNotFound(journey_id) from None
+        except UNREADABLE:
+            if clinic_id is not None and self.clinic_of_stored(journey_id) != clinic_id:
+                raise JourneyNotFound(journey_id) from None
+            raise JourneyDamaged(journey_id) from None
         return journey
 
     def _exists(self, journey_id: UUID) -> bool:
@@ -269,7 +319,7 @@ class Journeys(Application[UUID]):
     def _answer_again(self, clinic_id: str, journey_id: UUID, version: int) -> AppendResult:
         """The answer first given for ``version``, rebuilt from the store."""
         self._journey(clinic_id, journey_id)
-        journey: Journey = self.repository.get(journey_id, version=version)
+        journey = self._load(clinic_id, journey_id, version)
         (event,) = self.events.get(journey_id, gt=version - 1, lte=version)
         position = positions_of(self.recorder, journey_id)[version]
         status = journey_status(journey.id, version, journey.facts, event.timestamp)  # type: ignore[attr-defined]

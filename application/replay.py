@@ -111,7 +111,9 @@ def replay(
 def _journey_events(
     journeys: Journeys, clinic_id: str | None, journey_id: UUID
 ) -> list[Journey.Event | Journey.JourneyOpened]:
-    """Every event of the journey, oldest first; another clinic's journey is not found."""
+    """Every event of the journey, oldest first; another clinic's journey is not found,
+    and one whose stored entries were altered so they no longer fold is damaged."""
+    journeys.ensure_readable(clinic_id, journey_id)
     events: list[Journey.Event | Journey.JourneyOpened] = []
     for event in journeys.events.get(journey_id):
         assert isinstance(event, Journey.JourneyOpened | Journey.Event)

@@ -1,11 +1,18 @@
 """Stored events carry their seal in the clear, in front of the encrypted body.
 
 The body (content, salt and a copy of the seal) stays encrypted. The header holds only
-the salted digest and the chain hash, which reveal nothing of the content; it lets the
-chains and the Merkle tree be checked without decrypting anything, and it is what stays
-verifiable when a patient's data is erased by destroying their key.
+the salted digest, the chain hash and ``stored`` (a hash of the row's stored bytes as
+written), which reveal nothing of the content; it lets the chains, the stored bytes and
+the Merkle tree be checked without decrypting anything, and it is what stays verifiable
+when a patient's data is erased by destroying their key.
 
-    state = b"KAPSEAL1" + JSON header + b"\\n" + encrypted body
+    state = b"KAPSEAL2" + {"digest":"…","hash":"…","stored":"…"} + b"\\n" + encrypted body
+
+The header is exactly that JSON (keys in that order, no white space, 64 lower-case hex
+characters each), so every byte of it is fixed by the three values; ``stored`` is
+``domain.audit.stored.stored_hash`` of the topic, digest, hash and body. Entries written
+before ``stored`` existed carry ``b"KAPSEAL1" + {"digest","hash"} + b"\\n" + body`` and
+keep verifying as they did.
 """
 
 from __future__ import annotations
@@ -18,22 +25,74 @@ from uuid import UUID
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent
 
-MAGIC = b"KAPSEAL1"
+from domain.audit.stored import STORED_MAGIC, is_hex64, stored_hash
+
+MAGIC_V1 = b"KAPSEAL1"
+MAGIC_V2 = STORED_MAGIC
+MAGIC = MAGIC_V2
+"""What new entries are written with."""
+
+
+class MalformedSeal(ValueError):  # noqa: N818 - reads as what it is
+    """A state that begins with a seal's magic, but whose header is not a seal's."""
 
 
 @dataclass(frozen=True)
 class StoredSeal:
     digest: str
     hash: str
+    stored: str | None = None
+    """``KAPSEAL2`` only: the hash of the row's stored bytes as written."""
+
+
+def v2_header(digest: str, chain_hash: str, stored: str) -> bytes:
+    """The one byte form of a ``KAPSEAL2`` header's JSON."""
+    return f'{{"digest":"{digest}","hash":"{chain_hash}","stored":"{stored}"}}'.encode("ascii")
+
+
+def _header(state: bytes) -> tuple[bytes, bytes]:
+    end = state.find(b"\n", len(MAGIC))
+    if end < 0:
+        raise MalformedSeal("the seal's header has no end")
+    return state[len(MAGIC) : end], state[end + 1 :]
 
 
 def split_state(state: bytes) -> tuple[StoredSeal | None, bytes]:
-    """The header's seal (None for a stored state without one) and the body."""
-    if not state.startswith(MAGIC):
-        return None, state
-    end = state.index(b"\n", len(MAGIC))
-    header = json.loads(state[len(MAGIC) : end])
-    return StoredSeal(str(header["digest"]), str(header["hash"])), state[end + 1 :]
+    """The header's seal (None for a stored state without one) and the body.
+
+    MalformedSeal (a ValueError) for a state that starts with a seal's magic but whose
+    header does not read as one (a ``KAPSEAL2`` header in any but its one byte form)."""
+    if state.startswith(MAGIC_V2):
+        raw, body = _header(state)
+        try:
+            header = json.loads(raw)
+            seal = StoredSeal(header["digest"], header["hash"], header["stored"])
+        except (ValueError, KeyError, TypeError):
+            raise MalformedSeal("the seal's header does not read") from None
+        values = (seal.digest, seal.hash, seal.stored)
+        if not all(is_hex64(v) for v in values) or raw != v2_header(*values):  # type: ignore[arg-type]
+            raise MalformedSeal("the seal's header is not in its one form")
+        return seal, body
+    if state.startswith(MAGIC_V1):
+        raw, body = _header(state)
+        try:
+            header = json.loads(raw)
+            return StoredSeal(str(header["digest"]), str(header["hash"])), body
+        except (ValueError, KeyError, TypeError):
+            raise MalformedSeal("the seal's header does not read") from None
+    return None, state
+
+
+def stored_bytes_hold(topic: str, state: bytes) -> bool | None:
+    """Whether a ``KAPSEAL2`` row's topic and state are the bytes its seal was written
+    over; None for a row that has no ``stored`` to check (``KAPSEAL1``, unsealed)."""
+    try:
+        seal, body = split_state(state)
+    except MalformedSeal:
+        return False if state.startswith(MAGIC_V2) else None
+    if seal is None or seal.stored is None:
+        return None
+    return stored_hash(topic, seal.digest, seal.hash, body) == seal.stored
 
 
 class SealedMapper(Mapper[UUID]):
@@ -42,15 +101,13 @@ class SealedMapper(Mapper[UUID]):
         seal_hash: Any = getattr(domain_event, "hash", None)
         if not seal_hash:
             return stored  # snapshots, and entries from before the chain
-        header = json.dumps(
-            {"digest": domain_event.digest, "hash": seal_hash},  # type: ignore[attr-defined]
-            separators=(",", ":"),
-        ).encode()
+        digest: str = domain_event.digest  # type: ignore[attr-defined]
+        written = stored_hash(stored.topic, digest, seal_hash, stored.state)
         return StoredEvent(
             originator_id=stored.originator_id,
             originator_version=stored.originator_version,
             topic=stored.topic,
-            state=MAGIC + header + b"\n" + stored.state,
+            state=MAGIC + v2_header(digest, seal_hash, written) + b"\n" + stored.state,
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:

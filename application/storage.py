@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
+from application.database_deadlines import (
+    IDLE_IN_TRANSACTION_S,
+    LOCK_TIMEOUT_S,
+    PERSISTENCE_TOPIC,
+    POOL_WAIT_S,
+)
+
 # The library's AES-GCM cipher on the cryptography package: the same stored format as
 # eventsourcing.cipher (pycryptodome), about 20 times faster to decrypt here.
 AES_CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
@@ -35,13 +42,17 @@ def store_environment(database_url: str, cipher_key: str) -> dict[str, str]:
         return env
     url = urlsplit(database_url)
     env.update(
-        PERSISTENCE_MODULE="eventsourcing.postgres",
+        # The library's PostgreSQL module, with deadlines on every wait (a stalled
+        # database answers 503 in seconds): see application.database_deadlines.
+        PERSISTENCE_MODULE=PERSISTENCE_TOPIC,
         POSTGRES_DBNAME=unquote(url.path.lstrip("/")),
         POSTGRES_HOST=url.hostname or "127.0.0.1",
         POSTGRES_PORT=str(url.port or 5432),
         POSTGRES_USER=unquote(url.username or "postgres"),
         POSTGRES_PASSWORD=unquote(url.password or ""),
-        POSTGRES_CONNECT_TIMEOUT="5",
+        POSTGRES_CONNECT_TIMEOUT=str(POOL_WAIT_S),  # the library's name for the pool wait
+        POSTGRES_LOCK_TIMEOUT=str(LOCK_TIMEOUT_S),
+        POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT=str(IDLE_IN_TRANSACTION_S),
         POSTGRES_POOL_SIZE="5",
         POSTGRES_MAX_OVERFLOW="10",
         POSTGRES_PRE_PING="y",

@@ -39,3 +39,14 @@ class CorrectionRefused(DomainError):  # noqa: N818
 
 class UnknownProtocolError(DomainError):
     """No protocol profile has that name."""
+
+
+class EntryOutOfPlace(DomainError):  # noqa: N818
+    """A stored entry does not fit where the fold meets it (an opening after the first
+    version, an entry before any opening, content that is not its type's): the stored
+    journey was altered and cannot be folded. Names only the version and type stored."""
+
+    def __init__(self, version: int, type_name: str) -> None:
+        super().__init__(f"Version {version} ({type_name}) does not fold where it is stored.")
+        self.version = version
+        self.type_name = type_name

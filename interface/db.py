@@ -3,7 +3,11 @@
 ``sqlite:///path`` opens that file (its directory is created) in WAL mode with a busy
 timeout, so readers never block the writer and a brief lock waits instead of failing.
 ``postgresql://`` and ``postgres://`` use psycopg 3 with ``pool_pre_ping``, so a
-connection dropped by a database restart is replaced instead of failing a request.
+connection dropped by a database restart is replaced instead of failing a request, and
+with the deadlines of ``application.database_deadlines``, so a stalled database fails a
+request in seconds (a 503) instead of hanging it.
+Errors never carry the statement's parameters (``hide_parameters``): they hold patient
+data, and errors reach operators' screens and logs.
 Creating an engine never connects; the first query does.
 """
 
@@ -15,7 +19,14 @@ from typing import Any
 
 import sqlalchemy
 from sqlalchemy import event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
+
+from application.database_deadlines import (
+    POOL_WAIT_S,
+    DatabaseDidNotAnswer,
+    DeadlineConnection,
+    connection_options,
+)
 
 SQLITE_PREFIX = "sqlite:///"
 POSTGRES_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
@@ -27,8 +38,7 @@ def create_sql_engine(database_url: str) -> sqlalchemy.Engine:
     if database_url.startswith(SQLITE_PREFIX):
         return _sqlite_engine(database_url.removeprefix(SQLITE_PREFIX))
     if database_url.startswith(POSTGRES_PREFIXES):
-        url = make_url(database_url).set(drivername="postgresql+psycopg")
-        return sqlalchemy.create_engine(url, pool_pre_ping=True)
+        return _postgres_engine(database_url)
     scheme = database_url.split(":", 1)[0] if ":" in database_url else database_url
     raise ValueError(
         f"unsupported database URL scheme {scheme!r}: "
@@ -41,9 +51,36 @@ def _sqlite_engine(path: str) -> sqlalchemy.Engine:
         raise ValueError("sqlite:/// URL names no file")
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = sqlalchemy.create_engine(URL.create("sqlite", database=path))
+    engine = sqlalchemy.create_engine(URL.create("sqlite", database=path), hide_parameters=True)
     event.listen(engine, "connect", _configure_sqlite_connection)
     return engine
+
+
+def _postgres_engine(database_url: str) -> sqlalchemy.Engine:
+    url = make_url(database_url).set(drivername="postgresql+psycopg")
+    engine = sqlalchemy.create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_timeout=POOL_WAIT_S,
+        hide_parameters=True,
+        connect_args=connection_options(),
+    )
+    event.listen(engine, "do_connect", _deadline_connection)
+    event.listen(engine, "handle_error", _no_second_wait_after_a_stall)
+    return engine
+
+
+def _deadline_connection(
+    _dialect: Any, _record: Any, cargs: tuple[Any, ...], cparams: dict[str, Any]
+) -> DeadlineConnection[Any]:
+    return DeadlineConnection.connect(*cargs, **cparams)
+
+
+def _no_second_wait_after_a_stall(context: ExceptionContext) -> None:
+    """A pre-ping that got no answer fails the checkout at once: reconnecting through
+    the same stall would spend a second wait (a connect timeout) of the request's budget."""
+    if context.is_pre_ping and isinstance(context.original_exception, DatabaseDidNotAnswer):
+        context.is_disconnect = False
 
 
 def _configure_sqlite_connection(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

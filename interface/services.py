@@ -48,6 +48,8 @@ class Services:
                         self.settings.database_url, resolve_cipher_key(self.settings)
                     )
                     journeys = Journeys(env=env, clock=self.clock)
+                    # A journey whose opening no longer decrypts: the caseload remembers whose.
+                    journeys.clinic_fallback = lambda jid: self.caseloads.clinic_of(jid)
                     protect_event_store(self.engine, journeys.recorder.events_table_name)
                     self._journeys = journeys
         return self._journeys

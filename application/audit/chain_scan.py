@@ -1,8 +1,9 @@
 """Every journey's chain checked in one pass over the log's seals, nothing decrypted.
 
 The fast check (what ``audit verify`` runs by default, with the Merkle roots): each
-entry's hash must chain its digest to the previous entry of its journey, versions must
-run on without a gap, and every checkpointed head must still be there. ``--deep`` adds
+entry's stored bytes (topic, seal, encrypted body) must be those its ``KAPSEAL2`` seal
+was written over, its hash must chain its digest to the previous entry of its journey,
+versions must run on without a gap, and every checkpointed head must still be there. ``--deep`` adds
 what needs the content: each digest recomputed from the decrypted entry
 (``application.audit.verify``), which also tells a reordered pair from a changed entry.
 """
@@ -38,7 +39,7 @@ class ChainScan:
 
 def scan_chains(journeys: Journeys, anchors: Mapping[UUID, Anchor]) -> ChainScan:
     walks: dict[UUID, _Walk] = {}
-    for leaf in leaves(journeys):
+    for leaf in leaves(journeys, with_body=True):
         walk = walks.setdefault(leaf.journey_id, _Walk())
         walk.events += 1
         if leaf.version != walk.version + 1:
@@ -47,7 +48,16 @@ def scan_chains(journeys: Journeys, anchors: Mapping[UUID, Anchor]) -> ChainScan
                     ChainProblem(missing, "missing", f"Version {missing} is missing.")
                 )
             walk.sound = False
-        if leaf.digest is None:
+        if leaf.intact is False:
+            walk.problems.append(
+                ChainProblem(
+                    leaf.version,
+                    "stored_bytes_changed",
+                    f"Version {leaf.version}'s stored bytes (topic, seal or encrypted body) "
+                    "are not those it was written with: altered.",
+                )
+            )
+        elif leaf.digest is None:
             walk.problems.append(
                 ChainProblem(
                     leaf.version, "unsealed", f"Version {leaf.version} was stored before sealing."
@@ -73,7 +83,9 @@ def scan_chains(journeys: Journeys, anchors: Mapping[UUID, Anchor]) -> ChainScan
                     f"differs from what checkpoint {anchor.checkpoint} recorded.",
                 )
             )
-        walk.version, walk.hash, walk.sound = leaf.version, leaf.hash.hex(), True
+        # A seal that no longer reads leaves nothing to judge the next link against.
+        readable = leaf.intact is not False or leaf.digest is not None
+        walk.version, walk.hash, walk.sound = leaf.version, leaf.hash.hex(), readable
     for journey_id, anchor in anchors.items():
         walk = walks.setdefault(journey_id, _Walk())
         if walk.events == 0:

@@ -1,5 +1,6 @@
 """The entries an evidence bundle carries: each journey's every entry in plaintext, with
-its seal and its place in the log, so a verifier can recompute everything offline."""
+its seal (and, for a ``KAPSEAL2`` seal, the hash of its stored bytes) and its place in
+the log, so a verifier can recompute everything offline."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from uuid import UUID
 from application.audit.leaves import leaves
 from application.journeys import Journeys
 from application.positions import latest_versions
+from application.sealed_mapper import MalformedSeal, split_state
 from domain.audit.hashing import canonical_json
 
 Entry = dict[str, Any]
@@ -25,14 +27,28 @@ def _plain(value: Any) -> Any:
 def journey_entries(journeys: Journeys, journey_id: UUID) -> list[Entry]:
     """Every entry of the journey, as the bundle's events.ndjson lines carry them."""
     found = []
+    stored = _stored_of(journeys, journey_id)
     for event in journeys.events.get(journey_id):
         line = dict(_plain(event.content()))  # type: ignore[attr-defined]
         line.update(
             salt=event.salt,  # type: ignore[attr-defined]
             digest=event.digest,  # type: ignore[attr-defined]
             hash=event.hash,  # type: ignore[attr-defined]
+            stored=stored.get(event.originator_version),
         )
         found.append(line)
+    return found
+
+
+def _stored_of(journeys: Journeys, journey_id: UUID) -> dict[int, str | None]:
+    """Each version's ``stored`` (None for an entry sealed before it existed)."""
+    found: dict[int, str | None] = {}
+    for row in journeys.recorder.select_events(journey_id):
+        try:
+            seal, _ = split_state(row.state)
+        except MalformedSeal:
+            seal = None
+        found[row.originator_version] = seal.stored if seal else None
     return found
 
 
@@ -63,7 +79,7 @@ def clinic_journeys(
 
 
 def leaf_positions(journeys: Journeys, upto: int) -> Iterable[tuple[UUID, int, int, bytes]]:
-    """(journey, version, position, chain hash) of every entry up to ``upto``, log order."""
+    """(journey, version, position, Merkle entry) of every entry up to ``upto``, log order."""
     return (
-        (leaf.journey_id, leaf.version, leaf.position, leaf.hash) for leaf in leaves(journeys, upto)
+        (leaf.journey_id, leaf.version, leaf.position, leaf.leaf) for leaf in leaves(journeys, upto)
     )

@@ -1,7 +1,9 @@
-"""The Merkle tree's leaves: every entry's chain hash, in the log's order.
+"""The Merkle tree's leaves: every entry of the log, in the log's order.
 
 Read from the seals in the clear (nothing is decrypted), so a full-store check stays
-fast and still works for a patient whose data was erased by destroying their key.
+fast and still works for a patient whose data was erased by destroying their key. An
+entry's place in the tree is ``StoredSealRow.leaf``: its chain hash for a ``KAPSEAL1``
+seal, SHA-256(hash || stored) for a ``KAPSEAL2`` one (``domain.audit.stored``).
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from application.journeys import Journeys
 Leaf = StoredSealRow
 
 
-def leaves(journeys: Journeys, upto: int | None = None, after: int = 0) -> Iterator[Leaf]:
-    """Every entry at positions after..upto (default: the whole log), in log order."""
+def leaves(
+    journeys: Journeys, upto: int | None = None, after: int = 0, with_body: bool = False
+) -> Iterator[Leaf]:
+    """Every entry at positions after..upto (default: the whole log), in log order;
+    ``with_body`` reads each whole row and checks its stored bytes against its seal."""
     end = (journeys.recorder.max_notification_id() or 0) if upto is None else upto
-    return seal_rows(journeys.recorder, end, after)
+    return seal_rows(journeys.recorder, end, after, with_body)
 
 
 def leaf_hashes(journeys: Journeys, upto: int | None = None) -> Iterator[bytes]:
-    """The leaves' 32-byte hashes, in log order (what the Merkle tree is built over)."""
-    return (leaf.hash for leaf in leaves(journeys, upto))
+    """The entries the Merkle tree is built over (32 bytes each), in log order."""
+    return (leaf.leaf for leaf in leaves(journeys, upto))

@@ -16,7 +16,7 @@ from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
 from eventsourcing.utils import resolve_topic
 
 from application.journeys import Journeys
-from application.sealed_mapper import split_state
+from application.sealed_mapper import MalformedSeal, StoredSeal, split_state, stored_bytes_hold
 from domain.audit.hashing import GENESIS, content_digest, entry_hash
 
 
@@ -36,7 +36,8 @@ class Anchor:
 @dataclass(frozen=True)
 class ChainProblem:
     version: int | None
-    kind: str  # changed, missing, reordered, unsealed, broken_link, cut_tail, journey_removed
+    kind: str  # stored_bytes_changed, changed, missing, reordered, unsealed, broken_link,
+    # cut_tail, journey_removed
     detail: str
 
 
@@ -60,6 +61,14 @@ def _type_of(row: StoredEvent) -> str:
         return str(resolve_topic(row.topic).__name__)
     except Exception:
         return name
+
+
+def _seal_of(row: StoredEvent) -> StoredSeal | None:
+    """The row's seal in the clear (None without one, or when it no longer reads)."""
+    try:
+        return split_state(row.state)[0]
+    except MalformedSeal:
+        return None
 
 
 def _digest_as(event: Any, version: int, type_name: str) -> str:
@@ -140,14 +149,21 @@ class ChainVerifier:
                     )
             if problem is not None:
                 problems.append(problem)
-            header, _ = split_state(read.row.state)
+            header = _seal_of(read.row)
             previous = event.hash if event is not None else (header.hash if header else previous)
             judge_link = problem is None
         return problems
 
     def _entry_problem(self, read: _Read, by_version: dict[int, _Read]) -> ChainProblem | None:
         version = read.row.originator_version
-        header, _ = split_state(read.row.state)
+        if stored_bytes_hold(read.row.topic, read.row.state) is False:
+            return ChainProblem(
+                version,
+                "stored_bytes_changed",
+                f"Version {version}'s stored bytes (topic, seal or encrypted body) are not "
+                "those it was written with: altered.",
+            )
+        header = _seal_of(read.row)
         event = read.event
         if event is None:
             return ChainProblem(

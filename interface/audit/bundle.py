@@ -1,6 +1,7 @@
 """Evidence bundles: one .zip an auditor can check offline, with nothing but the bundle.
 
-    events.ndjson     every entry of the chosen journeys, plaintext, with its seal and
+    events.ndjson     every entry of the chosen journeys, plaintext, with its seal (and
+                      ``stored``, the hash of its stored bytes, for a KAPSEAL2 seal) and
                       its leaf index in the Merkle tree (its place in the log)
     checkpoints.json  every signed checkpoint (with consistency proofs) and the key
     proofs.json       an inclusion proof of every entry in the latest checkpoint's tree
@@ -28,7 +29,8 @@ from domain.audit.proof_batch import ProofTree
 from interface.audit.checkpoints import checkpoint_service_for, public_listing
 from interface.services import Services
 
-FORMAT = "kap-journeys-evidence/1"
+FORMAT = "kap-journeys-evidence/2"
+"""/2 adds each entry's ``stored``; the verifier reads /1 bundles too."""
 
 
 class NothingToExport(ValueError):  # noqa: N818
@@ -48,7 +50,7 @@ def build_bundle(services: Services, journey_ids: Sequence[UUID], scope: dict[st
     latest = checkpoints.latest()
     assert latest is not None
     placed = list(leaf_positions(services.journeys, latest.log_position))
-    tree = ProofTree(leaf_hash(entry_hash) for *_, entry_hash in placed)
+    tree = ProofTree(leaf_hash(entry) for *_, entry in placed)
     where = {(jid, version): index for index, (jid, version, _, _) in enumerate(placed)}
     lines, proofs = [], {}
     for journey_id in journey_ids:

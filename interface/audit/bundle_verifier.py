@@ -24,8 +24,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from domain.audit.checkpoint_format import checkpoint_message, key_id_of
 from domain.audit.hashing import GENESIS, content_digest, entry_hash
 from domain.audit.merkle import leaf_hash, verify_consistency, verify_inclusion
+from domain.audit.stored import is_hex64, merkle_entry
 
-SEAL_FIELDS = ("salt", "digest", "hash", "leaf_index")
+SEAL_FIELDS = ("salt", "digest", "hash", "stored", "leaf_index")
+"""Not content: ``stored`` (format /2, KAPSEAL2 entries) is the hash of the entry's
+stored bytes, bound into its Merkle entry."""
 
 
 @dataclass(frozen=True)
@@ -137,11 +140,18 @@ def _check_entry(
     size, root = proofs["tree_size"], bytes.fromhex(proofs["root"])
     index = entry.get("leaf_index")
     proof = proofs["inclusion"].get(str(index))
+    stored = entry.get("stored")
+    if stored is not None and not is_hex64(stored):
+        raise ValueError("stored is 64 hex characters")
     if (
         not isinstance(index, int)
         or proof is None
         or not verify_inclusion(
-            leaf_hash(bytes.fromhex(entry["hash"])),
+            leaf_hash(
+                merkle_entry(
+                    bytes.fromhex(entry["hash"]), None if stored is None else bytes.fromhex(stored)
+                )
+            ),
             index,
             size,
             [bytes.fromhex(h) for h in proof],

@@ -24,6 +24,7 @@ from application.errors import (
     IdempotencyKeyReused,
     JourneyAlreadyOpen,
     JourneyConflict,
+    JourneyDamaged,
     JourneyNotFound,
     VersionMismatch,
 )
@@ -146,6 +147,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(IdempotencyKeyReused, _simple(422, "idempotency_key_reused"))
     app.add_exception_handler(CorrectionRefused, _simple(409, "correction_refused"))
     app.add_exception_handler(JourneyConflict, _simple(409, "write_conflict"))
+    # 409: the request is sound but conflicts with the journey's stored state (altered).
+    app.add_exception_handler(JourneyDamaged, _simple(409, "journey_damaged"))
     app.add_exception_handler(MissingCipherKey, _simple(503, "not_configured"))
     app.add_exception_handler(WrongCipherKey, _simple(503, "not_configured"))
     app.add_exception_handler(ReadModelNotReadyError, _read_model_building)

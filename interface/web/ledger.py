@@ -55,19 +55,14 @@ def _decoded(services: Services, row: Any) -> Any | None:
         return None
 
 
-def _opening_clinic(event: Any | None) -> str | None:
-    data = getattr(event, "data", None)
-    return data.get("clinic_id") if isinstance(data, dict) else None
-
-
 def journey_ledger(services: Services, clinic_id: str, journey_id: UUID) -> Ledger:
     """Every stored entry of the clinic's journey, checked; another clinic's is not found."""
     journeys = services.journeys
     stored = list(journeys.recorder.select_events(journey_id))
     events = {row.originator_version: _decoded(services, row) for row in stored}
-    # The opening names the clinic; if it no longer decrypts, or the journey was removed
-    # whole, the caseload (projected while it was sound) still does.
-    owner = _opening_clinic(events.get(1)) or services.caseloads.clinic_of(journey_id)
+    # The opening names the clinic wherever it is now stored; if it no longer decrypts,
+    # or the journey was removed whole, the caseload (projected while sound) still does.
+    owner = journeys.clinic_of_stored(journey_id) or services.caseloads.clinic_of(journey_id)
     anchor = anchor_for(services, clinic_id, journey_id)
     removed_whole = not stored and anchor is not None and owner in (None, clinic_id)
     if owner != clinic_id and not removed_whole:

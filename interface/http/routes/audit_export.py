@@ -6,25 +6,44 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
 
+from application.errors import JourneyDamaged
+from application.journeys import UNREADABLE
 from interface.audit.bundle import build_bundle
 from interface.http.deps import Auditor, PurposeOfUse, ServicesDep, log_journey_read
-from interface.http.routes.journeys import ERRORS
+from interface.http.routes.journeys import DAMAGED, ERRORS
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 
 @router.get(
     "/export",
-    responses={200: {"content": {"application/zip": {}}}, **ERRORS},
+    responses={200: {"content": {"application/zip": {}}}, **ERRORS, **DAMAGED},
     response_class=Response,
     dependencies=[PurposeOfUse],
 )
 def export_journey(
     journey: UUID, principal: Auditor, services: ServicesDep, request: Request
 ) -> Response:
-    """The journey's evidence bundle (.zip): entries, seals, proofs, signed checkpoints."""
-    services.journeys.status(principal.clinic_id, journey)  # 404 unless the clinic's
-    bundle = build_bundle(services, [journey], {"clinic_id": principal.clinic_id})
+    """The journey's evidence bundle (.zip): entries, seals, proofs, signed checkpoints.
+
+    A journey altered after recording is exported as stored, so the bundle's check
+    fails where it was altered; one with an entry that no longer decrypts answers 409
+    ``journey_damaged`` (its verification names the entry).
+    """
+    try:
+        services.journeys.ensure_readable(principal.clinic_id, journey)  # 404 unless ours
+    except JourneyDamaged:
+        damaged = True  # exported as stored: the bundle's check names what was altered
+    else:
+        damaged = False
+    try:
+        bundle = build_bundle(services, [journey], {"clinic_id": principal.clinic_id})
+    except UNREADABLE:
+        if not damaged:
+            raise
+        # An entry no longer decrypts, so no plaintext bundle can hold it: the verify
+        # route names which one.
+        raise JourneyDamaged(journey) from None
     log_journey_read(request, principal, journey, "export")
     return Response(
         bundle,

@@ -35,6 +35,16 @@ ERRORS = {
     503: {"model": Problem},
 }
 
+DAMAGED = {
+    409: {
+        "model": Problem,
+        "description": "journey_damaged: its stored entries were altered after recording "
+        "and no longer fold or decrypt. 409, not 500: the request is sound but conflicts "
+        "with the journey as stored; nothing is read from it or added to it until it is "
+        "restored, and its verification names the altered entries.",
+    }
+}
+
 
 @router.post(
     "",
@@ -73,7 +83,7 @@ def open_journey(
     return append_public(result)
 
 
-@router.get("/{journey_id}", responses=ERRORS, dependencies=[PurposeOfUse])
+@router.get("/{journey_id}", responses={**ERRORS, **DAMAGED}, dependencies=[PurposeOfUse])
 def journey_status(
     journey_id: UUID,
     principal: Reader,
@@ -88,7 +98,7 @@ def journey_status(
     return journey_public(current)
 
 
-@router.get("/{journey_id}/history", responses=ERRORS, dependencies=[PurposeOfUse])
+@router.get("/{journey_id}/history", responses={**ERRORS, **DAMAGED}, dependencies=[PurposeOfUse])
 def journey_history(
     journey_id: UUID, principal: Reader, services: ServicesDep, request: Request
 ) -> HistoryPublic:

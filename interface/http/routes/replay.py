@@ -22,7 +22,7 @@ from application.replay import (
 from interface.http.deps import Auditor, PurposeOfUse, ServicesDep, log_journey_read
 from interface.http.presenters import journey_public
 from interface.http.problems import problem
-from interface.http.routes.journeys import ERRORS
+from interface.http.routes.journeys import DAMAGED, ERRORS
 from interface.http.schemas import JourneyPublic, Problem
 from interface.http.schemas.common import WireModel, WireTime
 
@@ -49,6 +49,7 @@ class ReplayPublic(WireModel):
     response_model=ReplayPublic,
     responses={
         **ERRORS,
+        **DAMAGED,
         404: {"model": Problem, "description": "Unknown journey, or not yet open then"},
     },
     dependencies=[PurposeOfUse],

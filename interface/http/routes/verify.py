@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from eventsourcing.persistence import MapperDeserialisationError
 from fastapi import APIRouter, Request
 
 from application.audit.verify import ChainVerifier
-from application.errors import JourneyNotFound
+from application.errors import JourneyDamaged, JourneyNotFound
 from interface.audit.anchors import anchor_for
 from interface.http.deps import Auditor, ServicesDep, log_journey_read
 from interface.http.routes.journeys import ERRORS
@@ -24,16 +23,14 @@ def verify_journey(
     """Check every stored entry of the journey: sealed as written, chained, none missing."""
     anchor = anchor_for(services, principal.clinic_id, journey_id)
     try:
-        services.journeys.status(principal.clinic_id, journey_id)  # 404 unless the clinic's
+        services.journeys.ensure_readable(principal.clinic_id, journey_id)  # 404 unless ours
+    except JourneyDamaged:
+        pass  # altered so it no longer folds: the verification names what broke
     except JourneyNotFound:
-        # Only a journey removed whole (checkpointed, no entry left) is reported without
-        # its clinic known: any entry left names the clinic, and another's stays hidden.
+        # Only a journey removed whole (the clinic's head at a checkpoint, no entry left)
+        # is reported without an entry naming its clinic.
         if anchor is None or services.journeys.recorder.select_events(journey_id, limit=1):
             raise
-    except MapperDeserialisationError:
-        # Its first entry no longer decrypts, so the clinic is taken from the caseload.
-        if services.caseloads.clinic_of(journey_id) != principal.clinic_id:
-            raise JourneyNotFound(journey_id) from None
     result = ChainVerifier(services.journeys).verify(journey_id, anchor)
     log_journey_read(request, principal, journey_id, "verify")
     return VerificationPublic(

@@ -8,7 +8,14 @@ from uuid import UUID
 from interface.http.schemas.common import WireModel
 
 ProblemKind = Literal[
-    "changed", "missing", "reordered", "unsealed", "broken_link", "cut_tail", "journey_removed"
+    "stored_bytes_changed",
+    "changed",
+    "missing",
+    "reordered",
+    "unsealed",
+    "broken_link",
+    "cut_tail",
+    "journey_removed",
 ]
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
-from eventsourcing.persistence import MapperDeserialisationError
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from application.errors import JourneyNotFound
+from application.errors import JourneyDamaged
 from application.replay import (
     InvalidReplayPoint,
     NotYetOpen,
@@ -22,7 +21,7 @@ from interface.services import Services
 from interface.web.auth import AuditorOnly
 from interface.web.ledger import journey_ledger
 from interface.web.render import WebRoute, page
-from interface.web.routes.journey import unreadable_page
+from interface.web.routes.journey import damaged_page
 from interface.web.track import stage_track
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -84,27 +83,22 @@ def replay_page(
         "message": point if isinstance(point, str) else "",
     }
     status = 200 if not isinstance(point, str) else 422
-    if isinstance(point, ReplayPoint):
-        try:
-            replayed = replay(services.journeys, clinic, journey_id, point)
-        except (NotYetOpen, VersionNotRecorded) as error:
-            context["message"], status = str(error), 404
-        except MapperDeserialisationError:
-            return unreadable_page(request, services, clinic, journey_id)
+    try:
+        if isinstance(point, ReplayPoint):
+            try:
+                replayed = replay(services.journeys, clinic, journey_id, point)
+            except (NotYetOpen, VersionNotRecorded) as error:
+                context["message"], status = str(error), 404
+            else:
+                log_journey_read(services, viewer.principal, journey_id, "replay")
+                context["replayed"] = replayed
+                length = _series_length(services, journey_id)
+                context["track"] = stage_track(replayed.status, length)
         else:
-            log_journey_read(services, viewer.principal, journey_id, "replay")
-            context["replayed"] = replayed
-            context["track"] = stage_track(replayed.status, _series_length(services, journey_id))
-    else:
-        _check_clinic(services, clinic, journey_id)
+            services.journeys.ensure_readable(clinic, journey_id)  # not found unless the clinic's
+    except JourneyDamaged:
+        return damaged_page(request, journey_id)
     return page(request, "replay.html", status, **context)
-
-
-def _check_clinic(services: Services, clinic: str, journey_id: UUID) -> None:
-    """Not found unless the journey is the clinic's own (by its opening entry)."""
-    opened = next(iter(services.journeys.events.get(journey_id, lte=1)), None)
-    if opened is None or opened.data.get("clinic_id") != clinic:  # type: ignore[attr-defined]
-        raise JourneyNotFound(journey_id)
 
 
 def _series_length(services: Services, journey_id: UUID) -> int:

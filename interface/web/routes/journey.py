@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from eventsourcing.persistence import MapperDeserialisationError
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from application.errors import JourneyNotFound
+from application.errors import JourneyDamaged
 from interface.http.deps import log_journey_read
 from interface.services import Services
 from interface.web.auth import SignedIn
@@ -25,8 +24,8 @@ def journey_page(request: Request, viewer: SignedIn, journey_id: UUID) -> HTMLRe
     principal = viewer.principal
     try:
         view = journey_view(services, principal.clinic_id, journey_id)
-    except MapperDeserialisationError:
-        return unreadable_page(request, services, principal.clinic_id, journey_id)
+    except JourneyDamaged:  # the clinic's own: another clinic's is not found
+        return damaged_page(request, journey_id)
     log_journey_read(services, principal, journey_id, "status")
     log_journey_read(services, principal, journey_id, "history")
     return page(
@@ -39,10 +38,7 @@ def journey_page(request: Request, viewer: SignedIn, journey_id: UUID) -> HTMLRe
     )
 
 
-def unreadable_page(
-    request: Request, services: Services, clinic_id: str, journey_id: UUID
-) -> HTMLResponse:
-    """A stored entry no longer decrypts: say so, to the journey's own clinic only."""
-    if services.caseloads.clinic_of(journey_id) != clinic_id:
-        raise JourneyNotFound(journey_id)
-    return page(request, "unreadable.html", 500, section="caseload", journey_id=journey_id)
+def damaged_page(request: Request, journey_id: UUID) -> HTMLResponse:
+    """Stored entries no longer decrypt or fold (altered after recording): say so plainly,
+    409 as over the API, and point to the verified history."""
+    return page(request, "unreadable.html", 409, section="caseload", journey_id=journey_id)

@@ -11,6 +11,8 @@ from uuid import UUID
 import psycopg
 
 from application.journeys import Journeys
+from application.sealed_mapper import MAGIC, split_state, v2_header
+from domain.audit.stored import stored_hash
 from interface.appendonly import protect_event_store, trigger_names
 from interface.db import create_sql_engine
 
@@ -88,3 +90,14 @@ class Intruder:
         a, b = self.row(journey_id, first), self.row(journey_id, second)
         self.overwrite(journey_id, first, *b)
         self.overwrite(journey_id, second, *a)
+
+
+def forged_seal(
+    state: bytes, topic: str, *, digest: str | None = None, hash: str | None = None
+) -> bytes:
+    """The state with its seal rewritten as a careful intruder would: a well-formed
+    KAPSEAL2 header whose ``stored`` is recomputed over the row as it now is."""
+    seal, body = split_state(state)
+    assert seal is not None
+    digest, hash = digest or seal.digest, hash or seal.hash
+    return MAGIC + v2_header(digest, hash, stored_hash(topic, digest, hash, body)) + b"\n" + body

@@ -14,9 +14,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from typer.testing import CliRunner
 
 from application.audit.leaves import leaf_hashes, leaves
-from application.sealed_mapper import MAGIC, split_state
+from application.sealed_mapper import split_state
 from domain.audit.checkpoint_format import checkpoint_message
 from domain.audit.merkle import leaf_hash, root, verify_consistency, verify_inclusion
+from domain.audit.stored import merkle_entry
 from interface.audit.checkpoints import (
     CheckpointService,
     InconsistentLog,
@@ -26,7 +27,7 @@ from interface.audit.checkpoints import (
 from interface.audit.signing import SigningKey
 from interface.cli.main import app as cli
 from interface.db import create_sql_engine
-from tests.integration.audit.intruder import Intruder
+from tests.integration.audit.intruder import Intruder, forged_seal
 from tests.integration.http.conftest import running_api
 from tests.integration.journeys_app import build_app, new_key, open_journey, post
 from tests.story import START, dosing_session, intake
@@ -61,8 +62,8 @@ def test_checkpoints_sign_the_root_over_every_chain_hash_in_log_order(scene):
         post(app, first_journey, s)
     first = service.create()
     assert first.tree_size == INTAKE_EVENTS + 1
-    chain_hashes = [leaf.hash for leaf in leaves(app)]
-    assert first.root == root([leaf_hash(h) for h in chain_hashes]).hex()
+    entries = [_merkle_entry_of(app, leaf) for leaf in leaves(app)]
+    assert first.root == root([leaf_hash(e) for e in entries]).hex()
     assert service.create() is None
 
     for s in dosing_session(1, START + timedelta(days=10)):
@@ -92,7 +93,19 @@ def test_checkpoints_sign_the_root_over_every_chain_hash_in_log_order(scene):
         [bytes.fromhex(node) for node in found.proof],
         bytes.fromhex(second.root),
     )
-    assert found.entry == chain_hashes[3].hex()
+    assert found.entry == entries[3].hex()
+
+
+def _merkle_entry_of(app, leaf):
+    """A KAPSEAL2 entry's place in the tree, from its stored row: SHA-256(hash || stored)."""
+    row = next(
+        r
+        for r in app.recorder.select_events(leaf.journey_id)
+        if r.originator_version == leaf.version
+    )
+    seal, _ = split_state(row.state)
+    assert seal.stored is not None
+    return merkle_entry(bytes.fromhex(seal.hash), bytes.fromhex(seal.stored))
 
 
 @pytest.fixture
@@ -114,10 +127,8 @@ def test_a_rewritten_signed_seal_refuses_the_next_checkpoint(signed):
     """The tree covers each entry's chain hash (its seal); content rewritten under the same
     seal is the chain verifier's to catch (the digest no longer matches)."""
     _, service, journey_id, intruder = signed
-    state, _ = intruder.row(journey_id, 3)
-    seal, body = split_state(state)
-    forged = MAGIC + f'{{"digest":"{seal.digest}","hash":"{"0" * 64}"}}\n'.encode() + body
-    intruder.overwrite(journey_id, 3, forged)
+    state, topic = intruder.row(journey_id, 3)
+    intruder.overwrite(journey_id, 3, forged_seal(state, topic, hash="0" * 64))
 
     with pytest.raises(InconsistentLog, match="checkpoint 1"):
         service.create()

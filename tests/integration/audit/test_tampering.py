@@ -11,8 +11,7 @@ from datetime import timedelta
 import pytest
 
 from application.audit.verify import ChainVerifier
-from application.sealed_mapper import MAGIC, split_state
-from tests.integration.audit.intruder import Intruder
+from tests.integration.audit.intruder import Intruder, forged_seal
 from tests.integration.journeys_app import build_app, new_key, open_journey, post
 from tests.story import START, dosing_session, intake
 
@@ -49,7 +48,7 @@ def test_a_flipped_byte_names_the_changed_entry(scene):
     state, _ = intruder.row(journey_id, 5)
     intruder.overwrite(journey_id, 5, state[:-3] + bytes([state[-3] ^ 1]) + state[-2:])
 
-    assert problems(app, journey_id)[0] == [(5, "changed")]
+    assert problems(app, journey_id)[0] == [(5, "stored_bytes_changed")]
 
 
 def test_content_rewritten_with_the_key_names_the_changed_entry(scene):
@@ -68,10 +67,8 @@ def test_content_rewritten_with_the_key_names_the_changed_entry(scene):
 
 def test_a_rewritten_seal_names_the_entry(scene):
     app, journey_id, intruder = scene
-    state, _ = intruder.row(journey_id, 4)
-    seal, body = split_state(state)
-    forged = MAGIC + f'{{"digest":"{seal.digest}","hash":"{"0" * 64}"}}\n'.encode() + body
-    intruder.overwrite(journey_id, 4, forged)
+    state, topic = intruder.row(journey_id, 4)
+    intruder.overwrite(journey_id, 4, forged_seal(state, topic, hash="0" * 64))
 
     assert problems(app, journey_id)[0] == [(4, "changed")]
 

@@ -17,7 +17,7 @@ from interface.audit.checkpoints import checkpoint_service_for
 from interface.cli.main import app as cli
 from interface.services import Services
 from interface.settings import Settings
-from tests.integration.audit.intruder import Intruder
+from tests.integration.audit.intruder import Intruder, forged_seal
 from tests.integration.journeys_app import new_key, open_journey, post
 from tests.story import START, dosing_session, intake
 
@@ -108,13 +108,9 @@ def test_an_untouched_store_passes_the_cli_store_check(scene):
 
 @pytest.mark.parametrize("deep", [False, True])
 def test_the_cli_store_check_names_a_changed_seal_fast_or_deep(scene, deep):
-    from application.sealed_mapper import MAGIC, split_state
-
     _, settings, kept, _, intruder = scene
-    state, _ = intruder.row(kept, 4)
-    seal, body = split_state(state)
-    forged = MAGIC + f'{{"digest":"{seal.digest}","hash":"{"1" * 64}"}}\n'.encode() + body
-    intruder.overwrite(kept, 4, forged)
+    state, topic = intruder.row(kept, 4)
+    intruder.overwrite(kept, 4, forged_seal(state, topic, hash="1" * 64))
     env = {
         "KAP_DATABASE_URL": settings.database_url,
         "KAP_CIPHER_KEY": settings.cipher_key or "",

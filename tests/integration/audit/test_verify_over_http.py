@@ -64,7 +64,7 @@ def test_an_altered_entry_is_named_at_its_version(api):
     body = client.get(f"/v1/journeys/{ours}/verify", headers=headers(Role.AUDITOR)).json()
 
     assert body["ok"] is False
-    assert [(p["version"], p["kind"]) for p in body["problems"]] == [(6, "changed")]
+    assert [(p["version"], p["kind"]) for p in body["problems"]] == [(6, "stored_bytes_changed")]
 
 
 def test_a_journey_removed_whole_after_a_checkpoint_is_named(api):

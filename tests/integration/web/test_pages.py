@@ -163,7 +163,7 @@ def test_a_journey_whose_stored_bytes_were_damaged(dashboard):
     intruder.overwrite(journey_id, 3, state[:-3] + bytes([state[-3] ^ 1]) + state[-2:])
 
     staff = dashboard.staff.get(journey(dashboard, "DEMO-024"))
-    assert staff.status_code == 500
+    assert staff.status_code == 409
     assert "cannot be read" in staff.text
     history = dashboard.auditor.get(journey(dashboard, "DEMO-024") + "/audit")
     assert history.status_code == 200

@@ -1,0 +1,93 @@
+"""Every wait on PostgreSQL is bounded: a statement that runs a little while completes,
+one that runs too long is cancelled by the server, and a link that goes silent fails in
+one deadline (once, not the library's ten retries) on both the event store and the
+SQLAlchemy engine."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+import sqlalchemy
+from eventsourcing import persistence
+from eventsourcing.cipher import AESCipher
+
+from application.database_deadlines import (
+    ANSWER_DEADLINE_S,
+    STATEMENT_TIMEOUT_MS,
+    DatabaseDidNotAnswer,
+)
+from application.journeys import Journeys
+from application.storage import store_environment
+from interface.db import create_sql_engine
+from tests.databases import throwaway_postgres
+from tests.tcp_proxy import TcpProxy, tcp_proxy
+
+pytestmark = pytest.mark.postgres
+
+SLACK_S = 1.0
+
+
+@pytest.fixture
+def proxied() -> Iterator[tuple[str, TcpProxy]]:
+    """A fresh database's URL through a proxy the test can stall."""
+    with throwaway_postgres() as url:
+        parts = urlsplit(url)
+        with tcp_proxy(parts.hostname or "127.0.0.1", parts.port or 5432) as proxy:
+            netloc = f"{parts.username or 'postgres'}@127.0.0.1:{proxy.port}"
+            yield urlunsplit((parts.scheme, netloc, parts.path, "", "")), proxy
+
+
+def _sleep(engine: sqlalchemy.Engine, seconds: float) -> None:
+    with engine.connect() as connection:
+        connection.execute(sqlalchemy.text("SELECT pg_sleep(:s)"), {"s": seconds})
+
+
+def test_a_statement_under_the_timeout_completes(proxied):
+    engine = create_sql_engine(proxied[0])
+    _sleep(engine, STATEMENT_TIMEOUT_MS / 1000 - 1.0)
+    engine.dispose()
+
+
+def test_a_statement_over_the_timeout_is_cancelled_by_the_server(proxied):
+    engine = create_sql_engine(proxied[0])
+    started = time.monotonic()
+    with pytest.raises(sqlalchemy.exc.OperationalError) as raised:
+        _sleep(engine, STATEMENT_TIMEOUT_MS / 1000 + 2.0)
+    assert isinstance(raised.value.orig, psycopg.errors.QueryCanceled)
+    assert time.monotonic() - started < STATEMENT_TIMEOUT_MS / 1000 + SLACK_S
+    _sleep(engine, 0)  # and the engine goes on
+    engine.dispose()
+
+
+def test_a_silent_link_fails_an_engine_checkout_in_one_deadline(proxied):
+    url, proxy = proxied
+    engine = create_sql_engine(url)
+    _sleep(engine, 0)  # a pooled connection, pinged on its next checkout
+    proxy.set_mode("blackhole")
+    started = time.monotonic()
+    with pytest.raises(sqlalchemy.exc.OperationalError) as raised:
+        _sleep(engine, 0)
+    took = time.monotonic() - started
+    assert isinstance(raised.value.orig, DatabaseDidNotAnswer)
+    assert ANSWER_DEADLINE_S - 0.1 < took < ANSWER_DEADLINE_S + SLACK_S  # no reconnect after
+    proxy.set_mode("pass")
+    _sleep(engine, 0)  # the dead connection was dropped, a new one answers
+    engine.dispose()
+
+
+def test_a_silent_link_fails_an_event_store_read_once_within_the_deadline(proxied):
+    url, proxy = proxied
+    journeys = Journeys(env=store_environment(url, AESCipher.create_key(16)))
+    assert journeys.recorder.max_notification_id() is None
+    proxy.set_mode("blackhole")
+    started = time.monotonic()
+    with pytest.raises(persistence.OperationalError):
+        journeys.recorder.max_notification_id()
+    assert time.monotonic() - started < ANSWER_DEADLINE_S + SLACK_S
+    proxy.set_mode("pass")
+    assert journeys.recorder.max_notification_id() is None
+    journeys.close()

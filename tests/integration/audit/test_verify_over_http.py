@@ -67,6 +67,31 @@ def test_an_altered_entry_is_named_at_its_version(api):
     assert [(p["version"], p["kind"]) for p in body["problems"]] == [(6, "stored_bytes_changed")]
 
 
+@pytest.mark.parametrize("where", ["seal", "body"])
+def test_a_flipped_stored_byte_is_named_without_the_key(api, where):
+    """The seal binds the stored bytes: named at that entry before anything is decrypted."""
+    client, _, ours, _, headers, intruder = api
+    state, _ = intruder.row(ours, 11)
+    at = state.index(b'"stored":"') + 12 if where == "seal" else state.index(b"\n") + 1
+    intruder.overwrite(ours, 11, state[:at] + bytes([state[at] ^ 1]) + state[at + 1 :])
+
+    body = client.get(f"/v1/journeys/{ours}/verify", headers=headers(Role.AUDITOR)).json()
+
+    assert body["ok"] is False
+    assert [(p["version"], p["kind"]) for p in body["problems"]] == [(11, "stored_bytes_changed")]
+
+
+def test_a_changed_topic_is_named_at_its_version(api):
+    client, _, ours, _, headers, intruder = api
+    _, other_topic = intruder.row(ours, 2)
+    state, _ = intruder.row(ours, 7)
+    intruder.overwrite(ours, 7, state, other_topic)
+
+    body = client.get(f"/v1/journeys/{ours}/verify", headers=headers(Role.AUDITOR)).json()
+
+    assert [(p["version"], p["kind"]) for p in body["problems"]] == [(7, "stored_bytes_changed")]
+
+
 def test_a_journey_removed_whole_after_a_checkpoint_is_named(api):
     client, services, ours, _, headers, intruder = api
     checkpoint_service_for(services).create()

@@ -16,6 +16,7 @@ from interface.audit.checkpoints import (
     start_periodic_checkpoints,
 )
 from interface.audit.signing import BadSigningKey, MissingSigningKey
+from interface.http.head import HeadAsGet
 from interface.http.json_body import JsonBodyGuard
 from interface.http.limits import BodySizeLimit
 from interface.http.problems import UNAVAILABLE, install_problem_handlers
@@ -117,4 +118,5 @@ def create_app(
         return response
 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HeadAsGet)
     return app

@@ -29,6 +29,7 @@ from application.errors import (
     VersionMismatch,
 )
 from domain.errors import CorrectionRefused, RuleViolation
+from interface.http.allow import allowed_methods
 from interface.http.errors import MalformedIfMatch
 from interface.keys import MissingCipherKey
 from interface.readmodels.caseload import InvalidCursorError, ReadModelNotReadyError
@@ -103,13 +104,16 @@ def _rule(_: Request, error: Exception) -> JSONResponse:
     )
 
 
-def _http(_: Request, error: Exception) -> JSONResponse:
+def _http(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     if error.status_code == 400:  # FastAPI's answer to a body its JSON parser gave up on
         return problem(422, "invalid_json", "The body is not JSON this service can read.")
     codes = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
     code = codes.get(error.status_code, "http_error")
-    return problem(error.status_code, code, str(error.detail))
+    answer = problem(error.status_code, code, str(error.detail))
+    if error.status_code == 405:
+        answer.headers["Allow"] = allowed_methods(request)
+    return answer
 
 
 def _simple(status: int, code: str) -> Any:

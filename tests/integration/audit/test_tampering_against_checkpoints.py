@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from typer.testing import CliRunner
 
+from application.audit.chain_scan import scan_chains
 from application.audit.store_check import verify_store
 from application.audit.verify import ChainVerifier
 from interface.audit.anchors import all_anchors, anchor_for
@@ -52,6 +53,34 @@ def test_a_cut_tail_is_named_from_the_checkpointed_head(scene):
 
     assert [(p.version, p.kind) for p in result.problems] == [(9, "cut_tail")]
     assert "versions 9 to 11 are gone" in result.problems[0].detail
+
+
+def test_only_the_last_entry_cut_is_named_from_the_checkpointed_head(scene):
+    """One entry cut, not three: an off-by-one in the cut-tail comparison shows here."""
+    services, _, kept, cut, intruder = scene
+    intruder.delete(cut, 11, 11)
+
+    result = ChainVerifier(services.journeys).verify(cut, anchor_for(services, None, cut))
+    untouched = ChainVerifier(services.journeys).verify(kept, anchor_for(services, None, kept))
+
+    assert [(p.version, p.kind) for p in result.problems] == [(11, "cut_tail")]
+    assert "versions 11 to 11 are gone" in result.problems[0].detail
+    assert untouched.ok, untouched.problems
+
+
+@pytest.mark.parametrize("check", ["fast", "deep"])
+def test_only_the_last_entry_cut_fails_the_store_check(scene, check):
+    services, _, kept, cut, intruder = scene
+    intruder.delete(cut, 11, 11)
+
+    run = scan_chains if check == "fast" else verify_store
+    report = run(services.journeys, all_anchors(services))
+
+    assert not report.ok
+    assert [(f.journey_id, [(p.version, p.kind) for p in f.problems]) for f in report.failed] == [
+        (cut, [(11, "cut_tail")])
+    ]
+    assert kept not in {f.journey_id for f in report.failed}
 
 
 def test_a_journey_removed_whole_is_named(scene):

@@ -23,7 +23,12 @@ def operator() -> str:
 def log_operator_read(
     services: Services, clinic_id: str | None, journey_id: UUID | None, what: str
 ) -> None:
-    """Append an operator's read to the access log (clinic ``*`` for a store-wide one)."""
+    """Append an operator's read to the access log (clinic ``*`` for a store-wide one).
+
+    A read of one journey is logged under its clinic, found from the store when the
+    caller does not know it, so that clinic's auditors see the operator's read too."""
+    if clinic_id is None and journey_id is not None:
+        clinic_id = services.journeys.clinic_of_stored(journey_id)
     principal = Principal(operator(), Role.ADMIN, clinic_id or ALL_CLINICS)
     access_log_for(services.engine, services.clock).record(
         principal, journey_id, what, OTHER_PURPOSE

@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from domain.compliance import RULES
 from interface.auth.tokens import validate_identifier
+from interface.cli.operator import log_operator_read
 from interface.keys import MissingCipherKey
 from interface.readmodels.caseload import ReadModelNotReadyError
 from interface.readmodels.findings import FindingsQuery, FindingsReport, rule_counts
@@ -174,6 +175,7 @@ def compliance(
             FindingsQuery(clinic_id, now, rule, journey_id, since=start, until=end)
         )
         store = services.journeys.recorder.max_notification_id() or 0
+        log_operator_read(services, clinic_id, journey_id, "compliance")
     except (MissingCipherKey, ReadModelNotReadyError) as error:
         _fail(str(error), code=1)
     except (SQLAlchemyError, persistence.PersistenceError, psycopg.Error) as error:

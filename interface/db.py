@@ -2,6 +2,8 @@
 
 ``sqlite:///path`` opens that file (its directory is created) in WAL mode with a busy
 timeout, so readers never block the writer and a brief lock waits instead of failing.
+The file is created owner-only (0600; SQLite gives its -wal and -shm files the same
+mode), and so is a directory made for it (0700): they hold patient refs and scores.
 ``postgresql://`` and ``postgres://`` use psycopg 3 with ``pool_pre_ping``, so a
 connection dropped by a database restart is replaced instead of failing a request, and
 with the deadlines of ``application.database_deadlines``, so a stalled database fails a
@@ -13,6 +15,7 @@ Creating an engine never connects; the first query does.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -50,10 +53,17 @@ def _sqlite_engine(path: str) -> sqlalchemy.Engine:
     if not path:
         raise ValueError("sqlite:/// URL names no file")
     if path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        create_owner_only(Path(path))
     engine = sqlalchemy.create_engine(URL.create("sqlite", database=path), hide_parameters=True)
     event.listen(engine, "connect", _configure_sqlite_connection)
     return engine
+
+
+def create_owner_only(database: Path) -> None:
+    """Create the SQLite file 0600 (and its directory 0700) before SQLite or the event
+    store opens it; an existing file or directory keeps the mode its owner gave it."""
+    database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(database, os.O_RDWR | os.O_CREAT, 0o600))
 
 
 def _postgres_engine(database_url: str) -> sqlalchemy.Engine:

@@ -36,7 +36,7 @@ def resolve_cipher_key(settings: Settings) -> str:
         except ValueError as error:
             raise MissingCipherKey(f"the key file {path} {error}") from None
         return key
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # beside the database: owner-only
     key = AESCipher.create_key(KEY_BYTES)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as file:

@@ -19,9 +19,10 @@ from interface.auth.tokens import TokenStore
 from interface.db import create_sql_engine
 from interface.keys import resolve_cipher_key
 from interface.readmodels.caseload import Caseloads
+from interface.readmodels.dead_letters import count_live_dead_letters
 from interface.readmodels.findings import Findings
 from interface.readmodels.generations import Generations
-from interface.readmodels.runtime import Projections
+from interface.readmodels.runtime import BackgroundProjections, Projections
 from interface.readmodels.tables import SHAPES
 from interface.settings import Settings
 
@@ -35,7 +36,7 @@ class Services:
         self._journeys: Journeys | None = None
         self._tokens: TokenStore | None = None
         self._registry: Generations | None = None
-        self.projections: Projections | None = None
+        self.projections: BackgroundProjections | None = None
 
     @property
     def journeys(self) -> Journeys:
@@ -81,8 +82,11 @@ class Services:
         return Findings(self.engine, self.registry)
 
     def start_projections(self) -> None:
-        """Keep the read models current from a thread of this process."""
-        self.projections = Projections(self.journeys, self.engine, self.registry)
+        """Keep the read models current from a thread of this process: started even
+        while the database is down (the thread keeps trying until it answers)."""
+        self.projections = BackgroundProjections(
+            lambda: Projections(self.journeys, self.engine, self.registry)
+        )
         self.projections.start()
 
     def projection_positions(self) -> dict[str, int | None]:
@@ -90,6 +94,18 @@ class Services:
             shape.name: (live.position if (live := self.registry.live(shape)) else None)
             for shape in SHAPES.values()
         }
+
+    def projections_running(self) -> bool | None:
+        """Whether this process's projections run and their last round went through;
+        None when this process is not the one running them (``serve --no-projections``
+        beside a ``project`` process)."""
+        if not self.settings.run_projections:
+            return None
+        return self.projections is not None and self.projections.running
+
+    def projection_dead_letters(self) -> int:
+        """How many journeys the live read models skipped (see ``project --failures``)."""
+        return count_live_dead_letters(self.registry.engine)  # the registry makes the table
 
     def database_reachable(self) -> bool:
         try:

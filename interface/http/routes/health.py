@@ -1,4 +1,12 @@
-"""Liveness and database reachability: the one endpoint without a token."""
+"""Liveness and database reachability: the one endpoint without a token.
+
+``status`` is ``ok``, or ``degraded`` when the database does not answer (503), or when
+it answers but the read models are not all well (200): this process's projections are
+not running (not set up yet, or their last round failed), or some journeys could not be
+projected (``dead_letters`` counts them; ``kap-journeys project --failures`` lists them).
+A degraded read model still answers 200: the API serves every journey, and a load
+balancer taking every instance out for one journey's row would stop every clinic.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +24,7 @@ router = APIRouter(tags=["health"])
 
 @router.get("/health")
 def health(services: ServicesDep) -> JSONResponse:
-    """Is the service up, and does its database answer?"""
+    """Is the service up, does its database answer, and are the read models current?"""
     reachable = services.database_reachable()
     body: dict[str, Any] = {
         "status": "ok" if reachable else "degraded",
@@ -24,21 +32,44 @@ def health(services: ServicesDep) -> JSONResponse:
         "store": "postgresql" if services.settings.is_postgres else "sqlite",
     }
     if reachable:
-        body.update(_projections(services))
+        projections = _projections(services)
+        body.update(projections)
+        if not _read_models_well(projections):
+            body["status"] = "degraded"
     return JSONResponse(body, status_code=200 if reachable else 503)
 
 
 def _projections(services: Services) -> dict[str, Any]:
-    """Each read model's position in the log and how far it lags behind the store."""
+    """Each read model's position in the log and how far it lags behind the store;
+    whether this process runs it; how many journeys it skipped."""
+    running = services.projections_running()
     try:
         store = services.journeys.recorder.max_notification_id() or 0
         positions = services.projection_positions()
+        dead_letters = services.projection_dead_letters()
     except UNAVAILABLE:
-        return {}
-    return {
+        return {} if running is None else {"projections_running": False}
+    found: dict[str, Any] = {
         "store_position": store,
         "projections": {
-            name: {"position": position, "lag": None if position is None else store - position}
-            for name, position in positions.items()
+            name: _projection(position, store, running) for name, position in positions.items()
         },
+        "dead_letters": dead_letters,
     }
+    return found
+
+
+def _projection(position: int | None, store: int, running: bool | None) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "position": position,
+        "lag": None if position is None else store - position,
+    }
+    if running is not None:  # only a process that runs projections knows
+        found["running"] = running
+    return found
+
+
+def _read_models_well(projections: dict[str, Any]) -> bool:
+    if projections.get("projections_running") is False or projections.get("dead_letters"):
+        return False
+    return all(p.get("running", True) for p in projections.get("projections", {}).values())

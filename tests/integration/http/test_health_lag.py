@@ -68,7 +68,8 @@ def test_health_names_the_store_position_and_each_projection(api: Api) -> None:
     assert isinstance(body["store_position"], int)
     assert set(body["projections"]) == PROJECTIONS
     for projection in body["projections"].values():
-        assert set(projection) == {"position", "lag"}
+        assert set(projection) == {"position", "lag", "running"}
+        assert projection["running"] is True
         assert isinstance(projection["position"], int)
         assert projection["lag"] == body["store_position"] - projection["position"]
 

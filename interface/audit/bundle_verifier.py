@@ -197,13 +197,51 @@ def _check_entries(
             previous = str(entry.get("hash"))
 
 
+class BundleUnreadable(ValueError):  # noqa: N818 - reads as what happened
+    """Not a bundle at all (no file, not a zip, a zip without a bundle's files): nothing
+    to verify, as opposed to a bundle whose contents do not hold."""
+
+
+def _open_error(path: str | Path, error: OSError) -> BundleUnreadable:
+    if isinstance(error, FileNotFoundError):
+        return BundleUnreadable(f"{path}: no such file")
+    if isinstance(error, IsADirectoryError):
+        return BundleUnreadable(f"{path}: not a file (a directory)")
+    if isinstance(error, PermissionError):
+        return BundleUnreadable(f"{path}: not readable (permission denied)")
+    return BundleUnreadable(f"{path}: cannot be read ({error.strerror or type(error).__name__})")
+
+
+def _read(path: str | Path) -> dict[str, bytes]:
+    try:
+        with zipfile.ZipFile(path) as bundle:
+            names = set(bundle.namelist())
+            wanted = ("public_key.b64", "checkpoints.json", "proofs.json", "events.ndjson")
+            for name in wanted:
+                if name not in names:
+                    raise BundleUnreadable(f"{path}: not an evidence bundle: it lacks {name}")
+            return {name: bundle.read(name) for name in wanted}
+    except OSError as error:
+        raise _open_error(path, error) from None
+    except zipfile.BadZipFile:
+        raise BundleUnreadable(f"{path}: not a zip file (an evidence bundle is one)") from None
+
+
 def verify_bundle(path: str | Path) -> BundleReport:
+    """BundleUnreadable when ``path`` is not a bundle at all."""
     report = BundleReport()
-    with zipfile.ZipFile(path) as bundle:
-        public_key = base64.b64decode(bundle.read("public_key.b64"))
-        listing = json.loads(bundle.read("checkpoints.json"))
-        proofs = json.loads(bundle.read("proofs.json"))
-        events = bundle.read("events.ndjson").decode("utf-8", errors="replace")
+    files = _read(path)
+    try:
+        public_key = base64.b64decode(files["public_key.b64"], validate=False)
+        listing = json.loads(files["checkpoints.json"])
+        proofs = json.loads(files["proofs.json"])
+    except ValueError:
+        report.add(
+            "changed",
+            "The bundle's public key, checkpoints or proofs no longer read: they were altered.",
+        )
+        return report
+    events = files["events.ndjson"].decode("utf-8", errors="replace")
     _check_checkpoints(listing, public_key, report)
     signed = {(c["tree_size"], c["root"]) for c in listing["checkpoints"]}
     if (proofs["tree_size"], proofs["root"]) not in signed:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +14,7 @@ import typer
 
 from application.audit.evidence import clinic_journeys
 from interface.audit.bundle import NothingToExport, build_bundle, period_scope
-from interface.audit.bundle_verifier import verify_bundle
+from interface.audit.bundle_verifier import BundleUnreadable, verify_bundle
 from interface.cli.operator import log_operator_read
 from interface.services import Services
 from interface.settings import Settings
@@ -51,15 +53,39 @@ def export(
         raise typer.Exit(1) from None
     finally:
         services.close()
-    out.write_bytes(bundle)
+    try:
+        _write_owner_only(out, bundle)
+    except OSError as error:
+        typer.echo(f"error: cannot write {out}: {error.strerror or error}", err=True)
+        raise typer.Exit(2) from None
     typer.echo(f"{out}: {len(journeys)} journeys, {len(bundle)} bytes")
+
+
+def _write_owner_only(out: Path, data: bytes) -> None:
+    """Write the bundle readable by its owner only (0600, whatever the umask): it holds
+    decrypted patient data. Written beside ``out`` and renamed over it, so an existing
+    file's wider mode is not kept and no half-written bundle is ever left at ``out``."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            os.fchmod(file.fileno(), 0o600)
+            file.write(data)
+        os.replace(temporary, out)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def verify_bundle_command(
     bundle: Annotated[Path, typer.Argument(help="The .zip bundle to check.")],
 ) -> None:
-    """Check a bundle offline: digests, chains, inclusion, signatures, consistency."""
-    report = verify_bundle(bundle)
+    """Check a bundle offline: digests, chains, inclusion, signatures, consistency.
+    Exits 1 when anything does not hold, 2 when the file is not a bundle at all."""
+    try:
+        report = verify_bundle(bundle)
+    except BundleUnreadable as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
     typer.echo(json.dumps(asdict(report), indent=2))
     if not report.ok:
         raise typer.Exit(1)

@@ -7,8 +7,6 @@ includes every event stored when it ran, even with no projector running.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import datetime
 from enum import StrEnum
@@ -22,6 +20,7 @@ from eventsourcing import persistence
 from sqlalchemy.exc import SQLAlchemyError
 
 from domain.compliance import RULES
+from interface.audit.compliance_csv import findings_csv
 from interface.auth.tokens import validate_identifier
 from interface.cli.operator import log_operator_read
 from interface.keys import MissingCipherKey
@@ -32,8 +31,6 @@ from interface.readmodels.tables import FINDINGS
 from interface.services import Services
 from interface.settings import Settings
 
-CSV_COLUMNS = ("journey_id", "patient_ref", "rule", "occurrence", "versions", "at", "due_at")
-CSV_HEADER = (*CSV_COLUMNS, "detail")
 CATCH_UP_ATTEMPTS = 20
 """Another projector (``serve``, ``project``) may take a batch first; then try again."""
 
@@ -103,27 +100,6 @@ def report_json(clinic_id: str, as_of: datetime, report: FindingsReport, store: 
     return json.dumps(body, indent=2) + "\n"
 
 
-def report_csv(report: FindingsReport) -> str:
-    """One line per finding; versions joined by a space; an empty due_at when none."""
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(CSV_HEADER)
-    for finding in report.findings:
-        writer.writerow(
-            [
-                str(finding["journey_id"]),
-                finding["patient_ref"],
-                finding["rule"],
-                finding["occurrence"],
-                " ".join(str(v) for v in finding["versions"]),
-                _wire_time(finding["at"]),
-                _wire_time(finding["due_at"]) or "",
-                finding["detail"],
-            ]
-        )
-    return text.getvalue()
-
-
 def compliance(
     clinic: Annotated[
         str, typer.Option("--clinic", help="Clinic id: whose journeys to report on.")
@@ -186,7 +162,7 @@ def compliance(
     if output_format is ReportFormat.json:
         text = report_json(clinic_id, now, report, store)
     else:
-        text = report_csv(report)
+        text = findings_csv(report.findings)  # the dashboard's download, byte for byte
     if out is None:
         typer.echo(text, nl=False)
     else:

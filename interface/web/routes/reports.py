@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +11,7 @@ from starlette.responses import Response
 
 from domain.compliance import RULES
 from interface.audit.access_log import access_log_for
+from interface.audit.compliance_csv import findings_csv
 from interface.http.deps import log_journey_read
 from interface.readmodels.findings import FindingsQuery, rule_counts
 from interface.services import Services
@@ -22,16 +21,6 @@ from interface.web.render import WebRoute, page, secured
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
-CSV_FIELDS = (
-    "patient_ref",
-    "journey_id",
-    "rule",
-    "occurrence",
-    "versions",
-    "at",
-    "due_at",
-    "detail",
-)
 ACCESS_PAGE = 100
 
 
@@ -75,25 +64,15 @@ def compliance_page(
     )
 
 
-def csv_cell(value: Any) -> str:
-    """A cell a spreadsheet shows as text: a leading = + - @ would start a formula."""
-    text = ",".join(str(v) for v in value) if isinstance(value, list) else str(value or "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @router.get("/audit/compliance.csv")
 def compliance_csv(
     request: Request, viewer: AuditorOnly, rule: str | None = None, journey: str | None = None
 ) -> Response:
     services: Services = request.app.state.services
     now, report = _report(services, viewer, rule if rule in RULES else None, _uuid(journey))
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_FIELDS)
-    for finding in report.findings:
-        writer.writerow([csv_cell(finding[name]) for name in CSV_FIELDS])
     name = f"compliance-{viewer.principal.clinic_id}-{now:%Y%m%dT%H%M%SZ}.csv"
-    answer = Response(out.getvalue(), media_type="text/csv; charset=utf-8")
+    # The CLI's ``audit compliance --format csv`` writes the same bytes.
+    answer = Response(findings_csv(report.findings), media_type="text/csv; charset=utf-8")
     answer.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return secured(answer)
 

@@ -97,7 +97,7 @@ def test_compliance_report_with_its_csv_and_the_access_log(page, dashboard):
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
     lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("patient_ref,journey_id,rule")
+    assert lines[0].startswith("journey_id,patient_ref,rule")
     assert len(lines) > 1
 
     page.get_by_role("link", name="Access log").click()

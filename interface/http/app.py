@@ -16,6 +16,7 @@ from interface.audit.checkpoints import (
     start_periodic_checkpoints,
 )
 from interface.audit.signing import BadSigningKey, MissingSigningKey
+from interface.http.docs import install_docs
 from interface.http.head import HeadAsGet
 from interface.http.json_body import JsonBodyGuard
 from interface.http.limits import BodySizeLimit
@@ -87,6 +88,8 @@ def create_app(
         version="1",
         summary="Event-sourced care journeys for Ketamine-Assisted Psychotherapy clinics.",
         lifespan=lifespan,
+        docs_url=None,  # served by install_docs, from the package and under the CSP
+        redoc_url=None,
     )
     app.state.services = services
     install_problem_handlers(app)
@@ -104,6 +107,7 @@ def create_app(
     ):
         app.include_router(module.router)
     install_web(app)  # the dashboard's pages under / and its files under /static
+    install_docs(app)
 
     # Middleware added later wraps what was added before: the guards run inside the
     # security headers (their refusals get them) and inside the body size limit.

@@ -46,6 +46,7 @@ def serve(
     import uvicorn
 
     from interface.http.app import create_app
+    from interface.http.request_log import serve_logging_config
 
     settings = Settings()
     resolve_cipher_key(settings)  # a missing or unreadable key stops here, not at a request
@@ -53,7 +54,15 @@ def serve(
         settings = settings.model_copy(update={"run_projections": False})
     host, port = host or settings.host, port or settings.port
     typer.echo(f"KAP Journeys on http://{host}:{port} (API docs at /docs)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # Uvicorn's access lines hold query strings (patient refs): the app logs requests itself.
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,
+        log_config=serve_logging_config(uvicorn.config.LOGGING_CONFIG),
+    )
 
 
 def _print_json(value: Any) -> None:

@@ -22,6 +22,7 @@ from interface.http.json_body import JsonBodyGuard
 from interface.http.limits import BodySizeLimit
 from interface.http.problems import UNAVAILABLE, install_problem_handlers
 from interface.http.query_guard import QueryGuard
+from interface.http.request_log import RequestLog
 from interface.http.routes import (
     audit_access_log,
     audit_checkpoints,
@@ -123,4 +124,5 @@ def create_app(
 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(RequestLog)  # outermost: sees HEAD as sent, and every answer
     return app

@@ -76,6 +76,9 @@ class GenerationTarget:
         made, failed = self.make_rows(journeys, upto)
         failed += failures
         with self.engine.begin() as connection:
+            # The position first: its UPDATE is what makes pysqlite open the transaction,
+            # so the savepoints of ``write_rows`` nest inside it (a savepoint opened first
+            # would commit on release, on SQLite).
             if not self.move_position(connection, since, position):
                 connection.rollback()
                 return False

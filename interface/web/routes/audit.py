@@ -44,7 +44,12 @@ def history_page(request: Request, viewer: AuditorOnly, journey_id: UUID) -> HTM
 def parse_moment(value: str) -> datetime:
     """A ``datetime-local`` value (no offset: read as UTC) or an ISO time with one."""
     moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:  # an offset that carries it past year 1 or 9999: refused, not a 500
+        raise ValueError("outside the years 1-9999 in UTC") from None
+    return moment
 
 
 def _point(at: str | None, view: str | None, version: str | None) -> ReplayPoint | str | None:

@@ -7,8 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 
 from tests.integration.http.conftest import Api, assert_problem
+from tests.integration.web.conftest import csrf_of
 from tests.story import START, step
 
 PAST_THE_END = ["9999-12-31T23:59:59-14:00", "9999-12-31T10:00:00-14:00"]
@@ -127,3 +129,36 @@ def test_replay_at_the_first_and_last_moments_is_answered(
 def test_opening_at_the_first_and_last_moments_is_a_rule_not_a_crash(api: Api, moment: str) -> None:
     answer = api.open_journey("MRN-EDGE", occurred_at=moment)
     assert answer.status_code < 500, answer.text
+
+
+@pytest.fixture
+def auditor_browser(api: Api) -> TestClient:
+    client = TestClient(api.app, follow_redirects=False)
+    form = client.get("/sign-in")
+    answer = client.post(
+        "/sign-in", data={"csrf": csrf_of(form.text), "token": api.tokens["auditor"]}
+    )
+    assert answer.status_code == 303, answer.text
+    return client
+
+
+@pytest.mark.parametrize("view", ["recorded", "occurred"])
+@pytest.mark.parametrize("moment", EXTREMES)
+def test_the_replay_page_at_an_extreme_offset_says_so(
+    auditor_browser: TestClient, journey_id: str, view: str, moment: str
+) -> None:
+    answer = auditor_browser.get(
+        f"/journeys/{journey_id}/replay", params={"at": moment, "view": view}
+    )
+
+    assert answer.status_code == 422, answer.text
+    assert "Give a moment as date and time" in answer.text
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59:59", "9999-12-31T09:59:59-14:00"])
+def test_the_replay_page_at_the_last_moment_answers(
+    auditor_browser: TestClient, journey_id: str, moment: str
+) -> None:
+    answer = auditor_browser.get(f"/journeys/{journey_id}/replay", params={"at": moment})
+
+    assert answer.status_code == 200, answer.text

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from interface.cli.main import app as cli
 from interface.readmodels.dead_letters import DeadLetter, live_dead_letters
 from interface.readmodels.tables import CASELOAD, FINDINGS, SHAPES
+from tests.integration.audit.intruder import Intruder
 from tests.integration.journeys_app import open_journey, post
 from tests.integration.readmodels.harness import ReadModels, cli_env
 from tests.integration.readmodels.triggers import REFUSED_REF, drop, refuse_rows_of
@@ -78,6 +79,28 @@ def test_a_nul_byte_stored_before_the_wire_refused_it_stops_no_other_journey(mod
             ("caseload", nul, 4, "DataError")
         ]
         assert not [r for r in models.live_rows(FINDINGS) if r["journey_id"] == nul]
+
+
+def test_a_journey_whose_stored_entries_no_longer_fold_stops_no_other(models):
+    open_journey(models.app, "MRN-1")
+    damaged = open_journey(models.app, "MRN-2")
+    for step in intake():
+        post(models.app, damaged, step)
+    intruder = Intruder(models.url, models.app)
+    intruder.drop_protection()
+    third, fourth = intruder.row(damaged, 3)[0], intruder.row(damaged, 4)[0]
+    intruder.overwrite(damaged, 3, fourth)  # each keeps its type: the fold trips on it
+    intruder.overwrite(damaged, 4, third)
+    open_journey(models.app, "MRN-3")
+    end = models.store_position()
+
+    models.project_all()
+
+    assert refs(models) == ["MRN-1", "MRN-3"]
+    assert [(d[0], d[1], d[2], d[3]) for d in dead_letters(models)] == [
+        ("caseload", damaged, 6, end),
+        ("findings", damaged, 6, end),
+    ]
 
 
 def test_a_later_failure_supersedes_the_dead_letter_and_a_later_success_clears_it(models):

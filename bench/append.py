@@ -7,7 +7,9 @@ call (no load, no rules, no cipher). On PostgreSQL a raw psycopg loop inserting 
 the same size into a plain table, one transaction each, shows the database's own floor.
 
 The variants take turns in rounds, so a machine busy with something else for a while
-slows them all alike and the ratios stay fair.
+slows them all alike and the ratios stay fair. Each variant's events are counted in its
+own store before and after the timed rounds (``events_stored``): a rate is only worth
+reporting for events that were really written.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from contextlib import ExitStack, closing
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from itertools import count
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import psycopg
+from eventsourcing.application import Application
 from eventsourcing.cipher import AESCipher
 
 from application.journeys import Journeys
@@ -32,7 +36,18 @@ from bench.timing import elapsed
 WRITERS = 4
 ROUNDS = 10
 
-Writer = Callable[[list[Step]], None]  # every writer appends one event per note
+
+@dataclass(frozen=True)
+class Writer:
+    """One variant: ``write`` appends one event per note for each of its ``WRITERS``
+    originators; ``stored`` counts their events as read back from its store."""
+
+    write: Callable[[list[Step]], None]
+    stored: Callable[[], int]
+
+
+def _events_of(app: Application[Any], originators: list[UUID]) -> Callable[[], int]:
+    return lambda: sum(len(app.recorder.select_events(o)) for o in originators)
 
 
 def _journeys_writer(app: Journeys) -> Writer:
@@ -43,7 +58,7 @@ def _journeys_writer(app: Journeys) -> Writer:
             for note in notes:
                 post(app, journey_id, note)
 
-    return write
+    return Writer(write, _events_of(app, ids))
 
 
 def _stored_size(app: Journeys) -> int:
@@ -63,7 +78,7 @@ def _bare_writer(bare: BareCounters) -> Writer:
                 counter.increment()
                 bare.save(counter)
 
-    return write
+    return Writer(write, _events_of(bare, [c.id for c in counters]))
 
 
 def _raw_writer(conn: psycopg.Connection[Any], state_size: int) -> Writer:
@@ -86,7 +101,11 @@ def _raw_writer(conn: psycopg.Connection[Any], state_size: int) -> Writer:
                 )
                 conn.commit()
 
-    return write
+    def stored() -> int:
+        row = conn.execute("SELECT count(*) FROM raw_events").fetchone()
+        return int(row[0]) if row else 0
+
+    return Writer(write, stored)
 
 
 def run(store: Store, per_writer: int) -> dict[str, Any]:
@@ -100,16 +119,19 @@ def run(store: Store, per_writer: int) -> dict[str, Any]:
         app = stack.enter_context(closing(journeys(store, AESCipher.create_key(16), now)))
         bare = stack.enter_context(closing(bare_app(store)))
         writers = {"journeys": _journeys_writer(app), "bare_save": _bare_writer(bare)}
-        for write in writers.values():
-            write(warmup)
+        for writer in writers.values():
+            writer.write(warmup)
         state_size = _stored_size(app)
         if store.kind == "postgres":
             conn = stack.enter_context(psycopg.connect(store.url))
             writers["raw_psycopg"] = _raw_writer(conn, state_size)
-            writers["raw_psycopg"](warmup)
+            writers["raw_psycopg"].write(warmup)
+        before = {name: writer.stored() for name, writer in writers.items()}
         for chunk in chunks:
-            for name, write in writers.items():
-                seconds[name] = seconds.get(name, 0.0) + elapsed(partial(write, chunk))
+            for name, writer in writers.items():
+                seconds[name] = seconds.get(name, 0.0) + elapsed(partial(writer.write, chunk))
+        # Read back, so a rate is only reported for events that were really stored.
+        stored = {name: writer.stored() - before[name] for name, writer in writers.items()}
 
     events = WRITERS * per_writer
     rates = {name: events / s for name, s in seconds.items()}
@@ -122,6 +144,7 @@ def run(store: Store, per_writer: int) -> dict[str, Any]:
         "events": events,
         "rounds": rounds,
         "stored_event_bytes": state_size,
+        "events_stored": stored,
         "events_per_second": rates,
         "ms_per_event": {name: 1000 / rate for name, rate in rates.items()},
         "ratios": ratios,

@@ -7,9 +7,10 @@ from types import FrameType
 from typing import Annotated
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from interface.readmodels.dead_letters import live_dead_letters
-from interface.readmodels.runtime import Projections, projector_for
+from interface.readmodels.runtime import BackgroundProjections, Projections, projector_for
 from interface.readmodels.tables import SHAPES, ReadModelShape
 from interface.services import Services
 from interface.settings import Settings
@@ -33,18 +34,23 @@ def project_command(
         finally:
             services.close()
         return
-    projections = Projections(services.journeys, services.engine, services.registry)
+    # Started even while the database is away: it keeps trying, then follows the log.
+    projections = BackgroundProjections(
+        lambda: Projections(services.journeys, services.engine, services.registry)
+    )
 
     def stop(signum: int, _: FrameType | None) -> None:
         typer.echo(f"signal {signum}: stopping after the current batch")
-        projections.loop.stop()
+        projections.request_stop()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     typer.echo(f"projecting {', '.join(SHAPES)} (Ctrl-C to stop)")
     try:
-        projections.run()
+        projections.start()
+        projections.wait()
     finally:
+        projections.stop()
         services.close()
 
 
@@ -124,7 +130,11 @@ def _remove_unfinished(services: Services, shape: ReadModelShape, generation: in
 
 def list_failures(services: Services) -> None:
     """One line per journey the live read models skipped (no patient data)."""
-    found = live_dead_letters(services.registry.engine)
+    try:
+        found = live_dead_letters(services.registry.engine)
+    except SQLAlchemyError as error:
+        typer.echo(f"error: cannot read the projection failures ({type(error).__name__})", err=True)
+        raise typer.Exit(1) from None
     for dead_letter in found:
         typer.echo(dead_letter.line())
     typer.echo(f"{len(found)} journeys not projected" if found else "no projection failures")

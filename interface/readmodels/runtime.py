@@ -127,9 +127,18 @@ class BackgroundProjections:
             and not projections.loop.failing
         )
 
-    def stop(self) -> None:
+    def request_stop(self) -> None:
+        """Stop after the current batch (safe from a signal handler: it does not wait)."""
         self.stopping.set()
         if self.projections is not None:
             self.projections.loop.stop()
+
+    def wait(self) -> None:
+        """Until stopped (in short joins, so the main thread still takes signals)."""
+        while self.thread.is_alive():
+            self.thread.join(timeout=0.5)
+
+    def stop(self) -> None:
+        self.request_stop()
         if self.thread.is_alive():
             self.thread.join(timeout=10)

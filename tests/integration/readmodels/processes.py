@@ -17,8 +17,13 @@ T = TypeVar("T")
 
 
 def start_projector(models: ReadModels, log: Path) -> subprocess.Popen[bytes]:
+    return start_projector_on(cli_env(models), log)
+
+
+def start_projector_on(settings: dict[str, str | None], log: Path) -> subprocess.Popen[bytes]:
+    """``kap-journeys project`` with these environment settings (None: unset)."""
     env = dict(os.environ)
-    for name, value in cli_env(models).items():
+    for name, value in settings.items():
         if value is None:
             env.pop(name, None)
         else:

@@ -110,17 +110,23 @@ class Journeys(Application[UUID]):
     def journey_id_for(self, clinic_id: str, patient_ref: str, episode: int) -> UUID:
         """The id this (clinic, patient, episode) has: its old unkeyed id if it was opened
         under that scheme, else its keyed id (whether or not it is open yet)."""
+        return self._named(clinic_id, patient_ref, episode)[0]
+
+    def _named(self, clinic_id: str, patient_ref: str, episode: int) -> tuple[UUID, bool]:
+        """The journey's id, and whether it is stored (one read per id scheme tried)."""
         keyed = journey_id_for(self.id_key, clinic_id, patient_ref, episode)
         if self._exists(keyed):
-            return keyed
+            return keyed, True
         legacy = legacy_journey_id(clinic_id, patient_ref, episode)
-        return legacy if self._exists(legacy) else keyed
+        if self._exists(legacy):
+            return legacy, True
+        return keyed, False
 
     def open_journey(self, clinic_id: str, command: OpenJourney, posting: Posting) -> AppendResult:
         """Open a journey; a retry of the same (clinic, patient, episode) finds the first."""
-        journey_id = self.journey_id_for(clinic_id, command.patient_ref, command.episode)
+        journey_id, stored = self._named(clinic_id, command.patient_ref, command.episode)
         posting = salted(posting)
-        if not self._exists(journey_id):
+        if not stored:
             journey = Journey.open(
                 journey_id=journey_id,
                 clinic_id=clinic_id,

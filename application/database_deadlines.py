@@ -3,40 +3,62 @@ seconds (then a 503) instead of hanging it for as long as the stall lasts.
 
 A link that goes silent (a frozen server, a black-holing middlebox) still acknowledges
 TCP, so keepalives and ``tcp_user_timeout`` never fire and the server's own
-``statement_timeout`` never runs: only a deadline in the client ends the wait. Each round
-trip to the server gets ``ANSWER_DEADLINE_S``; a connection that misses it is closed
-(its state is unknown), never reused. The server-side timeouts sit just under it, so a
-slow statement is cancelled cleanly by the server before the client gives up.
+``statement_timeout`` never runs: only a deadline in the client ends the wait. Inside
+``serving_deadlines()`` (every HTTP request) each round trip to the server gets
+``ANSWER_DEADLINE_S``; a connection that misses it is closed (its state is unknown),
+never reused. The server's ``statement_timeout`` sits just under it, so a slow statement
+is cancelled cleanly by the server before the client gives up.
 
 Budget for one request (under 5 s): a stuck round trip (3 s), or a connection attempt
 (2 s), or a wait for a pooled connection (2 s), and then a 503.
+
+Outside a request (rebuilds, verification, exports, the projection thread) a statement
+may run as long as it needs: one query over a million events takes seconds. Those waits
+are bounded only by the connect timeout and TCP keepalives.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import psycopg
 from eventsourcing.postgres import (
     PostgresAggregateRecorder,
     PostgresApplicationRecorder,
+    PostgresDatastore,
     PostgresFactory,
 )
-from eventsourcing.utils import EnvType
+from eventsourcing.utils import Environment, EnvType
 from psycopg.abc import PQGen
 from psycopg.errors import _WaitTimeout
-from psycopg.rows import Row
+from psycopg.rows import DictRow, Row
 
 CONNECT_TIMEOUT_S = 2  # libpq's smallest
 ANSWER_DEADLINE_S = 3.0
 STATEMENT_TIMEOUT_MS = 2500
+IDLE_IN_TRANSACTION_MS = 5000  # a stalled client's transaction (and its locks) ends
 LOCK_TIMEOUT_S = 2
-IDLE_IN_TRANSACTION_S = 5  # a stalled client's transaction (and table lock) is ended
+IDLE_IN_TRANSACTION_S = 5  # the event store's sessions, in the library's unit
 POOL_WAIT_S = 2
 TCP_USER_TIMEOUT_MS = 5000  # unacknowledged bytes: a link that drops packets
 KEEPALIVE_IDLE_S, KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT = 5, 2, 2
 
 PERSISTENCE_TOPIC = f"{__name__}:DeadlinePostgresFactory"
+
+_serving: ContextVar[bool] = ContextVar("serving_deadlines", default=False)
+
+
+@contextmanager
+def serving_deadlines() -> Iterator[None]:
+    """Database waits in this context (and threads started from it) are bounded."""
+    token = _serving.set(True)
+    try:
+        yield
+    finally:
+        _serving.reset(token)
 
 
 def connection_options() -> dict[str, Any]:
@@ -48,11 +70,7 @@ def connection_options() -> dict[str, Any]:
         "keepalives_interval": KEEPALIVE_INTERVAL_S,
         "keepalives_count": KEEPALIVE_COUNT,
         "tcp_user_timeout": TCP_USER_TIMEOUT_MS,
-        "options": (
-            f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
-            f" -c lock_timeout={LOCK_TIMEOUT_S * 1000}"
-            f" -c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_S * 1000}"
-        ),
+        "options": f"-c lock_timeout={LOCK_TIMEOUT_S * 1000}",
     }
 
 
@@ -61,10 +79,13 @@ class DatabaseDidNotAnswer(psycopg.OperationalError):
 
 
 class DeadlineConnection(psycopg.Connection[Row]):
-    """A psycopg connection whose every round trip ends within ``ANSWER_DEADLINE_S``."""
+    """A psycopg connection whose every round trip, while serving, ends in time."""
+
+    serving_session: bool = False
+    """Whether the session's server-side timeouts are the serving ones (see ``fit``)."""
 
     def wait(self, gen: PQGen[Any], interval: float = 0.1, timeout: float | None = None) -> Any:
-        if timeout is not None:  # the caller's own bound (e.g. waiting for notifications)
+        if timeout is not None or not _serving.get():
             return super().wait(gen, interval=interval, timeout=timeout)
         try:
             return super().wait(gen, interval=interval, timeout=ANSWER_DEADLINE_S)
@@ -73,6 +94,37 @@ class DeadlineConnection(psycopg.Connection[Row]):
             raise DatabaseDidNotAnswer(
                 f"the database did not answer within {ANSWER_DEADLINE_S:g} s"
             ) from None
+
+    def fit(self, *, idle_in_transaction: bool) -> None:
+        """Give the session the caller's server-side timeouts (only when they change, so
+        an idle connection's checkout costs no round trip)."""
+        serving = _serving.get()
+        if self.serving_session == serving:
+            return
+        statements = [f"SET statement_timeout = {STATEMENT_TIMEOUT_MS if serving else 0}"]
+        if idle_in_transaction:
+            statements.append(
+                "SET idle_in_transaction_session_timeout = "
+                f"{IDLE_IN_TRANSACTION_MS if serving else 0}"
+            )
+        autocommit = self.autocommit
+        self.autocommit = True  # a session setting, not undone by the caller's rollback
+        try:
+            for statement in statements:
+                self.execute(statement.encode())
+        finally:
+            self.autocommit = autocommit
+        self.serving_session = serving
+
+
+class DeadlineDatastore(PostgresDatastore):
+    @contextmanager
+    def get_connection(self) -> Iterator[psycopg.Connection[DictRow]]:
+        with super().get_connection() as connection:
+            if isinstance(connection, DeadlineConnection):
+                # The library keeps its own idle-in-transaction timeout on these sessions.
+                connection.fit(idle_in_transaction=False)
+            yield connection
 
 
 # The library retries a failed read or write ten times over (0.2 s apart): through a
@@ -97,8 +149,11 @@ class DeadlinePostgresFactory(PostgresFactory):
     aggregate_recorder_class = FailFastAggregateRecorder
     application_recorder_class = FailFastApplicationRecorder
 
-    def __init__(self, env: EnvType | None) -> None:
+    def __init__(self, env: Environment | EnvType | None) -> None:
         super().__init__(env)
+        # The library builds its datastore itself; this one only adds a step to each
+        # checkout, so it takes the same state as it is.
+        self.datastore.__class__ = DeadlineDatastore
         pool = self.datastore.pool  # not opened yet: every connection it makes is ours
         pool.connection_class = DeadlineConnection
         assert isinstance(pool.kwargs, dict)

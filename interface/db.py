@@ -7,7 +7,7 @@ mode), and so is a directory made for it (0700): they hold patient refs and scor
 ``postgresql://`` and ``postgres://`` use psycopg 3 with ``pool_pre_ping``, so a
 connection dropped by a database restart is replaced instead of failing a request, and
 with the deadlines of ``application.database_deadlines``, so a stalled database fails a
-request in seconds (a 503) instead of hanging it.
+request in seconds (a 503) instead of hanging it, while a rebuild's long query may run.
 Errors never carry the statement's parameters (``hide_parameters``): they hold patient
 data, and errors reach operators' screens and logs.
 Creating an engine never connects; the first query does.
@@ -76,6 +76,7 @@ def _postgres_engine(database_url: str) -> sqlalchemy.Engine:
         connect_args=connection_options(),
     )
     event.listen(engine, "do_connect", _deadline_connection)
+    event.listen(engine, "checkout", _fit_session_to_caller)
     event.listen(engine, "handle_error", _no_second_wait_after_a_stall)
     return engine
 
@@ -84,6 +85,12 @@ def _deadline_connection(
     _dialect: Any, _record: Any, cargs: tuple[Any, ...], cparams: dict[str, Any]
 ) -> DeadlineConnection[Any]:
     return DeadlineConnection.connect(*cargs, **cparams)
+
+
+def _fit_session_to_caller(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """A request's statements time out on the server; a rebuild's run as long as needed."""
+    if isinstance(dbapi_connection, DeadlineConnection):
+        dbapi_connection.fit(idle_in_transaction=True)
 
 
 def _no_second_wait_after_a_stall(context: ExceptionContext) -> None:

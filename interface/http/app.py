@@ -16,6 +16,7 @@ from interface.audit.checkpoints import (
     start_periodic_checkpoints,
 )
 from interface.audit.signing import BadSigningKey, MissingSigningKey
+from interface.http.deadlines import RequestDeadlines
 from interface.http.docs import install_docs
 from interface.http.head import HeadAsGet
 from interface.http.json_body import JsonBodyGuard
@@ -123,6 +124,7 @@ def create_app(
         return response
 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestDeadlines)  # a stalled database: 503 in seconds, not a hang
     app.add_middleware(HeadAsGet)
     app.add_middleware(RequestLog)  # outermost: sees HEAD as sent, and every answer
     return app

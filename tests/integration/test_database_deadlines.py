@@ -1,7 +1,8 @@
-"""Every wait on PostgreSQL is bounded: a statement that runs a little while completes,
-one that runs too long is cancelled by the server, and a link that goes silent fails in
-one deadline (once, not the library's ten retries) on both the event store and the
-SQLAlchemy engine."""
+"""While serving a request every wait on PostgreSQL is bounded: a statement that runs a
+little while completes, one that runs too long is cancelled by the server, and a link
+that goes silent fails in one deadline (once, not the library's ten retries) on both the
+event store and the SQLAlchemy engine. Outside a request (a rebuild) a long statement
+runs to its end, on the same pooled connections."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from application.database_deadlines import (
     ANSWER_DEADLINE_S,
     STATEMENT_TIMEOUT_MS,
     DatabaseDidNotAnswer,
+    serving_deadlines,
 )
 from application.journeys import Journeys
 from application.storage import store_environment
@@ -46,21 +48,49 @@ def _sleep(engine: sqlalchemy.Engine, seconds: float) -> None:
         connection.execute(sqlalchemy.text("SELECT pg_sleep(:s)"), {"s": seconds})
 
 
-def test_a_statement_under_the_timeout_completes(proxied):
+def test_a_request_statement_under_the_timeout_completes(proxied):
     engine = create_sql_engine(proxied[0])
-    _sleep(engine, STATEMENT_TIMEOUT_MS / 1000 - 1.0)
+    with serving_deadlines():
+        _sleep(engine, STATEMENT_TIMEOUT_MS / 1000 - 1.0)
     engine.dispose()
 
 
-def test_a_statement_over_the_timeout_is_cancelled_by_the_server(proxied):
+def test_a_request_statement_over_the_timeout_is_cancelled_by_the_server(proxied):
     engine = create_sql_engine(proxied[0])
     started = time.monotonic()
-    with pytest.raises(sqlalchemy.exc.OperationalError) as raised:
+    with serving_deadlines(), pytest.raises(sqlalchemy.exc.OperationalError) as raised:
         _sleep(engine, STATEMENT_TIMEOUT_MS / 1000 + 2.0)
     assert isinstance(raised.value.orig, psycopg.errors.QueryCanceled)
     assert time.monotonic() - started < STATEMENT_TIMEOUT_MS / 1000 + SLACK_S
-    _sleep(engine, 0)  # and the engine goes on
+    with serving_deadlines():
+        _sleep(engine, 0)  # and the engine goes on
     engine.dispose()
+
+
+def test_outside_a_request_a_long_statement_runs_to_its_end(proxied):
+    engine = create_sql_engine(proxied[0])
+    with serving_deadlines():
+        _sleep(engine, 0)  # the pooled session has the serving timeouts
+    _sleep(engine, ANSWER_DEADLINE_S + 0.3)  # and loses them for a rebuild's query
+    with serving_deadlines(), pytest.raises(sqlalchemy.exc.OperationalError):
+        _sleep(engine, STATEMENT_TIMEOUT_MS / 1000 + 2.0)  # and has them back
+    engine.dispose()
+
+
+def test_outside_a_request_a_long_event_store_query_runs_to_its_end(proxied):
+    journeys = Journeys(env=store_environment(proxied[0], AESCipher.create_key(16)))
+    with serving_deadlines():
+        assert journeys.recorder.max_notification_id() is None
+    datastore = journeys.recorder.datastore  # type: ignore[attr-defined]
+    with datastore.transaction(commit=False) as cursor:
+        cursor.execute("SELECT pg_sleep(%s)", (ANSWER_DEADLINE_S + 0.3,))
+    with (
+        serving_deadlines(),
+        pytest.raises(persistence.OperationalError),
+        datastore.transaction(commit=False) as cursor,
+    ):
+        cursor.execute("SELECT pg_sleep(%s)", (STATEMENT_TIMEOUT_MS / 1000 + 2.0,))
+    journeys.close()
 
 
 def test_a_silent_link_fails_an_engine_checkout_in_one_deadline(proxied):
@@ -69,7 +99,7 @@ def test_a_silent_link_fails_an_engine_checkout_in_one_deadline(proxied):
     _sleep(engine, 0)  # a pooled connection, pinged on its next checkout
     proxy.set_mode("blackhole")
     started = time.monotonic()
-    with pytest.raises(sqlalchemy.exc.OperationalError) as raised:
+    with serving_deadlines(), pytest.raises(sqlalchemy.exc.OperationalError) as raised:
         _sleep(engine, 0)
     took = time.monotonic() - started
     assert isinstance(raised.value.orig, DatabaseDidNotAnswer)
@@ -85,7 +115,7 @@ def test_a_silent_link_fails_an_event_store_read_once_within_the_deadline(proxie
     assert journeys.recorder.max_notification_id() is None
     proxy.set_mode("blackhole")
     started = time.monotonic()
-    with pytest.raises(persistence.OperationalError):
+    with serving_deadlines(), pytest.raises(persistence.OperationalError):
         journeys.recorder.max_notification_id()
     assert time.monotonic() - started < ANSWER_DEADLINE_S + SLACK_S
     proxy.set_mode("pass")

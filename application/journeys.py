@@ -7,7 +7,7 @@ use cases, clinic isolation, idempotent retries and retry-on-conflict around it.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -20,6 +20,7 @@ from eventsourcing.persistence import (
     Mapper,
     MapperDeserialisationError,
     Recording,
+    StoredEvent,
 )
 
 from application.answers import AppendResult, HistoryEntry, NewEntry, OpenJourney
@@ -244,7 +245,7 @@ class Journeys(Application[UUID]):
     def clinic_of_stored(self, journey_id: UUID) -> str | None:
         """The clinic its opening entry names, wherever that entry is now stored (else the
         fallback's). Reads entry by entry, so one altered entry does not hide the others."""
-        for row in self.recorder.select_events(journey_id):
+        for row in self._opening_first(journey_id):
             try:
                 event = self.mapper.to_domain_event(row)
             except UNREADABLE:
@@ -254,6 +255,11 @@ class Journeys(Application[UUID]):
                 if isinstance(clinic, str):
                     return clinic
         return self.clinic_fallback(journey_id) if self.clinic_fallback else None
+
+    def _opening_first(self, journey_id: UUID) -> Iterator[StoredEvent]:
+        """Version 1, then (only if asked for) the rest: the opening is usually first."""
+        yield from self.recorder.select_events(journey_id, lte=1)
+        yield from self.recorder.select_events(journey_id, gt=1)
 
     def _journey(self, clinic_id: str | None, journey_id: UUID) -> Journey:
         journey = self._load(clinic_id, journey_id)

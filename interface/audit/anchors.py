@@ -16,17 +16,32 @@ def _anchor(head: JourneyHead) -> Anchor:
 
 
 def anchor_for(services: Services, clinic_id: str | None, journey_id: UUID) -> Anchor | None:
-    """The journey's head at the latest checkpoint that recorded it, if any.
-
-    ``clinic_id`` is not needed to find it: a head records no clinic, so a journey
-    removed whole is reported to whoever names its id (which only its clinic knows).
+    """The journey's head at the latest checkpoint that recorded it, if the caller may
+    know of it: the operator (``clinic_id`` None) always; a clinic only for a head that
+    names that clinic. A head recorded before heads named their clinic counts as the
+    clinic's only while the journey's own stored entries say so; once none remain (a
+    journey removed whole) such a head is the operator's alone, so another clinic can
+    never learn that a journey it does not own existed.
     """
     try:
         heads = checkpoint_service_for(services).heads(journey_id)
     except (MissingSigningKey, BadSigningKey):
         return None  # no checkpoints can exist without the key that signs them
     head = heads.get(journey_id)
-    return None if head is None else _anchor(head)
+    if head is None:
+        return None
+    if clinic_id is None or head.clinic_id == clinic_id:
+        return _anchor(head)
+    if head.clinic_id is None and _entries_name(services, clinic_id, journey_id):
+        return _anchor(head)
+    return None
+
+
+def _entries_name(services: Services, clinic_id: str, journey_id: UUID) -> bool:
+    journeys = services.journeys
+    if not journeys.recorder.select_events(journey_id, limit=1):
+        return False
+    return journeys.clinic_of_stored(journey_id) == clinic_id
 
 
 def all_anchors(services: Services) -> dict[UUID, Anchor]:

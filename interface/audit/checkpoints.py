@@ -87,14 +87,18 @@ heads_table = Table(
     Column("journey_id", String(36), primary_key=True, index=True),
     Column("version", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("clinic_id", String(64), nullable=True),
 )
 """Where each journey written since the previous checkpoint stood at this one: its last
-version and chain hash. A journey's latest row is what a cut tail, or a journey removed
-whole, is judged against."""
+version and chain hash, and its clinic. A journey's latest row is what a cut tail, or a
+journey removed whole, is judged against; the clinic decides who may be told of it.
+Rows from before the clinic was recorded have none (NULL): see ``interface.audit.anchors``
+for who sees those."""
 
-HeadsReader = Callable[[int, int], Mapping[UUID, tuple[int, str]]]
+Head = tuple[int, str] | tuple[int, str, str | None]
+HeadsReader = Callable[[int, int], Mapping[UUID, Head]]
 """``heads(after, upto)``: each journey with an event at store positions after..upto,
-with its last version there and that entry's chain hash (hex)."""
+with its last version there, that entry's chain hash (hex) and (optionally) its clinic."""
 
 
 class InconsistentLog(RuntimeError):  # noqa: N818 - reads as what was found
@@ -138,6 +142,8 @@ class JourneyHead:
     checkpoint: int
     version: int
     hash: str
+    clinic_id: str | None = None
+    """None for a head recorded before heads named their clinic."""
 
 
 @dataclass(frozen=True)
@@ -232,6 +238,7 @@ class CheckpointService:
 
     def _install_tables(self) -> None:
         metadata.create_all(self._engine)
+        _add_heads_clinic_column(self._engine)
         for table in metadata.sorted_tables:
             protect_append_only(self._engine, table.name)
 
@@ -282,7 +289,7 @@ class CheckpointService:
                 checkpoint = self._next(previous, position)
                 if checkpoint is None:
                     return None
-                heads: Mapping[UUID, tuple[int, str]] = {}
+                heads: Mapping[UUID, Head] = {}
                 if self._heads is not None:
                     heads = self._heads(previous.log_position if previous else 0, position)
                 try:
@@ -294,7 +301,7 @@ class CheckpointService:
                 return checkpoint
         raise RuntimeError(f"no checkpoint stored after {CREATE_ATTEMPTS} attempts")
 
-    def _store(self, checkpoint: Checkpoint, heads: Mapping[UUID, tuple[int, str]]) -> None:
+    def _store(self, checkpoint: Checkpoint, heads: Mapping[UUID, Head]) -> None:
         with self._engine.begin() as connection:
             connection.execute(
                 checkpoints_table.insert().values(
@@ -311,10 +318,11 @@ class CheckpointService:
                         {
                             "checkpoint_id": checkpoint.id,
                             "journey_id": str(journey_id),
-                            "version": version,
-                            "hash": hash_hex,
+                            "version": head[0],
+                            "hash": head[1],
+                            "clinic_id": head[2] if len(head) > 2 else None,
                         }
-                        for journey_id, (version, hash_hex) in heads.items()
+                        for journey_id, head in heads.items()
                     ],
                 )
 
@@ -483,10 +491,30 @@ class CheckpointService:
             rows = connection.execute(query).all()
         return {
             UUID(str(row.journey_id)): JourneyHead(
-                int(row.checkpoint_id), int(row.version), str(row.hash)
+                int(row.checkpoint_id), int(row.version), str(row.hash), row.clinic_id
             )
             for row in rows
         }
+
+    def clinic_heads(self, clinic_id: str) -> dict[UUID, JourneyHead]:
+        """The clinic's journeys' heads at the latest checkpoint that recorded each (heads
+        without a recorded clinic are left out: only the operator sees those)."""
+        self.create_tables()
+        query = select(heads_table.c.journey_id).where(heads_table.c.clinic_id == clinic_id)
+        with self._engine.connect() as connection:
+            ids = {UUID(str(j)) for j in connection.execute(query.distinct()).scalars()}
+        return {jid: head for jid, head in self.heads().items() if jid in ids}
+
+    def clinic_checkpoint_ids(self, clinic_id: str) -> set[int]:
+        """The checkpoints that recorded a head of one of the clinic's journeys."""
+        self.create_tables()
+        query = (
+            select(heads_table.c.checkpoint_id)
+            .where(heads_table.c.clinic_id == clinic_id)
+            .distinct()
+        )
+        with self._engine.connect() as connection:
+            return {int(i) for i in connection.execute(query).scalars()}
 
     # Inclusion.
 
@@ -494,7 +522,7 @@ class CheckpointService:
         """The proof that event ``leaf_index`` (0-based, in log order) is in a signed tree:
         the checkpoint of ``tree_size`` events, or the latest. LookupError when there is
         no such checkpoint or the event is not in it."""
-        checkpoint = self._checkpoint_of_size(tree_size)
+        checkpoint = self.checkpoint_of_size(tree_size)
         if not 0 <= leaf_index < checkpoint.tree_size:
             raise LookupError(
                 f"event {leaf_index} is not among the {checkpoint.tree_size} events "
@@ -534,7 +562,7 @@ class CheckpointService:
             checkpoint=checkpoint,
         )
 
-    def _checkpoint_of_size(self, tree_size: int | None) -> Checkpoint:
+    def checkpoint_of_size(self, tree_size: int | None) -> Checkpoint:
         if tree_size is None:
             latest = self.latest()
             if latest is None:
@@ -563,6 +591,17 @@ def _signature_verifies(public_key: bytes, checkpoint: Checkpoint) -> bool:
     return verify_signature(public_key, message, signature)
 
 
+def _add_heads_clinic_column(engine: sqlalchemy.Engine) -> None:
+    """Heads tables made before heads named their clinic get the column; their rows keep
+    NULL (append-only: nothing is rewritten), and only the operator sees those heads."""
+    columns = {c["name"] for c in sqlalchemy.inspect(engine).get_columns(heads_table.name)}
+    if "clinic_id" not in columns:
+        with engine.begin() as connection:
+            connection.execute(
+                sqlalchemy.text(f"ALTER TABLE {heads_table.name} ADD COLUMN clinic_id VARCHAR(64)")
+            )
+
+
 def public_listing(service: CheckpointService) -> dict[str, Any]:
     """The body of ``GET /v1/audit/checkpoints``: the public key and every checkpoint."""
     return {
@@ -571,6 +610,66 @@ def public_listing(service: CheckpointService) -> dict[str, Any]:
         "algorithm": ALGORITHM,
         "checkpoints": [checkpoint.public() for checkpoint in service.all()],
     }
+
+
+# What one clinic's auditor may see (``GET /v1/audit/checkpoints`` and its proofs).
+
+
+def clinic_listing(service: CheckpointService, clinic_id: str) -> dict[str, Any]:
+    """The public key, the signed checkpoints that recorded one of the clinic's journeys,
+    and where each of its journeys stood at the latest checkpoint that recorded it."""
+    visible = service.clinic_checkpoint_ids(clinic_id)
+    checkpoints = [c for c in service.all() if c.id in visible]
+    sizes = {c.id: c.tree_size for c in checkpoints}
+    heads = service.clinic_heads(clinic_id)
+    return {
+        "public_key": service.key.public_key_b64,
+        "key_id": service.key.key_id,
+        "algorithm": ALGORITHM,
+        "checkpoints": [c.public() for c in checkpoints],
+        "journeys": [
+            {
+                "journey_id": str(journey_id),
+                "tree_size": sizes[head.checkpoint],
+                "version": head.version,
+                "hash": head.hash,
+            }
+            for journey_id, head in sorted(heads.items(), key=lambda item: str(item[0]))
+        ],
+    }
+
+
+def clinic_inclusion(
+    service: CheckpointService,
+    journeys: Journeys,
+    clinic_id: str,
+    leaf_index: int,
+    tree_size: int,
+) -> InclusionProof:
+    """The inclusion proof of one of the clinic's own events, in a checkpoint the clinic
+    may see. Every other case (no such tree, a tree it may not see, no such event,
+    another clinic's event) is the same LookupError, so probing reveals nothing."""
+    nothing = LookupError(
+        f"No event {leaf_index} of your clinic's journeys in a checkpoint of {tree_size} events."
+    )
+    try:
+        checkpoint = service.checkpoint_of_size(tree_size)
+    except LookupError:
+        raise nothing from None
+    if checkpoint.id not in service.clinic_checkpoint_ids(clinic_id):
+        raise nothing
+    journey_id = _journey_at(journeys, checkpoint.log_position, leaf_index)
+    if journey_id is None or journeys.clinic_of_stored(journey_id) != clinic_id:
+        raise nothing
+    return service.inclusion(leaf_index, checkpoint.tree_size)
+
+
+def _journey_at(journeys: Journeys, upto: int, leaf_index: int) -> UUID | None:
+    """Whose entry is leaf ``leaf_index`` of the log up to store position ``upto``."""
+    for index, leaf in enumerate(leaves(journeys, upto)):
+        if index == leaf_index:
+            return leaf.journey_id
+    return None
 
 
 # The service of a running app, and the periodic checkpoint of ``serve``.
@@ -609,14 +708,20 @@ def _build(services: Services) -> CheckpointService:
     )
 
 
-def journey_heads(journeys: Journeys, after: int, upto: int) -> dict[UUID, tuple[int, str]]:
-    """Each journey's last version at store positions after..upto, with its chain hash."""
+def journey_heads(
+    journeys: Journeys, after: int, upto: int
+) -> dict[UUID, tuple[int, str, str | None]]:
+    """Each journey's last version at store positions after..upto, with its chain hash
+    and its clinic (read from its opening entry: one decryption per journey)."""
     found: dict[UUID, tuple[int, str]] = {}
     for leaf in leaves(journeys, upto, after=after):
         known = found.get(leaf.journey_id)
         if known is None or known[0] < leaf.version:
             found[leaf.journey_id] = (leaf.version, leaf.hash.hex())
-    return found
+    return {
+        journey_id: (version, hash_hex, journeys.clinic_of_stored(journey_id))
+        for journey_id, (version, hash_hex) in found.items()
+    }
 
 
 class PeriodicCheckpoints:

@@ -10,7 +10,8 @@ from fastapi.responses import JSONResponse
 from interface.audit.checkpoints import (
     InconsistentLog,
     checkpoint_service_for,
-    public_listing,
+    clinic_inclusion,
+    clinic_listing,
 )
 from interface.audit.signing import BadSigningKey, MissingSigningKey
 from interface.http.deps import Auditor, ServicesDep
@@ -28,32 +29,48 @@ def _service_or_problem(services: Services) -> Any:
 
 
 @router.get("/checkpoints")
-def list_checkpoints(services: ServicesDep, _: Auditor) -> Any:
-    """The public key (raw Ed25519, base64) and every signed checkpoint, oldest first.
+def list_checkpoints(services: ServicesDep, principal: Auditor) -> Any:
+    """The public key (raw Ed25519, base64), the signed checkpoints that recorded one of
+    the auditor's clinic's journeys (oldest first), and where each of its journeys stood
+    at the latest checkpoint that recorded it.
 
     Each signature covers the UTF-8 bytes ``"kap-journeys checkpoint v1\\n{tree_size}\\n
     {root}\\n{signed_at}\\n{key_id}\\n"``; each ``consistency_proof`` (RFC 6962, hex)
-    proves the tree extends the previous checkpoint's.
+    proves the tree extends the store's previous checkpoint's.
+
+    What a clinic may know: a signed tree head states how many events the whole store
+    (every clinic) held, and a proof states its event's place in that log, so a clinic
+    sees them only where its own evidence needs them: the checkpoints that recorded its
+    own journeys, and proofs of its own events. It never sees the checkpoints between
+    (no running count of other clinics' activity), any other clinic's journey, head or
+    proof, and nothing at all before it has a checkpointed journey. Heads recorded before
+    heads named their clinic are the operator's only. The full chain of checkpoints and
+    proofs of any event are the operator's: ``kap-journeys audit checkpoints`` and
+    ``audit inclusion``.
     """
     service = _service_or_problem(services)
     if isinstance(service, JSONResponse):
         return service
-    return public_listing(service)
+    return clinic_listing(service, principal.clinic_id)
 
 
 @router.get("/checkpoints/{tree_size}/inclusion/{leaf_index}")
 def inclusion(
     services: ServicesDep,
-    _: Auditor,
+    principal: Auditor,
     tree_size: Annotated[int, Path(ge=1, description="A checkpoint's tree size.")],
     leaf_index: Annotated[int, Path(ge=0, description="The event's place in the log, from 0.")],
 ) -> Any:
-    """RFC 6962 inclusion proof of one event (by its place in the log) in a signed tree."""
+    """RFC 6962 inclusion proof of one of the clinic's own events (by its place in the
+    log) in a signed tree the clinic may see; any other event or tree is not found, with
+    the same answer whether or not it exists."""
     service = _service_or_problem(services)
     if isinstance(service, JSONResponse):
         return service
     try:
-        found = service.inclusion(leaf_index, tree_size)
+        found = clinic_inclusion(
+            service, services.journeys, principal.clinic_id, leaf_index, tree_size
+        )
     except LookupError as error:
         return problem(404, "not_found", str(error))
     except InconsistentLog as error:

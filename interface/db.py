@@ -54,7 +54,9 @@ def _sqlite_engine(path: str) -> sqlalchemy.Engine:
         raise ValueError("sqlite:/// URL names no file")
     if path != ":memory:":
         create_owner_only(Path(path))
-    engine = sqlalchemy.create_engine(URL.create("sqlite", database=path), hide_parameters=True)
+    engine = sqlalchemy.create_engine(
+        URL.create("sqlite", database=path), pool_timeout=POOL_WAIT_S, hide_parameters=True
+    )
     event.listen(engine, "connect", _configure_sqlite_connection)
     return engine
 

@@ -43,6 +43,7 @@ UNAVAILABLE = (
     persistence.InterfaceError,
     sqlalchemy.exc.OperationalError,
     sqlalchemy.exc.InterfaceError,
+    sqlalchemy.exc.TimeoutError,  # every pooled connection busy past the pool wait
     psycopg.OperationalError,
     psycopg.InterfaceError,
 )

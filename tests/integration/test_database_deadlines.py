@@ -33,14 +33,20 @@ pytestmark = pytest.mark.postgres
 SLACK_S = 1.0
 
 
-@pytest.fixture
-def proxied() -> Iterator[tuple[str, TcpProxy]]:
-    """A fresh database's URL through a proxy the test can stall."""
+@pytest.fixture(scope="module")
+def database_and_proxy() -> Iterator[tuple[str, TcpProxy]]:
     with throwaway_postgres() as url:
         parts = urlsplit(url)
         with tcp_proxy(parts.hostname or "127.0.0.1", parts.port or 5432) as proxy:
             netloc = f"{parts.username or 'postgres'}@127.0.0.1:{proxy.port}"
             yield urlunsplit((parts.scheme, netloc, parts.path, "", "")), proxy
+
+
+@pytest.fixture
+def proxied(database_and_proxy: tuple[str, TcpProxy]) -> Iterator[tuple[str, TcpProxy]]:
+    """A database's URL through a proxy the test can stall (passing again afterwards)."""
+    yield database_and_proxy
+    database_and_proxy[1].set_mode("pass")
 
 
 def _sleep(engine: sqlalchemy.Engine, seconds: float) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from interface.http.problems import problem
@@ -24,7 +25,7 @@ class QueryGuard:
         await self.app(scope, receive, send)
 
 
-def _refusal(query: str) -> object | None:
+def _refusal(query: str) -> Response | None:
     # Decoded as Starlette decodes it, so what is checked is what the routes would read.
     for name, value in parse_qsl(query, keep_blank_values=True):
         bad_name = refused_character(name)

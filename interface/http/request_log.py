@@ -9,6 +9,7 @@ is a sane token, otherwise one is made; either way it is answered in X-Request-I
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import re
@@ -82,7 +83,7 @@ def serve_logging_config(uvicorn_config: dict[str, Any]) -> dict[str, Any]:
 
     Pass with ``access_log=False``: uvicorn's own access lines carry the query string.
     """
-    config = json.loads(json.dumps(uvicorn_config))  # a deep copy of plain data
+    config = copy.deepcopy(uvicorn_config)
     config["formatters"]["request_lines"] = {"format": "%(message)s"}
     config["handlers"]["request_lines"] = {
         "class": "logging.StreamHandler",

@@ -49,7 +49,9 @@ QUICK = Sizes(big=100, loads=10, per_writer=10, derive_seconds=0.02)
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="smaller sizes (smoke test)")
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes, seconds not minutes (smoke test)"
+    )
     parser.add_argument(
         "--postgres",
         action=argparse.BooleanOptionalAction,
@@ -70,7 +72,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
         type=int,
         default=None,
         help="events in the store of --readmodels or --verify (default 1,000,000; "
-        "20,000 with --quick)",
+        "500 with --quick)",
     )
     parser.add_argument(
         "--verify",

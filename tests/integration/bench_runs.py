@@ -8,10 +8,12 @@ that nothing else in the output looks like a ratio, so a new one cannot go unche
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -37,21 +39,38 @@ class Run:
 
 
 def run_bench(output: Path, *args: str, timeout: float) -> Run:
-    """``python -m bench *args`` on the tests' PostgreSQL server; its JSON output."""
+    """``python -m bench *args`` on the tests' PostgreSQL server; its JSON output.
+
+    Past ``timeout`` the whole process group is interrupted (its ``finally`` blocks
+    drop the throwaway databases), then killed: no child process outlives the test."""
     env = {**os.environ, "KAP_BENCH_POSTGRES_URL": ADMIN_URL}
     started = time.perf_counter()
-    done = subprocess.run(
+    with subprocess.Popen(
         [sys.executable, "-m", "bench", *args, "--output", str(output)],
         cwd=ROOT,
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=timeout,
-        check=False,
-    )
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _stop_group(process)
+            pytest.fail(f"python -m bench {' '.join(args)} took over {timeout:.0f} s")
     seconds = time.perf_counter() - started
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
-    return Run(json.loads(output.read_text()), seconds, done.stdout)
+    assert process.returncode == 0, stdout[-2000:] + stderr[-4000:]
+    return Run(json.loads(output.read_text()), seconds, stdout)
+
+
+def _stop_group(process: subprocess.Popen[str]) -> None:
+    os.killpg(process.pid, signal.SIGINT)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.communicate(timeout=10)
+    with contextlib.suppress(ProcessLookupError):  # or the whole group has ended
+        os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
 
 
 def at(results: dict[str, Any], where: Where) -> Any:

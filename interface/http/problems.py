@@ -29,6 +29,7 @@ from application.errors import (
     VersionMismatch,
 )
 from domain.errors import CorrectionRefused, RuleViolation
+from interface.audit.signing import BadSigningKey, MissingSigningKey
 from interface.http.allow import allowed_methods
 from interface.http.errors import MalformedIfMatch
 from interface.keys import MissingCipherKey
@@ -130,6 +131,11 @@ def _read_model_building(_: Request, error: Exception) -> JSONResponse:
     return answer
 
 
+def _no_signing_key(_: Request, error: Exception) -> JSONResponse:
+    """Whatever needs a signed checkpoint, without a usable KAP_SIGNING_KEY (named)."""
+    return problem(503, "signing_key_unavailable", str(error), "Signing key unavailable")
+
+
 def _unavailable(_: Request, error: Exception) -> JSONResponse:
     log.warning("database unavailable: %s", type(error).__name__)
     return problem(503, "database_unavailable", "The database is not answering; retry shortly.")
@@ -156,6 +162,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(JourneyDamaged, _simple(409, "journey_damaged"))
     app.add_exception_handler(MissingCipherKey, _simple(503, "not_configured"))
     app.add_exception_handler(WrongCipherKey, _simple(503, "not_configured"))
+    app.add_exception_handler(MissingSigningKey, _no_signing_key)
+    app.add_exception_handler(BadSigningKey, _no_signing_key)
     app.add_exception_handler(ReadModelNotReadyError, _read_model_building)
     app.add_exception_handler(InvalidCursorError, _simple(422, "invalid_cursor"))
     for error_class in UNAVAILABLE:

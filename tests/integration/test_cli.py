@@ -8,6 +8,8 @@ import re
 from typer.testing import CliRunner
 
 from interface.cli.main import app
+from interface.services import Services
+from interface.settings import Settings
 
 runner = CliRunner()
 
@@ -39,6 +41,27 @@ def test_demo_seeds_once_prints_a_token_per_role_then_status_and_history_read_it
     lines = [json.loads(line) for line in history.output.splitlines()]
     assert lines[0]["type"] == "JourneyOpened"
     assert [e["version"] for e in lines] == list(range(1, len(lines) + 1))
+
+
+def _demo_tokens(output: str) -> dict[str, str]:
+    roles = {"clinic_system", "staff", "auditor", "admin"}
+    lines = [line.split() for line in output.splitlines()]
+    return {words[0]: words[1] for words in lines if len(words) == 2 and words[0] in roles}
+
+
+def test_each_demo_run_revokes_the_tokens_the_previous_run_printed(tmp_path):
+    env = {"KAP_DATABASE_URL": f"sqlite:///{tmp_path / 'kap.db'}"}
+    first = _demo_tokens(runner.invoke(app, ["demo"], env=env).output)
+    second = _demo_tokens(runner.invoke(app, ["demo"], env=env).output)
+
+    assert set(first) == set(second) == {"clinic_system", "staff", "auditor", "admin"}
+    services = Services(Settings(database_url=env["KAP_DATABASE_URL"]))
+    try:
+        for role in first:
+            assert services.tokens.authenticate(first[role]) is None, role
+            assert services.tokens.authenticate(second[role]) is not None, role
+    finally:
+        services.close()
 
 
 def test_status_of_an_unknown_or_malformed_id_fails_clearly(tmp_path):

@@ -6,15 +6,17 @@ TCP, so keepalives and ``tcp_user_timeout`` never fire and the server's own
 ``statement_timeout`` never runs: only a deadline in the client ends the wait. Inside
 ``serving_deadlines()`` (every HTTP request) each round trip to the server gets
 ``ANSWER_DEADLINE_S``; a connection that misses it is closed (its state is unknown),
-never reused. The server's ``statement_timeout`` sits just under it, so a slow statement
-is cancelled cleanly by the server before the client gives up.
+never reused. The server's ``statement_timeout`` and ``lock_timeout`` sit just under it,
+so a slow statement is cancelled cleanly by the server before the client gives up.
 
 Budget for one request (under 5 s): a stuck round trip (3 s), or a connection attempt
 (2 s), or a wait for a pooled connection (2 s), and then a 503.
 
 Outside a request (rebuilds, verification, exports, the projection thread) a statement
-may run as long as it needs: one query over a million events takes seconds. Those waits
-are bounded only by the connect timeout and TCP keepalives.
+may run, and wait for a lock, as long as it needs: one query over a million events takes
+seconds. Those waits are bounded only by the connect timeout and TCP keepalives (a link
+that drops packets), and the event store's sessions keep the library's 5 s limit on a
+transaction left idle.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ CONNECT_TIMEOUT_S = 2  # libpq's smallest
 ANSWER_DEADLINE_S = 3.0
 STATEMENT_TIMEOUT_MS = 2500
 IDLE_IN_TRANSACTION_MS = 5000  # a stalled client's transaction (and its locks) ends
-LOCK_TIMEOUT_S = 2
+LOCK_TIMEOUT_MS = 2000
 IDLE_IN_TRANSACTION_S = 5  # the event store's sessions, in the library's unit
 POOL_WAIT_S = 2
 TCP_USER_TIMEOUT_MS = 5000  # unacknowledged bytes: a link that drops packets
@@ -70,7 +72,6 @@ def connection_options() -> dict[str, Any]:
         "keepalives_interval": KEEPALIVE_INTERVAL_S,
         "keepalives_count": KEEPALIVE_COUNT,
         "tcp_user_timeout": TCP_USER_TIMEOUT_MS,
-        "options": f"-c lock_timeout={LOCK_TIMEOUT_S * 1000}",
     }
 
 
@@ -101,17 +102,17 @@ class DeadlineConnection(psycopg.Connection[Row]):
         serving = _serving.get()
         if self.serving_session == serving:
             return
-        statements = [f"SET statement_timeout = {STATEMENT_TIMEOUT_MS if serving else 0}"]
+        timeouts = {
+            "statement_timeout": STATEMENT_TIMEOUT_MS,
+            "lock_timeout": LOCK_TIMEOUT_MS,
+        }
         if idle_in_transaction:
-            statements.append(
-                "SET idle_in_transaction_session_timeout = "
-                f"{IDLE_IN_TRANSACTION_MS if serving else 0}"
-            )
+            timeouts["idle_in_transaction_session_timeout"] = IDLE_IN_TRANSACTION_MS
         autocommit = self.autocommit
         self.autocommit = True  # a session setting, not undone by the caller's rollback
         try:
-            for statement in statements:
-                self.execute(statement.encode())
+            for name, milliseconds in timeouts.items():
+                self.execute(f"SET {name} = {milliseconds if serving else 0}".encode())
         finally:
             self.autocommit = autocommit
         self.serving_session = serving

@@ -6,7 +6,6 @@ from urllib.parse import unquote, urlsplit
 
 from application.database_deadlines import (
     IDLE_IN_TRANSACTION_S,
-    LOCK_TIMEOUT_S,
     PERSISTENCE_TOPIC,
     POOL_WAIT_S,
 )
@@ -51,7 +50,6 @@ def store_environment(database_url: str, cipher_key: str) -> dict[str, str]:
         POSTGRES_USER=unquote(url.username or "postgres"),
         POSTGRES_PASSWORD=unquote(url.password or ""),
         POSTGRES_CONNECT_TIMEOUT=str(POOL_WAIT_S),  # the library's name for the pool wait
-        POSTGRES_LOCK_TIMEOUT=str(LOCK_TIMEOUT_S),
         POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT=str(IDLE_IN_TRANSACTION_S),
         POSTGRES_POOL_SIZE="5",
         POSTGRES_MAX_OVERFLOW="10",

@@ -8,8 +8,10 @@ mode), and so is a directory made for it (0700): they hold patient refs and scor
 connection dropped by a database restart is replaced instead of failing a request, and
 with the deadlines of ``application.database_deadlines``, so a stalled database fails a
 request in seconds (a 503) instead of hanging it, while a rebuild's long query may run.
-Errors never carry the statement's parameters (``hide_parameters``): they hold patient
-data, and errors reach operators' screens and logs.
+Errors never list the statement's parameters (``hide_parameters``): they hold patient
+data, and errors reach operators' screens and logs. PostgreSQL's own message can still
+quote a value (a duplicate key, a failing row, a bad input), so what operators see of an
+error is its class and table, never its text.
 Creating an engine never connects; the first query does.
 """
 

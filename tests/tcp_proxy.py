@@ -18,7 +18,7 @@ import socket
 import struct
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Literal
 
 Mode = Literal["pass", "blackhole", "reset"]
@@ -119,10 +119,8 @@ def _reset(writer: asyncio.StreamWriter) -> None:
     """Close with RST (linger 0), not FIN: the peer's next read fails at once."""
     sock = writer.get_extra_info("socket")
     if sock is not None:
-        try:
+        with suppress(OSError):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        except OSError:
-            pass
     writer.transport.abort()
 
 

@@ -85,6 +85,14 @@ def split_state(state: bytes) -> tuple[StoredSeal | None, bytes]:
     return None, state
 
 
+def readable_seal(state: bytes) -> StoredSeal | None:
+    """The state's seal in the clear; None without one, or when it no longer reads."""
+    try:
+        return split_state(state)[0]
+    except MalformedSeal:
+        return None
+
+
 def stored_bytes_hold(topic: str, state: bytes) -> bool | None:
     """Whether a ``KAPSEAL2`` row's topic and state are the bytes its seal was written
     over; None for a row that has no ``stored`` to check (``KAPSEAL1``, unsealed)."""

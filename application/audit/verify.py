@@ -16,7 +16,7 @@ from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
 from eventsourcing.utils import resolve_topic
 
 from application.journeys import Journeys
-from application.sealed_mapper import MalformedSeal, StoredSeal, split_state, stored_bytes_hold
+from application.sealed_mapper import readable_seal, stored_bytes_hold
 from domain.audit.hashing import GENESIS, content_digest, entry_hash
 
 
@@ -61,14 +61,6 @@ def _type_of(row: StoredEvent) -> str:
         return str(resolve_topic(row.topic).__name__)
     except Exception:
         return name
-
-
-def _seal_of(row: StoredEvent) -> StoredSeal | None:
-    """The row's seal in the clear (None without one, or when it no longer reads)."""
-    try:
-        return split_state(row.state)[0]
-    except MalformedSeal:
-        return None
 
 
 def _digest_as(event: Any, version: int, type_name: str) -> str:
@@ -149,7 +141,7 @@ class ChainVerifier:
                     )
             if problem is not None:
                 problems.append(problem)
-            header = _seal_of(read.row)
+            header = readable_seal(read.row.state)
             previous = event.hash if event is not None else (header.hash if header else previous)
             judge_link = problem is None
         return problems
@@ -163,7 +155,7 @@ class ChainVerifier:
                 f"Version {version}'s stored bytes (topic, seal or encrypted body) are not "
                 "those it was written with: altered.",
             )
-        header = _seal_of(read.row)
+        header = readable_seal(read.row.state)
         event = read.event
         if event is None:
             return ChainProblem(

@@ -17,7 +17,7 @@ from eventsourcing.persistence import MapperDeserialisationError
 from application.audit.verify import ChainProblem, ChainVerifier, Verification
 from application.errors import JourneyNotFound
 from application.positions import positions_of
-from application.sealed_mapper import split_state
+from application.sealed_mapper import readable_seal
 from interface.audit.anchors import anchor_for
 from interface.services import Services
 
@@ -75,7 +75,7 @@ def journey_ledger(services: Services, clinic_id: str, journey_id: UUID) -> Ledg
     rows = []
     for row in stored:
         version = row.originator_version
-        seal, _ = split_state(row.state)
+        seal = readable_seal(row.state)
         event = events[version]
         found = by_version.pop(version, [])
         if event is None:

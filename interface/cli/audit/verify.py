@@ -26,9 +26,10 @@ def verify(
         bool, typer.Option(help="Also decrypt every entry and recompute its digest.")
     ] = False,
 ) -> None:
-    """Verify hash chains and the Merkle tree against the signed checkpoints, from the
-    seals alone (fast); --deep also decrypts each entry and recomputes its digest. Exits
-    1 when anything was altered, removed or reordered."""
+    """Verify every entry's stored bytes against its seal, the hash chains, and the
+    Merkle tree against the signed checkpoints, nothing decrypted (fast); --deep also
+    decrypts each entry and recomputes its digest. Exits 1 when anything was altered,
+    removed or reordered."""
     services = Services(Settings(run_projections=False))
     try:
         ok = _verify(services, journey, deep)

@@ -36,6 +36,7 @@ from interface.http.routes import (
     replay,
     verify,
 )
+from interface.http.unexpected import UnexpectedErrors
 from interface.services import Services
 from interface.settings import Settings
 from interface.web import install_web
@@ -113,6 +114,7 @@ def create_app(
 
     # Middleware added later wraps what was added before: the guards run inside the
     # security headers (their refusals get them) and inside the body size limit.
+    app.add_middleware(UnexpectedErrors)  # innermost: an unknown error stops inside the app
     app.add_middleware(JsonBodyGuard)
     app.add_middleware(QueryGuard)
 

@@ -3,8 +3,10 @@
     events.ndjson     every entry of the chosen journeys, plaintext, with its seal (and
                       ``stored``, the hash of its stored bytes, for a KAPSEAL2 seal) and
                       its leaf index in the Merkle tree (its place in the log)
-    checkpoints.json  every signed checkpoint (with consistency proofs) and the key
-    proofs.json       an inclusion proof of every entry in the latest checkpoint's tree
+    checkpoints.json  the key, and the signed checkpoints the clinic may see (those that
+                      recorded one of its journeys) plus the one signed for the export,
+                      each with the consistency proof from the one before it here
+    proofs.json       an inclusion proof of every entry in the export's checkpoint's tree
     public_key.b64    the Ed25519 public key (raw 32 bytes, base64)
     manifest.json     what the bundle holds, and the SHA-256 of each file
 
@@ -25,12 +27,22 @@ from uuid import UUID
 
 from application.audit.evidence import journey_entries, leaf_positions
 from domain.audit.merkle import leaf_hash
+from domain.audit.prefix_consistency import prefix_consistency
 from domain.audit.proof_batch import ProofTree
-from interface.audit.checkpoints import checkpoint_service_for, public_listing
+from interface.audit.checkpoints import (
+    Checkpoint,
+    CheckpointService,
+    checkpoint_service_for,
+    clinic_checkpoints,
+)
+from interface.audit.signing import ALGORITHM
 from interface.services import Services
 
-FORMAT = "kap-journeys-evidence/2"
-"""/2 adds each entry's ``stored``; the verifier reads /1 bundles too."""
+FORMAT = "kap-journeys-evidence/3"
+"""/2 added each entry's ``stored``. /3 carries only the checkpoints the bundle's clinic
+may see and the export's, each ``consistency_proof`` from the checkpoint before it in the
+bundle (in /1 and /2: every checkpoint of the store, each with its proof as stored, from
+the store's previous one). The verifier reads all three."""
 
 
 class NothingToExport(ValueError):  # noqa: N818
@@ -42,7 +54,8 @@ def _dump(value: Any) -> bytes:
 
 
 def build_bundle(services: Services, journey_ids: Sequence[UUID], scope: dict[str, Any]) -> bytes:
-    """The bundle of these journeys, proven against a checkpoint signed just now."""
+    """The bundle of these journeys of the clinic ``scope["clinic_id"]``, proven against
+    a checkpoint signed just now."""
     if not journey_ids:
         raise NothingToExport("no journeys match: nothing to export")
     checkpoints = checkpoint_service_for(services)
@@ -51,6 +64,7 @@ def build_bundle(services: Services, journey_ids: Sequence[UUID], scope: dict[st
     assert latest is not None
     placed = list(leaf_positions(services.journeys, latest.log_position))
     tree = ProofTree(leaf_hash(entry) for *_, entry in placed)
+    shown = _shown_checkpoints(checkpoints, scope["clinic_id"], latest)
     where = {(jid, version): index for index, (jid, version, _, _) in enumerate(placed)}
     lines, proofs = [], {}
     for journey_id in journey_ids:
@@ -62,7 +76,7 @@ def build_bundle(services: Services, journey_ids: Sequence[UUID], scope: dict[st
                 proofs[str(index)] = [node.hex() for node in tree.path(index)]
     files = {
         "events.ndjson": ("\n".join(lines) + "\n").encode(),
-        "checkpoints.json": _dump(public_listing(checkpoints)),
+        "checkpoints.json": _dump(_listing(checkpoints, shown, tree)),
         "proofs.json": _dump(
             {"tree_size": latest.tree_size, "root": latest.root, "inclusion": proofs}
         ),
@@ -82,6 +96,43 @@ def build_bundle(services: Services, journey_ids: Sequence[UUID], scope: dict[st
         for name, body in {**files, "manifest.json": _dump(manifest)}.items():
             bundle.writestr(name, body)
     return buffer.getvalue()
+
+
+def _shown_checkpoints(
+    service: CheckpointService, clinic_id: str, latest: Checkpoint
+) -> list[Checkpoint]:
+    """What the clinic's auditor may see of the store's checkpoints (the listing's rule),
+    and the export's own, which every entry is proven against. None signed after it: the
+    tree in hand ends there."""
+    shown = {c.id: c for c in clinic_checkpoints(service, clinic_id) if c.id < latest.id}
+    shown[latest.id] = latest
+    return [shown[i] for i in sorted(shown)]
+
+
+def _listing(
+    service: CheckpointService, shown: Sequence[Checkpoint], tree: ProofTree
+) -> dict[str, Any]:
+    """The key and the shown checkpoints, each with the RFC 6962 proof that it extends the
+    one before it in the bundle (computed now from the log: the proof stored with it is
+    from the store's previous checkpoint, which the clinic may not see, and would tell of
+    it). The first has nothing before it: an empty proof, as from the empty tree."""
+    listed, before = [], 0
+    for checkpoint in shown:
+        public = checkpoint.public()
+        proof: list[bytes] = []
+        if checkpoint.tree_size <= tree.size:
+            proof = prefix_consistency(tree, before, checkpoint.tree_size)
+        # else entries the checkpoint signed were removed since: exported as stored, the
+        # empty proof fails and the verifier names the checkpoint the log no longer extends.
+        public["consistency_proof"] = [node.hex() for node in proof]
+        listed.append(public)
+        before = checkpoint.tree_size
+    return {
+        "public_key": service.key.public_key_b64,
+        "key_id": service.key.key_id,
+        "algorithm": ALGORITHM,
+        "checkpoints": listed,
+    }
 
 
 def period_scope(clinic_id: str, since: datetime | None, until: datetime | None) -> dict[str, Any]:

@@ -615,11 +615,17 @@ def public_listing(service: CheckpointService) -> dict[str, Any]:
 # What one clinic's auditor may see (``GET /v1/audit/checkpoints`` and its proofs).
 
 
+def clinic_checkpoints(service: CheckpointService, clinic_id: str) -> list[Checkpoint]:
+    """The signed checkpoints a clinic may see, oldest first: those that recorded a head
+    of one of its journeys. The listing and the clinic's evidence bundles both show these."""
+    visible = service.clinic_checkpoint_ids(clinic_id)
+    return [c for c in service.all() if c.id in visible]
+
+
 def clinic_listing(service: CheckpointService, clinic_id: str) -> dict[str, Any]:
     """The public key, the signed checkpoints that recorded one of the clinic's journeys,
     and where each of its journeys stood at the latest checkpoint that recorded it."""
-    visible = service.clinic_checkpoint_ids(clinic_id)
-    checkpoints = [c for c in service.all() if c.id in visible]
+    checkpoints = clinic_checkpoints(service, clinic_id)
     sizes = {c.id: c.tree_size for c in checkpoints}
     heads = service.clinic_heads(clinic_id)
     return {

@@ -3,8 +3,16 @@
 This module imports only the standard library, ``cryptography`` (Ed25519) and the
 stdlib-only hashing of ``domain.audit``: no database, no service. It recomputes every
 entry's digest from its content and salt, every journey's chain, every entry's inclusion
-in the latest signed tree, every checkpoint's signature and the consistency between
-consecutive checkpoints, and names what does not hold.
+in the signed tree its proofs are against, every checkpoint's signature and the
+consistency between consecutive checkpoints of the bundle, and names what does not hold.
+
+Formats /1, /2 and /3 are read (see ``interface.audit.bundle.FORMAT``): the checks are
+the same computations, and in /3 "consecutive" means consecutive in the bundle, which
+holds only the checkpoints its clinic may see. A file whose shape is not the format's
+(``checkpoints.json`` a list, a checkpoint without its signature, an events line that is
+no JSON object) is ``BundleMalformed``: one line naming that file and what is wrong,
+where an entry's own fields (a seal field gone, as a flipped byte in its key leaves it)
+are findings naming the entry.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import json
 import re
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,9 +48,15 @@ class BundleProblem:
     detail: str
 
 
+FORMATS = ("kap-journeys-evidence/1", "kap-journeys-evidence/2", "kap-journeys-evidence/3")
+"""The formats this verifier reads: /1 entries carry no ``stored``; /3 bundles hold a
+clinic's checkpoints only, each proof from the one before it in the bundle."""
+
+
 @dataclass
 class BundleReport:
     ok: bool = True
+    format: str = ""
     events_checked: int = 0
     journeys: int = 0
     checkpoints: int = 0
@@ -70,9 +85,14 @@ def _check_checkpoints(listing: dict[str, Any], public_key: bytes, report: Bundl
     for checkpoint in listing["checkpoints"]:
         report.checkpoints += 1
         size, root = checkpoint["tree_size"], checkpoint["root"]
-        message = checkpoint_message(size, root, checkpoint["signed_at"], checkpoint["key_id"])
-        if checkpoint["key_id"] != key_id or not _signature_holds(
-            public_key, message, checkpoint["signature"]
+        try:
+            message = checkpoint_message(size, root, checkpoint["signed_at"], checkpoint["key_id"])
+        except ValueError:  # text that does not encode (a lone surrogate): not what was signed
+            message = None
+        if (
+            checkpoint["key_id"] != key_id
+            or message is None
+            or not _signature_holds(public_key, message, checkpoint["signature"])
         ):
             report.add(
                 "bad_signature",
@@ -94,14 +114,117 @@ def _check_checkpoints(listing: dict[str, Any], public_key: bytes, report: Bundl
         previous = checkpoint
 
 
+# The files' shapes: what the format promises before anything is checked.
+
+
+class _ShapeError(ValueError):
+    """What is wrong with a file's structure, said without the file's name."""
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    names = {dict: "an object", list: "a list", str: "a string", int: "a number"}
+    return names.get(type(value), "a number")
+
+
+def _is_size(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _is_hex_list(value: Any) -> bool:
+    return isinstance(value, list) and all(is_hex64(node) for node in value)
+
+
+Spec = dict[str, tuple[Callable[[Any], bool], str]]
+
+HEX = (is_hex64, "64 lower-case hex characters")
+TEXT = (lambda value: isinstance(value, str), "a string")
+CHECKPOINT: Spec = {
+    "tree_size": (_is_size, "a whole number >= 0"),
+    "root": HEX,
+    "signed_at": TEXT,
+    "key_id": TEXT,
+    "signature": TEXT,
+    "consistency_proof": (_is_hex_list, "a list of 64 lower-case hex strings"),
+}
+LISTING: Spec = {"checkpoints": (lambda value: isinstance(value, list), "a list")}
+PROOFS: Spec = {
+    "tree_size": (_is_size, "a whole number >= 0"),
+    "root": HEX,
+    "inclusion": (lambda value: isinstance(value, dict), "a JSON object"),
+}
+MANIFEST: Spec = {"format": TEXT}
+
+
+def _shaped(value: Any, spec: Spec, subject: str = "") -> dict[str, Any]:
+    """``value`` if it is an object with every field of ``spec`` as it says; else _ShapeError
+    naming the first that is not (``subject``: which part of the file, if not all of it)."""
+    if not isinstance(value, dict):
+        raise _ShapeError(
+            f"{subject + ' is ' if subject else ''}not a JSON object ({_kind(value)})"
+        )
+    for key, (holds, what) in spec.items():
+        if key not in value:
+            raise _ShapeError(f"{subject + ' ' if subject else ''}lacks {key}")
+        if not holds(value[key]):
+            raise _ShapeError(f"{subject + ': ' if subject else ''}{key} is not {what}")
+    return value
+
+
+def _listing_shape(value: Any) -> dict[str, Any]:
+    listing = _shaped(value, LISTING)
+    for number, checkpoint in enumerate(listing["checkpoints"], start=1):
+        _shaped(checkpoint, CHECKPOINT, f"checkpoint {number}")
+    return listing
+
+
+def _manifest_format(value: Any) -> str:
+    found = str(_shaped(value, MANIFEST)["format"])
+    if found not in FORMATS:
+        raise _ShapeError(
+            f"format {found[:80]!r} is not one this verifier reads "
+            "(kap-journeys-evidence/1, /2 or /3)"
+        )
+    return found
+
+
+def _json(text: str) -> Any:
+    """Parsed JSON; _ShapeError saying why not."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise _ShapeError(
+            f"not JSON ({error.msg} at line {error.lineno} column {error.colno})"
+        ) from None
+    except RecursionError:
+        raise _ShapeError("not JSON this verifier reads (nested too deep)") from None
+
+
+def _json_file(body: bytes) -> Any:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _ShapeError("not JSON (not UTF-8 text)") from None
+    return _json(text)
+
+
+# The entries.
+
+
 def _parse_lines(text: str, report: BundleReport) -> list[dict[str, Any]]:
+    """Each line's entry. A line that is no longer JSON is a finding (a
+    flipped byte does that), named by the journey and version still legible in it; a
+    line that is JSON but no object is no entry at all (_ShapeError)."""
     entries = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            entries.append(json.loads(line))
-        except json.JSONDecodeError:
+            entry = _json(line)
+        except _ShapeError:
             journey = re.search(r'"journey_id":\s*"([0-9a-f-]{36})"', line)
             version = re.search(r'"version":\s*(\d+)', line)
             report.add(
@@ -110,6 +233,10 @@ def _parse_lines(text: str, report: BundleReport) -> list[dict[str, Any]]:
                 journey.group(1) if journey else None,
                 int(version.group(1)) if version else None,
             )
+            continue
+        if not isinstance(entry, dict):
+            raise _ShapeError(f"line {number}: not a JSON object ({_kind(entry)})")
+        entries.append(entry)
     return entries
 
 
@@ -118,10 +245,38 @@ def _version_of(entry: dict[str, Any]) -> int | None:
     return version if isinstance(version, int) and not isinstance(version, bool) else None
 
 
+def _seal_problem(entry: dict[str, Any], version: int | None) -> str | None:
+    """What is missing or malformed in the entry's seal, said of that version."""
+    for field_name in ("salt", "digest", "hash"):
+        if field_name not in entry:
+            return f"Version {version} lacks its {field_name}: it was altered."
+    if not isinstance(entry["salt"], str):
+        return f"Version {version}'s salt is not a string: it was altered."
+    for field_name in ("digest", "hash"):
+        if not is_hex64(entry[field_name]):
+            return (
+                f"Version {version}'s {field_name} is not 64 lower-case hex characters: "
+                "it was altered."
+            )
+    if entry.get("stored") is not None and not is_hex64(entry["stored"]):
+        return f"Version {version}'s stored is not 64 lower-case hex characters: it was altered."
+    return None
+
+
+def _hashes(value: Any) -> list[bytes] | None:
+    return [bytes.fromhex(node) for node in value] if _is_hex_list(value) else None
+
+
 def _check_entry(
-    entry: dict[str, Any], previous: str, proofs: dict[str, Any], report: BundleReport
+    entry: dict[str, Any], previous: str | None, proofs: dict[str, Any], report: BundleReport
 ) -> None:
+    """``previous``: the chain hash before this entry, None when it cannot be known (the
+    entry before lacks its hash, and was named for that)."""
     journey, version = str(entry.get("journey_id")), _version_of(entry)
+    seal_problem = _seal_problem(entry, version)
+    if seal_problem is not None:
+        report.add("changed", seal_problem, journey, version)
+        return
     content = {k: v for k, v in entry.items() if k not in SEAL_FIELDS}
     if content_digest(entry["salt"], content) != entry["digest"]:
         report.add(
@@ -130,7 +285,7 @@ def _check_entry(
             journey,
             version,
         )
-    elif entry_hash(previous, entry["digest"]) != entry["hash"]:
+    elif previous is not None and entry_hash(previous, entry["digest"]) != entry["hash"]:
         report.add(
             "broken_link",
             f"Version {version} does not chain to the entry before it.",
@@ -139,24 +294,18 @@ def _check_entry(
         )
     size, root = proofs["tree_size"], bytes.fromhex(proofs["root"])
     index = entry.get("leaf_index")
-    proof = proofs["inclusion"].get(str(index))
+    proof = _hashes(proofs["inclusion"].get(str(index)))
     stored = entry.get("stored")
-    if stored is not None and not is_hex64(stored):
-        raise ValueError("stored is 64 hex characters")
+    leaf = leaf_hash(
+        merkle_entry(
+            bytes.fromhex(entry["hash"]), None if stored is None else bytes.fromhex(stored)
+        )
+    )
     if (
         not isinstance(index, int)
+        or isinstance(index, bool)
         or proof is None
-        or not verify_inclusion(
-            leaf_hash(
-                merkle_entry(
-                    bytes.fromhex(entry["hash"]), None if stored is None else bytes.fromhex(stored)
-                )
-            ),
-            index,
-            size,
-            [bytes.fromhex(h) for h in proof],
-            root,
-        )
+        or not verify_inclusion(leaf, index, size, proof, root)
     ):
         report.add(
             "not_in_tree",
@@ -174,7 +323,7 @@ def _check_entries(
         by_journey[str(entry.get("journey_id"))].append(entry)
     report.journeys = len(by_journey)
     for journey, chain in by_journey.items():
-        previous = GENESIS
+        previous: str | None = GENESIS
         for expected, entry in enumerate(sorted(chain, key=lambda e: _version_of(e) or 0), 1):
             report.events_checked += 1
             version = _version_of(entry)
@@ -187,19 +336,29 @@ def _check_entries(
                 )
             try:
                 _check_entry(entry, previous, proofs, report)
-            except (KeyError, TypeError, ValueError, AttributeError):
+            except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
+                # content that no longer hashes canonically (a number out of range...)
                 report.add(
                     "changed",
-                    f"Version {version} lacks a field or holds a malformed one: it was altered.",
+                    f"Version {version} holds a malformed field: it was altered.",
                     journey,
                     version,
                 )
-            previous = str(entry.get("hash"))
+            found = entry.get("hash")
+            previous = found if is_hex64(found) else None
+
+
+# Reading the bundle.
 
 
 class BundleUnreadable(ValueError):  # noqa: N818 - reads as what happened
     """Not a bundle at all (no file, not a zip, a zip without a bundle's files): nothing
     to verify, as opposed to a bundle whose contents do not hold."""
+
+
+class BundleMalformed(BundleUnreadable):
+    """A file in the bundle does not have the format's structure: the message names the
+    file (inside the bundle) and what is wrong, in one line."""
 
 
 def _open_error(path: str | Path, error: OSError) -> BundleUnreadable:
@@ -212,39 +371,54 @@ def _open_error(path: str | Path, error: OSError) -> BundleUnreadable:
     return BundleUnreadable(f"{path}: cannot be read ({error.strerror or type(error).__name__})")
 
 
+WANTED = ("public_key.b64", "checkpoints.json", "proofs.json", "events.ndjson", "manifest.json")
+
+
 def _read(path: str | Path) -> dict[str, bytes]:
     try:
         with zipfile.ZipFile(path) as bundle:
             names = set(bundle.namelist())
-            wanted = ("public_key.b64", "checkpoints.json", "proofs.json", "events.ndjson")
-            for name in wanted:
+            for name in WANTED:
                 if name not in names:
                     raise BundleUnreadable(f"{path}: not an evidence bundle: it lacks {name}")
-            return {name: bundle.read(name) for name in wanted}
+            return {name: bundle.read(name) for name in WANTED}
     except OSError as error:
         raise _open_error(path, error) from None
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError):
         raise BundleUnreadable(f"{path}: not a zip file (an evidence bundle is one)") from None
 
 
+def _base64(body: bytes) -> bytes:
+    try:
+        return base64.b64decode(body, validate=False)
+    except ValueError:
+        raise _ShapeError("not base64") from None
+
+
+def _file(path: str | Path, name: str, read: Callable[[], Any]) -> Any:
+    try:
+        return read()
+    except _ShapeError as problem:
+        raise BundleMalformed(f"{path}: {name}: {problem}") from None
+
+
 def verify_bundle(path: str | Path) -> BundleReport:
-    """BundleUnreadable when ``path`` is not a bundle at all."""
+    """BundleUnreadable when ``path`` is not a bundle at all, BundleMalformed (one of
+    those) when a file in it does not have the format's structure."""
     report = BundleReport()
     files = _read(path)
-    try:
-        public_key = base64.b64decode(files["public_key.b64"], validate=False)
-        listing = json.loads(files["checkpoints.json"])
-        proofs = json.loads(files["proofs.json"])
-    except ValueError:
-        report.add(
-            "changed",
-            "The bundle's public key, checkpoints or proofs no longer read: they were altered.",
-        )
-        return report
+    manifest = files["manifest.json"]
+    report.format = _file(path, "manifest.json", lambda: _manifest_format(_json_file(manifest)))
+    listing = _file(
+        path, "checkpoints.json", lambda: _listing_shape(_json_file(files["checkpoints.json"]))
+    )
+    proofs = _file(path, "proofs.json", lambda: _shaped(_json_file(files["proofs.json"]), PROOFS))
     events = files["events.ndjson"].decode("utf-8", errors="replace")
+    entries = _file(path, "events.ndjson", lambda: _parse_lines(events, report))
+    public_key = _file(path, "public_key.b64", lambda: _base64(files["public_key.b64"]))
     _check_checkpoints(listing, public_key, report)
     signed = {(c["tree_size"], c["root"]) for c in listing["checkpoints"]}
     if (proofs["tree_size"], proofs["root"]) not in signed:
         report.add("unsigned_tree", "The proofs are against a tree no checkpoint signed.")
-    _check_entries(_parse_lines(events, report), proofs, report)
+    _check_entries(entries, proofs, report)
     return report

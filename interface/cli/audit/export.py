@@ -80,7 +80,8 @@ def verify_bundle_command(
     bundle: Annotated[Path, typer.Argument(help="The .zip bundle to check.")],
 ) -> None:
     """Check a bundle offline: digests, chains, inclusion, signatures, consistency.
-    Exits 1 when anything does not hold, 2 when the file is not a bundle at all."""
+    Exits 1 when anything does not hold, 2 (one line) when the file is not a bundle at
+    all or a file in it does not have a bundle's structure."""
     try:
         report = verify_bundle(bundle)
     except BundleUnreadable as error:

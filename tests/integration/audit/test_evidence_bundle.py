@@ -196,6 +196,7 @@ def test_the_offline_verifier_imports_nothing_of_the_database_or_the_service():
         "re",
         "zipfile",
         "collections",
+        "collections.abc",
         "dataclasses",
         "pathlib",
         "typing",

@@ -45,7 +45,8 @@ def as_script(lines: list[str], database: str) -> str:
             out += [
                 line,
                 "SERVER=$!",
-                'for _ in $(seq 150); do curl -sf "$URL/health" >/dev/null && break; sleep 0.2; done',
+                'for _ in $(seq 150); do curl -sf "$URL/health" >/dev/null && break; '
+                "sleep 0.2; done",
                 f"AUDITOR=$({BIN}/kap-journeys tokens create --role auditor --clinic clinic-a "
                 "--name audit | tail -1)",
                 'JOURNEY=$(curl -sf -X POST "$URL/v1/journeys" -H "Authorization: Bearer $EHR" '

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from starlette.requests import Request
 
+from interface.audit.compliance_csv import safe_cell
 from interface.web.auth import SignInRequired, local_path
 from interface.web.csrf import new_token, same_origin, tokens_match
 from interface.web.routes.audit import parse_moment
-from interface.audit.compliance_csv import safe_cell
 
 
 def request(origin: str | None, host: str = "127.0.0.1:8000", scheme: str = "http") -> Request:

@@ -2,8 +2,10 @@
 
 A checkpoint says "the first ``tree_size`` events of the log have this Merkle root",
 signed with the service's Ed25519 key (see ``interface.audit.signing`` for the exact
-bytes). The tree's entries are the events' chain hashes (32-byte SHA-256 digests) in
-log order, each hashed as an RFC 6962 leaf: ``SHA-256(0x00 || chain_hash)``.
+bytes). The tree's entries are 32 bytes per event, in log order, each hashed as an RFC
+6962 leaf, ``SHA-256(0x00 || entry)``: for a ``KAPSEAL2`` entry ``SHA-256(hash || stored)``
+(so a checkpoint covers its stored bytes too), for a ``KAPSEAL1`` entry its chain hash,
+for a row without a seal SHA-256 of its stored state (``application.audit.leaves``).
 
 Each checkpoint after the first carries the RFC 6962 consistency proof from the one
 before it, and is only stored after that proof verified against the previous signed
@@ -167,7 +169,8 @@ class InclusionProof:
     leaf_index: int
     tree_size: int
     entry: str
-    """The event's chain hash (hex); the tree's leaf is SHA-256(0x00 || entry)."""
+    """The event's Merkle entry (hex): SHA-256(hash || stored) for a ``KAPSEAL2`` entry,
+    its chain hash for a ``KAPSEAL1`` one; the tree's leaf is SHA-256(0x00 || entry)."""
     leaf_hash: str
     proof: list[str]
     root: str
@@ -194,7 +197,7 @@ def _utc_now() -> datetime:
 class CheckpointService:
     """Create, list and verify the signed checkpoints of one log.
 
-    ``leaves(upto)`` yields the log's entries (each event's 32-byte chain hash) at store
+    ``leaves(upto)`` yields the log's entries (each event's 32-byte Merkle entry) at store
     positions 1..``upto``, in log order; ``store_size()`` is the store's last position
     (0 when empty). Neither is called more than once per checkpoint: the log is read in
     one pass, in memory that grows with the logarithm of its length.
@@ -701,7 +704,7 @@ def _build(services: Services) -> CheckpointService:
     def store_size() -> int:
         return services.journeys.recorder.max_notification_id() or 0
 
-    def heads(after: int, upto: int) -> dict[UUID, tuple[int, str]]:
+    def heads(after: int, upto: int) -> dict[UUID, tuple[int, str, str | None]]:
         return journey_heads(services.journeys, after, upto)
 
     return CheckpointService(

@@ -40,7 +40,8 @@ def export(
     until: Annotated[str | None, typer.Option("--to", help="Recorded before (ISO time).")] = None,
 ) -> None:
     """Write an evidence bundle of the clinic's journeys (those with entries recorded in
-    the period, each whole), proven against a checkpoint signed now."""
+    the period, each whole), proven against a checkpoint signed now. It holds only the
+    checkpoints that clinic's auditor may see, and that one: nothing of other clinics."""
     begin, end = _time(since, "--from"), _time(until, "--to")
     services = Services(Settings(run_projections=False))
     try:

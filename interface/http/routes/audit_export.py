@@ -24,7 +24,10 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 def export_journey(
     journey: UUID, principal: Auditor, services: ServicesDep, request: Request
 ) -> Response:
-    """The journey's evidence bundle (.zip): entries, seals, proofs, signed checkpoints.
+    """The journey's evidence bundle (.zip): entries, seals, proofs, and the signed
+    checkpoints the auditor's clinic may see (those that recorded one of its journeys,
+    as ``GET /v1/audit/checkpoints`` lists them) plus the one signed for the export,
+    each proven consistent with the one before it in the bundle.
 
     A journey altered after recording is exported as stored, so the bundle's check
     fails where it was altered; one with an entry that no longer decrypts answers 409

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import zipfile
 from collections.abc import Sequence
 from datetime import datetime
@@ -32,11 +33,14 @@ from domain.audit.proof_batch import ProofTree
 from interface.audit.checkpoints import (
     Checkpoint,
     CheckpointService,
+    InconsistentLog,
     checkpoint_service_for,
     clinic_checkpoints,
 )
 from interface.audit.signing import ALGORITHM
 from interface.services import Services
+
+log = logging.getLogger("kap.audit.bundle")
 
 FORMAT = "kap-journeys-evidence/3"
 """/2 added each entry's ``stored``. /3 carries only the checkpoints the bundle's clinic
@@ -59,7 +63,12 @@ def build_bundle(services: Services, journey_ids: Sequence[UUID], scope: dict[st
     if not journey_ids:
         raise NothingToExport("no journeys match: nothing to export")
     checkpoints = checkpoint_service_for(services)
-    checkpoints.create()  # cover every entry written so far
+    try:
+        checkpoints.create()  # cover every entry written so far
+    except InconsistentLog as error:
+        # The log no longer extends what was signed: nothing new is signed over it, and
+        # the bundle, proven against the last checkpoint, fails where it was altered.
+        log.warning("bundle proven against the last checkpoint: %s", error)
     latest = checkpoints.latest()
     assert latest is not None
     placed = list(leaf_positions(services.journeys, latest.log_position))

@@ -27,6 +27,7 @@ from interface.cli.main import app as cli
 from interface.http.app import create_app
 from interface.services import Services
 from interface.settings import Settings
+from tests.integration.audit.intruder import Intruder
 from tests.integration.journeys_app import new_key, open_journey, post, posting
 from tests.story import intake
 
@@ -216,3 +217,41 @@ def test_a_clinic_auditors_download_applies_the_same_rule(store):
     path.write_bytes(answer.content)
     assert sizes(files_of(path)) == B_SIZES
     assert verify_bundle(path).ok
+
+
+def test_a_store_altered_under_its_checkpoints_still_exports_and_the_bundle_says_so(
+    store, database_url
+):
+    """Another clinic's entry removed from the signed log: no new checkpoint can be
+    signed over it, so the bundle is proven against the last one signed, and its check
+    names what no longer holds (before: a 500, and a traceback from the CLI)."""
+    services, settings, a, b, tmp_path = store
+    intruder = Intruder(database_url, services.journeys)
+    intruder.drop_protection()
+    intruder.delete(a, 3, 3)
+    app = create_app(settings)
+    with TestClient(app) as client:
+        token = app.state.services.tokens.issue(Role.AUDITOR, "clinic-b", "audit-b")
+        answer = client.get(
+            f"/v1/audit/export?journey={b}", headers={"Authorization": f"Bearer {token}"}
+        )
+
+    assert answer.status_code == 200, answer.text
+    path = tmp_path / "altered.zip"
+    path.write_bytes(answer.content)
+    report = verify_bundle(path)
+    assert not report.ok
+    assert "inconsistent" in {p.kind for p in report.problems}
+    assert sizes(files_of(path)) == [2, 9, 11]  # the last one signed: recorded clinic-a only
+    out = tmp_path / "operator.zip"
+    env = {
+        "KAP_DATABASE_URL": settings.database_url,
+        "KAP_CIPHER_KEY": settings.cipher_key or "",
+        "KAP_SIGNING_KEY": settings.signing_key or "",
+    }
+    made = CliRunner().invoke(
+        cli, ["audit", "export", "--clinic", "clinic-b", "--out", str(out)], env=env
+    )
+    checked = CliRunner().invoke(cli, ["audit", "verify-bundle", str(out)])
+    assert made.exit_code == 0, made.output
+    assert checked.exit_code == 1, checked.output

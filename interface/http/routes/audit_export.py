@@ -30,8 +30,9 @@ def export_journey(
     each proven consistent with the one before it in the bundle.
 
     A journey altered after recording is exported as stored, so the bundle's check
-    fails where it was altered; one with an entry that no longer decrypts answers 409
-    ``journey_damaged`` (its verification names the entry).
+    fails where it was altered (a log altered under its signed checkpoints is proven
+    against the last one signed, and fails there); one with an entry that no longer
+    decrypts answers 409 ``journey_damaged`` (its verification names the entry).
     """
     try:
         services.journeys.ensure_readable(principal.clinic_id, journey)  # 404 unless ours

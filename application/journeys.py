@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -41,7 +41,8 @@ from domain.entries import Entry, Posting
 from domain.errors import EntryOutOfPlace
 from domain.fold import fold_journey
 from domain.identity import journey_id_for, legacy_journey_id
-from domain.journey import COMMANDS, Journey
+from domain.journey import Journey, command_for
+from domain.payloads import EntryCorrectedPayload
 from domain.protocols import profile_named
 from domain.status import JourneyStatus, journey_status
 
@@ -202,10 +203,9 @@ class Journeys(Application[UUID]):
     def _decide(self, journey: Journey, entry: NewEntry, posting: Posting) -> None:
         if entry.type == "EntryCorrected":
             original = self._effective_entry(journey.id, int(entry.data["corrects_version"]))
-            journey.correct_entry(entry.data, original, posting)
+            journey.correct_entry(cast(EntryCorrectedPayload, entry.data), original, posting)
             return
-        command = getattr(journey, COMMANDS[entry.type])
-        command(entry.data, posting)
+        command_for(entry.type)(journey, entry.data, posting)
 
     # Reads.
 

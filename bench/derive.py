@@ -12,7 +12,7 @@ from typing import Any
 from bench.steps import CLINIC, START, full_series, posting
 from bench.timing import per_call
 from domain.identity import journey_id_for
-from domain.journey import COMMANDS, Journey
+from domain.journey import Journey, command_for
 from domain.protocols import profile_named
 from domain.status import journey_status
 
@@ -32,7 +32,7 @@ def six_session_journey() -> Journey:
         posting=posting(START, "coordinator"),
     )
     for s in full_series(SESSIONS):
-        getattr(journey, COMMANDS[s.type])(s.data, s.posting())
+        command_for(s.type)(journey, s.data, s.posting())
     return journey
 
 

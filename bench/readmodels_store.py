@@ -32,7 +32,7 @@ from application.journeys import Journeys
 from bench.steps import DATA, ROLE_FOR, START
 from domain.entries import Actor, Posting
 from domain.identity import journey_id_for
-from domain.journey import COMMANDS, Journey
+from domain.journey import Journey, command_for
 from domain.protocols import profile_named
 
 SLOTS = 200  # journeys in progress at once, interleaved in the log
@@ -255,7 +255,7 @@ def generate(
         for slot in slots:
             nxt = next(slot.steps, None)
             if nxt is not None:
-                getattr(slot.journey, COMMANDS[nxt.type])(nxt.data, nxt.posting())
+                command_for(nxt.type)(slot.journey, nxt.data, nxt.posting())
                 still.append(slot)
         slots = still
         now = time.perf_counter()

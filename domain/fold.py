@@ -1,7 +1,8 @@
 """How each entry changes a journey's facts.
 
-Handlers only assign state. Each one is keyed by the entry's version, so applying a
-corrected entry again (``EntryCorrected``) replaces what the original put there.
+Handlers, keyed by the entry's payload type (``domain.payloads``), only assign state.
+What each records is keyed by the entry's version, so applying a corrected entry again
+(``EntryCorrected``) replaces what the original put there.
 """
 
 from __future__ import annotations
@@ -19,6 +20,30 @@ from eventsourcing.domain import (
 from domain.entries import Entry, parse_time
 from domain.errors import EntryOutOfPlace
 from domain.facts import Fact, ScreeningFact, SessionFact
+from domain.payloads import (
+    PAYLOADS,
+    AdverseEventReportedPayload,
+    ConsentSignedPayload,
+    ConsentWithdrawnPayload,
+    ConsultationCompletedPayload,
+    DosingSessionCancelledPayload,
+    GuidedTherapyNotedPayload,
+    IntegrationCompletedPayload,
+    JourneyClosedPayload,
+    JourneyPausedPayload,
+    JourneyResumedPayload,
+    KetamineAdministeredPayload,
+    OutcomeMeasureRecordedPayload,
+    PatientDischargedPayload,
+    PayloadType,
+    PreDoseCheckCompletedPayload,
+    PreparationCompletedPayload,
+    RemsMonitoringFormSubmittedPayload,
+    SafetyReviewCompletedPayload,
+    ScreeningCompletedPayload,
+    TreatmentPlanUpdatedPayload,
+    VitalsRecordedPayload,
+)
 from domain.scales import safety_concern, score
 from domain.state import JourneyFacts
 
@@ -245,28 +270,32 @@ def _nothing(facts: JourneyFacts, entry: Entry) -> None:
     """Documentation only (vitals, therapy notes): kept in history, no status change."""
 
 
-HANDLERS: dict[str, Callable[[JourneyFacts, Entry], None]] = {
-    "ConsultationCompleted": _consultation,
-    "OutcomeMeasureRecorded": _measure,
-    "ScreeningCompleted": _screening,
-    "ConsentSigned": _consent(signed=True),
-    "ConsentWithdrawn": _consent(signed=False),
-    "PreparationCompleted": _preparation,
-    "PreDoseCheckCompleted": _pre_dose_check,
-    "KetamineAdministered": _dose,
-    "VitalsRecorded": _nothing,
-    "GuidedTherapyNoted": _nothing,
-    "AdverseEventReported": _adverse_event,
-    "PatientDischarged": _discharge,
-    "DosingSessionCancelled": _cancellation,
-    "IntegrationCompleted": _integration,
-    "TreatmentPlanUpdated": _plan,
-    "SafetyReviewCompleted": _safety_review,
-    "RemsMonitoringFormSubmitted": _rems_form,
-    "JourneyPaused": _pause(paused=True),
-    "JourneyResumed": _pause(paused=False),
-    "JourneyClosed": _closure,
+Fold = Callable[[JourneyFacts, Entry], None]
+
+HANDLERS: dict[PayloadType, Fold] = {
+    ConsultationCompletedPayload: _consultation,
+    OutcomeMeasureRecordedPayload: _measure,
+    ScreeningCompletedPayload: _screening,
+    ConsentSignedPayload: _consent(signed=True),
+    ConsentWithdrawnPayload: _consent(signed=False),
+    PreparationCompletedPayload: _preparation,
+    PreDoseCheckCompletedPayload: _pre_dose_check,
+    KetamineAdministeredPayload: _dose,
+    VitalsRecordedPayload: _nothing,
+    GuidedTherapyNotedPayload: _nothing,
+    AdverseEventReportedPayload: _adverse_event,
+    PatientDischargedPayload: _discharge,
+    DosingSessionCancelledPayload: _cancellation,
+    IntegrationCompletedPayload: _integration,
+    TreatmentPlanUpdatedPayload: _plan,
+    SafetyReviewCompletedPayload: _safety_review,
+    RemsMonitoringFormSubmittedPayload: _rems_form,
+    JourneyPausedPayload: _pause(paused=True),
+    JourneyResumedPayload: _pause(paused=False),
+    JourneyClosedPayload: _closure,
 }
+"""How each payload type changes the facts (EntryCorrected re-applies the entry it
+corrects: ``Journey.EntryCorrected.apply``)."""
 
 
 # What a handler raises when an entry's content is not what its type records.
@@ -276,7 +305,7 @@ _MISFIT = (LookupError, TypeError, ValueError, AttributeError)
 def apply_entry(facts: JourneyFacts, entry: Entry) -> None:
     """Fold one entry (new, or corrected in place) into the facts."""
     try:
-        HANDLERS[entry.type](facts, entry)
+        HANDLERS[PAYLOADS[entry.type]](facts, entry)
     except _MISFIT:
         raise EntryOutOfPlace(entry.version, entry.type) from None
 

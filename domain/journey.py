@@ -7,7 +7,7 @@ so a replay rebuilds exactly what was decided.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -18,6 +18,31 @@ from domain.audit.hashing import GENESIS
 from domain.audit.seal import Seal, entry_content, seal
 from domain.entries import Entry, Posting, parse_time
 from domain.fold import apply_entry, note_arrival
+from domain.payloads import (
+    AdverseEventReportedPayload,
+    ConsentSignedPayload,
+    ConsentWithdrawnPayload,
+    ConsultationCompletedPayload,
+    CorrectedEntry,
+    DosingSessionCancelledPayload,
+    EntryCorrectedPayload,
+    GuidedTherapyNotedPayload,
+    IntegrationCompletedPayload,
+    JourneyClosedPayload,
+    JourneyOpenedPayload,
+    JourneyPausedPayload,
+    JourneyResumedPayload,
+    KetamineAdministeredPayload,
+    OutcomeMeasureRecordedPayload,
+    PatientDischargedPayload,
+    PreDoseCheckCompletedPayload,
+    PreparationCompletedPayload,
+    RemsMonitoringFormSubmittedPayload,
+    SafetyReviewCompletedPayload,
+    ScreeningCompletedPayload,
+    TreatmentPlanUpdatedPayload,
+    VitalsRecordedPayload,
+)
 from domain.protocols import ProtocolProfile
 from domain.rules import aftercare, pathway
 from domain.rules.common import check_posting, check_time_plausible
@@ -51,7 +76,21 @@ def stored_content(event: Any, type_name: str) -> dict[str, Any]:
 
 
 class Journey(Aggregate):
-    """One treatment episode, from consultation to maintenance plan or closure."""
+    """One treatment episode, from consultation to maintenance plan or closure.
+
+    Snapshots store the journey's ``facts`` as they stand, so the shape of
+    ``JourneyFacts`` is a stored shape: ``class_version`` counts it (snapshots written
+    at version 1 carry none, the library's "absent means 1"). A change to the facts
+    that an old snapshot cannot load as is bumps it, with ``upcast_vN_vN+1`` working
+    on the snapshot's state, whose ``facts`` an upcaster receives as a plain dict
+    (``application.transcodings``).
+
+    Each event class states its own ``class_version`` and payload type: entries are at
+    3 (the envelope's source and seal), the opening at 2 (its seal). A change to one
+    event type's payload bumps that class alone.
+    """
+
+    class_version = 1
 
     if TYPE_CHECKING:  # assigned by JourneyOpened.apply; not an __init__ argument
         facts: JourneyFacts
@@ -69,7 +108,7 @@ class Journey(Aggregate):
         recorded_by: dict[str, str]
         source: str
         idempotency_key: str | None
-        data: dict[str, Any]
+        data: JourneyOpenedPayload
         salt: str
         digest: str
         hash: str
@@ -125,7 +164,8 @@ class Journey(Aggregate):
         recorded_by: dict[str, str]
         source: str
         idempotency_key: str | None
-        data: dict[str, Any]
+        data: Mapping[str, Any]
+        """The payload: each event class narrows it to its type from ``domain.payloads``."""
         salt: str
         digest: str
         hash: str
@@ -149,45 +189,85 @@ class Journey(Aggregate):
                 recorded_by=actor_label(self.recorded_by),
             )
 
-    class ConsultationCompleted(Event): ...
+    class ConsultationCompleted(Event):
+        class_version = 3
+        data: ConsultationCompletedPayload
 
-    class OutcomeMeasureRecorded(Event): ...
+    class OutcomeMeasureRecorded(Event):
+        class_version = 3
+        data: OutcomeMeasureRecordedPayload
 
-    class ScreeningCompleted(Event): ...
+    class ScreeningCompleted(Event):
+        class_version = 3
+        data: ScreeningCompletedPayload
 
-    class ConsentSigned(Event): ...
+    class ConsentSigned(Event):
+        class_version = 3
+        data: ConsentSignedPayload
 
-    class ConsentWithdrawn(Event): ...
+    class ConsentWithdrawn(Event):
+        class_version = 3
+        data: ConsentWithdrawnPayload
 
-    class PreparationCompleted(Event): ...
+    class PreparationCompleted(Event):
+        class_version = 3
+        data: PreparationCompletedPayload
 
-    class PreDoseCheckCompleted(Event): ...
+    class PreDoseCheckCompleted(Event):
+        class_version = 3
+        data: PreDoseCheckCompletedPayload
 
-    class KetamineAdministered(Event): ...
+    class KetamineAdministered(Event):
+        class_version = 3
+        data: KetamineAdministeredPayload
 
-    class VitalsRecorded(Event): ...
+    class VitalsRecorded(Event):
+        class_version = 3
+        data: VitalsRecordedPayload
 
-    class GuidedTherapyNoted(Event): ...
+    class GuidedTherapyNoted(Event):
+        class_version = 3
+        data: GuidedTherapyNotedPayload
 
-    class AdverseEventReported(Event): ...
+    class AdverseEventReported(Event):
+        class_version = 3
+        data: AdverseEventReportedPayload
 
-    class PatientDischarged(Event): ...
+    class PatientDischarged(Event):
+        class_version = 3
+        data: PatientDischargedPayload
 
-    class DosingSessionCancelled(Event): ...
+    class DosingSessionCancelled(Event):
+        class_version = 3
+        data: DosingSessionCancelledPayload
 
-    class IntegrationCompleted(Event): ...
+    class IntegrationCompleted(Event):
+        class_version = 3
+        data: IntegrationCompletedPayload
 
-    class TreatmentPlanUpdated(Event): ...
+    class TreatmentPlanUpdated(Event):
+        class_version = 3
+        data: TreatmentPlanUpdatedPayload
 
-    class SafetyReviewCompleted(Event): ...
+    class SafetyReviewCompleted(Event):
+        class_version = 3
+        data: SafetyReviewCompletedPayload
 
-    class RemsMonitoringFormSubmitted(Event): ...
+    class RemsMonitoringFormSubmitted(Event):
+        class_version = 3
+        data: RemsMonitoringFormSubmittedPayload
 
-    class JourneyPaused(Event): ...
+    class JourneyPaused(Event):
+        class_version = 3
+        data: JourneyPausedPayload
 
-    class JourneyResumed(Event): ...
+    class JourneyResumed(Event):
+        class_version = 3
+        data: JourneyResumedPayload
 
-    class JourneyClosed(Event): ...
+    class JourneyClosed(Event):
+        class_version = 3
+        data: JourneyClosedPayload
 
     class EntryCorrected(Event):
         """Names an earlier entry and its corrected fields; the original stays in history.
@@ -196,7 +276,9 @@ class Journey(Aggregate):
         so a replay re-applies it without reading anything else.
         """
 
-        corrected: dict[str, Any]
+        class_version = 3
+        data: EntryCorrectedPayload
+        corrected: CorrectedEntry
 
         def apply(self, aggregate: Any) -> None:
             c = self.corrected
@@ -238,7 +320,7 @@ class Journey(Aggregate):
     ) -> Journey:
         """Open the journey under ``journey_id``, named by the application (a keyed id)."""
         check_time_plausible(posting.occurred_at, posting.recorded_at, posting.occurred_at)
-        data = {
+        data: JourneyOpenedPayload = {
             "clinic_id": clinic_id,
             "patient_ref": patient_ref,
             "episode": episode,
@@ -287,120 +369,115 @@ class Journey(Aggregate):
             **extra,
         )
 
-    # Commands: check the rules, then record. ``data`` has the wire contract's shape.
+    # Commands: check the rules, then record. ``data`` is the event type's payload.
 
-    def complete_consultation(self, data: Mapping[str, Any], posting: Posting) -> None:
+    def complete_consultation(self, data: ConsultationCompletedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         self._record(self.ConsultationCompleted, data, posting)
 
-    def record_outcome_measure(self, data: Mapping[str, Any], posting: Posting) -> None:
+    def record_outcome_measure(self, data: OutcomeMeasureRecordedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         score(data["instrument"], data["items"])
         self._record(self.OutcomeMeasureRecorded, data, posting)
 
-    def complete_screening(self, data: Mapping[str, Any], posting: Posting) -> None:
+    def complete_screening(self, data: ScreeningCompletedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         pathway.check_screening(self.facts, data)
         self._record(self.ScreeningCompleted, data, posting)
 
-    def sign_consent(self, data: Mapping[str, Any], posting: Posting) -> None:
+    def sign_consent(self, data: ConsentSignedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         pathway.check_consent(self.facts)
         self._record(self.ConsentSigned, data, posting)
 
-    def withdraw_consent(self, data: Mapping[str, Any], posting: Posting) -> None:
+    def withdraw_consent(self, data: ConsentWithdrawnPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         pathway.check_consent_withdrawal(self.facts)
         self._record(self.ConsentWithdrawn, data, posting)
 
-    def complete_preparation(self, data: Mapping[str, Any], posting: Posting) -> None:
+    def complete_preparation(self, data: PreparationCompletedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         pathway.check_preparation(self.facts)
         self._record(self.PreparationCompleted, data, posting)
 
-    def complete_pre_dose_check(self, data: Mapping[str, Any], posting: Posting) -> None:
+    def complete_pre_dose_check(self, data: PreDoseCheckCompletedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         pathway.check_dosing_allowed(self.facts)
         check_pre_dose_check_opens(self.facts, int(data["session"]))
         self._record(self.PreDoseCheckCompleted, data, posting)
 
-    def administer_dose(self, data: Mapping[str, Any], posting: Posting) -> None:
+    def administer_dose(self, data: KetamineAdministeredPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         check_dose(self.facts, data, posting.occurred_at)
         self._record(self.KetamineAdministered, data, posting)
 
-    def record_vitals(self, data: Mapping[str, Any], posting: Posting) -> None:
+    def record_vitals(self, data: VitalsRecordedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         aftercare.check_session_note(self.facts, data)
         self._record(self.VitalsRecorded, data, posting)
 
-    def note_guided_therapy(self, data: Mapping[str, Any], posting: Posting) -> None:
+    def note_guided_therapy(self, data: GuidedTherapyNotedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         aftercare.check_session_note(self.facts, data)
         self._record(self.GuidedTherapyNoted, data, posting)
 
-    def report_adverse_event(self, data: Mapping[str, Any], posting: Posting) -> None:
+    def report_adverse_event(self, data: AdverseEventReportedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         aftercare.check_session_note(self.facts, data)
         self._record(self.AdverseEventReported, data, posting)
 
-    def discharge_patient(self, data: Mapping[str, Any], posting: Posting) -> None:
+    def discharge_patient(self, data: PatientDischargedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         aftercare.check_discharge(self.facts, data, posting.occurred_at)
         self._record(self.PatientDischarged, data, posting)
 
-    def cancel_dosing_session(self, data: Mapping[str, Any], posting: Posting) -> None:
+    def cancel_dosing_session(self, data: DosingSessionCancelledPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         aftercare.check_cancellation(self.facts, data)
         self._record(self.DosingSessionCancelled, data, posting)
 
-    def complete_integration(self, data: Mapping[str, Any], posting: Posting) -> None:
+    def complete_integration(self, data: IntegrationCompletedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         aftercare.check_integration(self.facts, data)
         self._record(self.IntegrationCompleted, data, posting)
 
-    def update_treatment_plan(self, data: Mapping[str, Any], posting: Posting) -> None:
+    def update_treatment_plan(self, data: TreatmentPlanUpdatedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         self._record(self.TreatmentPlanUpdated, data, posting)
 
-    def complete_safety_review(self, data: Mapping[str, Any], posting: Posting) -> None:
+    def complete_safety_review(self, data: SafetyReviewCompletedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         pathway.check_safety_review(posting.recorded_by)
         self._record(self.SafetyReviewCompleted, data, posting)
 
-    def submit_rems_form(self, data: Mapping[str, Any], posting: Posting) -> None:
+    def submit_rems_form(self, data: RemsMonitoringFormSubmittedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         aftercare.check_rems_form(self.facts, data)
         self._record(self.RemsMonitoringFormSubmitted, data, posting)
 
-    def pause(self, data: Mapping[str, Any], posting: Posting) -> None:
+    def pause(self, data: JourneyPausedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         pathway.check_pause(self.facts)
         self._record(self.JourneyPaused, data, posting)
 
-    def resume(self, data: Mapping[str, Any], posting: Posting) -> None:
+    def resume(self, data: JourneyResumedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         pathway.check_resume(self.facts)
         self._record(self.JourneyResumed, data, posting)
 
-    def close(self, data: Mapping[str, Any], posting: Posting) -> None:
+    def close(self, data: JourneyClosedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         self._record(self.JourneyClosed, data, posting)
 
-    def correct_entry(self, data: Mapping[str, Any], original: Entry, posting: Posting) -> None:
+    def correct_entry(self, data: EntryCorrectedPayload, original: Entry, posting: Posting) -> None:
         """Correct an earlier entry; ``original`` is that entry with corrections so far."""
         check_time_plausible(posting.occurred_at, posting.recorded_at, self.facts.opened_at)
-        corrected = check_correction(original, data["data"])
-        self._record(
-            self.EntryCorrected,
-            data,
-            posting,
-            corrected={
-                "type": original.type,
-                "occurred_at": original.occurred_at.isoformat(),
-                "data": corrected,
-            },
-        )
+        record: CorrectedEntry = {
+            "type": original.type,
+            "occurred_at": original.occurred_at.isoformat(),
+            "data": check_correction(original, data["data"]),
+        }
+        self._record(self.EntryCorrected, data, posting, corrected=record)
 
 
 def _sealed(
@@ -427,26 +504,43 @@ def _sealed(
     return seal(posting.salt, content, previous_hash)
 
 
-COMMANDS: dict[str, str] = {
-    "ConsultationCompleted": "complete_consultation",
-    "OutcomeMeasureRecorded": "record_outcome_measure",
-    "ScreeningCompleted": "complete_screening",
-    "ConsentSigned": "sign_consent",
-    "ConsentWithdrawn": "withdraw_consent",
-    "PreparationCompleted": "complete_preparation",
-    "PreDoseCheckCompleted": "complete_pre_dose_check",
-    "KetamineAdministered": "administer_dose",
-    "VitalsRecorded": "record_vitals",
-    "GuidedTherapyNoted": "note_guided_therapy",
-    "AdverseEventReported": "report_adverse_event",
-    "PatientDischarged": "discharge_patient",
-    "DosingSessionCancelled": "cancel_dosing_session",
-    "IntegrationCompleted": "complete_integration",
-    "TreatmentPlanUpdated": "update_treatment_plan",
-    "SafetyReviewCompleted": "complete_safety_review",
-    "RemsMonitoringFormSubmitted": "submit_rems_form",
-    "JourneyPaused": "pause",
-    "JourneyResumed": "resume",
-    "JourneyClosed": "close",
+Command = Callable[[Journey, Any, Posting], None]
+"""A command method, called with the journey, its event type's payload and the posting."""
+
+COMMANDS: dict[type[Journey.Event], Command] = {
+    Journey.ConsultationCompleted: Journey.complete_consultation,
+    Journey.OutcomeMeasureRecorded: Journey.record_outcome_measure,
+    Journey.ScreeningCompleted: Journey.complete_screening,
+    Journey.ConsentSigned: Journey.sign_consent,
+    Journey.ConsentWithdrawn: Journey.withdraw_consent,
+    Journey.PreparationCompleted: Journey.complete_preparation,
+    Journey.PreDoseCheckCompleted: Journey.complete_pre_dose_check,
+    Journey.KetamineAdministered: Journey.administer_dose,
+    Journey.VitalsRecorded: Journey.record_vitals,
+    Journey.GuidedTherapyNoted: Journey.note_guided_therapy,
+    Journey.AdverseEventReported: Journey.report_adverse_event,
+    Journey.PatientDischarged: Journey.discharge_patient,
+    Journey.DosingSessionCancelled: Journey.cancel_dosing_session,
+    Journey.IntegrationCompleted: Journey.complete_integration,
+    Journey.TreatmentPlanUpdated: Journey.update_treatment_plan,
+    Journey.SafetyReviewCompleted: Journey.complete_safety_review,
+    Journey.RemsMonitoringFormSubmitted: Journey.submit_rems_form,
+    Journey.JourneyPaused: Journey.pause,
+    Journey.JourneyResumed: Journey.resume,
+    Journey.JourneyClosed: Journey.close,
 }
-"""Which command records each appendable entry type (EntryCorrected is separate)."""
+"""Which command records each appendable event type (EntryCorrected is
+``Journey.correct_entry``: it needs the entry it corrects)."""
+
+_CORRECTION: type[Journey.Event] = Journey.EntryCorrected
+
+APPENDABLE: dict[str, type[Journey.Event]] = {
+    event_class.__name__: event_class for event_class in [*COMMANDS, _CORRECTION]
+}
+"""Every event type a client may append, by its stored name (JourneyOpened is made by
+``Journey.open``)."""
+
+
+def command_for(type_name: str) -> Command:
+    """The command that records an appendable event type; KeyError for any other."""
+    return COMMANDS[APPENDABLE[type_name]]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 from domain.identity import journey_id_for
-from domain.journey import COMMANDS, Journey
+from domain.journey import Journey, command_for
 from domain.protocols import profile_named
 from tests.integration.readmodels.harness import ReadModels, opening_of, posting_of
 from tests.integration.readmodels.stories import Script, random_script
@@ -28,7 +28,7 @@ def journey_of(script: Script, id_key: bytes) -> Journey:
         posting=posting,
     )
     for line in script.lines:
-        getattr(journey, COMMANDS[line.step.type])(line.step.data, posting_of(line))
+        command_for(line.step.type)(journey, line.step.data, posting_of(line))
     return journey
 
 

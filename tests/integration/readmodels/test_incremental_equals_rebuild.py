@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from application.journeys import Journeys
-from domain.journey import COMMANDS
+from domain.journey import APPENDABLE
 from interface.readmodels.caseload import flags_of_row
 from interface.readmodels.tables import CASELOAD, SHAPES
 from tests.integration.readmodels.harness import ReadModels, journey_id_of
@@ -32,7 +32,7 @@ def test_each_seeded_mix_holds_every_kind_of_entry_both_protocols_and_late_ones(
     scripts = scripts_of(seed)
     posted = {line.step.type for script in scripts for line in script.lines}
 
-    assert posted == {*COMMANDS, "EntryCorrected"}
+    assert posted == set(APPENDABLE)
     assert {script.protocol for script in scripts} == {"kap-standard", "spravato-rems"}
     assert any(line.late for script in scripts for line in script.lines)
 

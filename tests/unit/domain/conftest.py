@@ -16,7 +16,7 @@ import pytest
 from domain.entries import Actor, Entry, Posting
 from domain.errors import CorrectionRefused, RuleViolation
 from domain.identity import journey_id_for
-from domain.journey import COMMANDS, Journey
+from domain.journey import Journey, command_for
 from domain.protocols import KAP_STANDARD, SPRAVATO_REMS, ProtocolProfile
 from domain.status import JourneyStatus, journey_status
 from tests.story import START, Step, data, intake, step
@@ -59,7 +59,7 @@ def posting_for(s: Step, recorded_at: datetime | None = None) -> Posting:
 
 def post(journey: Journey, s: Step, *, recorded_at: datetime | None = None) -> None:
     """Post one step through the command that records its type."""
-    getattr(journey, COMMANDS[s.type])(s.data, posting_for(s, recorded_at))
+    command_for(s.type)(journey, s.data, posting_for(s, recorded_at))
 
 
 def given_journey(profile: ProtocolProfile = KAP_STANDARD, steps: Iterable[Step] = ()) -> Journey:

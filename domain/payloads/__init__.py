@@ -1,0 +1,105 @@
+"""What each journey event stores as its ``data``: one typed record per event type.
+
+The domain owns these shapes; the HTTP wire models are mapped onto them in one place
+(``interface.http.payloads``), so editing the API cannot change what is stored. They are
+TypedDicts because an event stores its payload as the plain JSON object it is: a field
+left out stays left out (it is not stored as null), which keeps every stored entry's
+bytes, and so its seal, as they were written.
+
+Changing a payload changes a stored shape: bump its event class's ``class_version`` and
+write ``upcast_vN_vN+1`` (convention 2); ``tests/unit/domain/test_stored_shapes.py``
+refuses a changed shape under an unchanged version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from domain.payloads.clinical import (
+    ConsentSignedPayload,
+    ConsentWithdrawnPayload,
+    ConsultationCompletedPayload,
+    OutcomeMeasureRecordedPayload,
+    PreparationCompletedPayload,
+    SafetyReviewCompletedPayload,
+    ScreeningCompletedPayload,
+    TreatmentPlanUpdatedPayload,
+)
+from domain.payloads.course import (
+    CorrectedEntry,
+    EntryCorrectedPayload,
+    JourneyClosedPayload,
+    JourneyOpenedPayload,
+    JourneyPausedPayload,
+    JourneyResumedPayload,
+)
+from domain.payloads.dosing import (
+    AdverseEventReportedPayload,
+    DosingSessionCancelledPayload,
+    GuidedTherapyNotedPayload,
+    IntegrationCompletedPayload,
+    KetamineAdministeredPayload,
+    PatientDischargedPayload,
+    PreDoseCheckCompletedPayload,
+    RemsMonitoringFormSubmittedPayload,
+    VitalsRecordedPayload,
+)
+
+PayloadType = type[Mapping[str, Any]]
+
+_ALL: tuple[PayloadType, ...] = (
+    JourneyOpenedPayload,
+    ConsultationCompletedPayload,
+    OutcomeMeasureRecordedPayload,
+    ScreeningCompletedPayload,
+    ConsentSignedPayload,
+    ConsentWithdrawnPayload,
+    PreparationCompletedPayload,
+    PreDoseCheckCompletedPayload,
+    KetamineAdministeredPayload,
+    VitalsRecordedPayload,
+    GuidedTherapyNotedPayload,
+    AdverseEventReportedPayload,
+    PatientDischargedPayload,
+    DosingSessionCancelledPayload,
+    IntegrationCompletedPayload,
+    TreatmentPlanUpdatedPayload,
+    SafetyReviewCompletedPayload,
+    RemsMonitoringFormSubmittedPayload,
+    JourneyPausedPayload,
+    JourneyResumedPayload,
+    JourneyClosedPayload,
+    EntryCorrectedPayload,
+)
+
+PAYLOADS: dict[str, PayloadType] = {p.__name__.removesuffix("Payload"): p for p in _ALL}
+"""Each event type's payload, by the event's stored name."""
+
+__all__ = [
+    "PAYLOADS",
+    "AdverseEventReportedPayload",
+    "ConsentSignedPayload",
+    "ConsentWithdrawnPayload",
+    "ConsultationCompletedPayload",
+    "CorrectedEntry",
+    "DosingSessionCancelledPayload",
+    "EntryCorrectedPayload",
+    "GuidedTherapyNotedPayload",
+    "IntegrationCompletedPayload",
+    "JourneyClosedPayload",
+    "JourneyOpenedPayload",
+    "JourneyPausedPayload",
+    "JourneyResumedPayload",
+    "KetamineAdministeredPayload",
+    "OutcomeMeasureRecordedPayload",
+    "PatientDischargedPayload",
+    "PayloadType",
+    "PreDoseCheckCompletedPayload",
+    "PreparationCompletedPayload",
+    "RemsMonitoringFormSubmittedPayload",
+    "SafetyReviewCompletedPayload",
+    "ScreeningCompletedPayload",
+    "TreatmentPlanUpdatedPayload",
+    "VitalsRecordedPayload",
+]

@@ -1,0 +1,74 @@
+"""Payloads of the events that make up a dosing session, from pre-dose check to integration."""
+
+from __future__ import annotations
+
+from typing import NotRequired, TypedDict
+
+from domain.payloads.values import Override, Transport, Vitals
+
+
+class PreDoseCheckCompletedPayload(TypedDict):
+    session: int
+    last_food_at: str
+    """ISO 8601 with the offset the clinic sent (as are the other stored times)."""
+    last_clear_liquid_at: str
+    alcohol_or_drugs_last_24h: bool
+    transport: Transport
+    vitals: Vitals
+    pregnancy_test: str
+
+
+class KetamineAdministeredPayload(TypedDict):
+    session: int
+    route: str
+    dose_mg: float
+    weight_kg: float
+    administered_by: str
+    therapist_present: NotRequired[str | None]
+    prescriber_on_site: NotRequired[str | None]
+    lot_number: str
+    override: NotRequired[Override | None]
+
+
+class VitalsRecordedPayload(TypedDict):
+    session: int
+    vitals: Vitals
+
+
+class GuidedTherapyNotedPayload(TypedDict):
+    session: int
+    techniques: list[str]
+    note: str
+
+
+class AdverseEventReportedPayload(TypedDict):
+    session: NotRequired[int | None]
+    kind: str
+    severity: str
+    action_taken: str
+
+
+class PatientDischargedPayload(TypedDict):
+    session: int
+    vitals: Vitals
+    alert_and_oriented: bool
+    released_to: NotRequired[str | None]
+    instructions: list[str]
+    override: NotRequired[Override | None]
+
+
+class DosingSessionCancelledPayload(TypedDict):
+    session: int
+    reason: str
+
+
+class IntegrationCompletedPayload(TypedDict):
+    session: int
+    modality: str
+    insights: str
+    practices: list[str]
+
+
+class RemsMonitoringFormSubmittedPayload(TypedDict):
+    session: int
+    confirmation: str

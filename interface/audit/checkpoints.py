@@ -627,7 +627,11 @@ def clinic_checkpoints(service: CheckpointService, clinic_id: str) -> list[Check
 
 def clinic_listing(service: CheckpointService, clinic_id: str) -> dict[str, Any]:
     """The public key, the signed checkpoints that recorded one of the clinic's journeys,
-    and where each of its journeys stood at the latest checkpoint that recorded it."""
+    and where each of its journeys stood at the latest checkpoint that recorded it.
+
+    Without the stored consistency proofs: each leads from the store's previous
+    checkpoint, which the clinic may not see, and its length tells that tree's size. The
+    clinic's evidence bundle proves its checkpoints consistent with one another."""
     checkpoints = clinic_checkpoints(service, clinic_id)
     sizes = {c.id: c.tree_size for c in checkpoints}
     heads = service.clinic_heads(clinic_id)
@@ -635,7 +639,9 @@ def clinic_listing(service: CheckpointService, clinic_id: str) -> dict[str, Any]
         "public_key": service.key.public_key_b64,
         "key_id": service.key.key_id,
         "algorithm": ALGORITHM,
-        "checkpoints": [c.public() for c in checkpoints],
+        "checkpoints": [
+            {k: v for k, v in c.public().items() if k != "consistency_proof"} for c in checkpoints
+        ],
         "journeys": [
             {
                 "journey_id": str(journey_id),

@@ -115,6 +115,17 @@ def test_each_clinic_sees_only_the_checkpoints_of_its_own_writes(audit):
     assert checkpoint_service_for(services).heads()[theirs].clinic_id == "clinic-b"
 
 
+def test_a_clinics_listing_carries_no_proof_from_a_checkpoint_it_may_not_see(audit):
+    client, services, _, checkpoints, auditor = audit
+    open_journey(services.journeys, patient_ref="MRN-2", clinic="clinic-b")
+    checkpoints.create()  # its consistency proof leads from clinic-a's checkpoint
+
+    b = client.get("/v1/audit/checkpoints", headers=auditor("clinic-b")).json()
+
+    assert [c["tree_size"] for c in b["checkpoints"]] == [OURS + 1]
+    assert "consistency_proof" not in b["checkpoints"][0], "its length tells the unseen size"
+
+
 def test_a_journey_removed_whole_is_named_to_its_clinic_only(audit, database_url):
     client, services, ours, _, auditor = audit
     intruder = Intruder(database_url, services.journeys)

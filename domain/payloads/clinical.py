@@ -1,7 +1,7 @@
 """Payloads of the clinical events before and around the dosing series."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: TypedDict reads ``NotRequired`` from the
+# evaluated annotations (Python 3.11), and the stored shape depends on it.
 from typing import NotRequired, TypedDict
 
 from domain.payloads.values import Contraindications, DosingPlan, MentalStatusExam, Vitals

@@ -1,7 +1,7 @@
 """Payloads of the events that steer the journey itself: open, pause, resume, close, correct."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: TypedDict reads ``NotRequired`` from the
+# evaluated annotations (Python 3.11), and the stored shape depends on it.
 from typing import Any, TypedDict
 
 

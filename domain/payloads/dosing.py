@@ -1,7 +1,7 @@
 """Payloads of the events that make up a dosing session, from pre-dose check to integration."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: TypedDict reads ``NotRequired`` from the
+# evaluated annotations (Python 3.11), and the stored shape depends on it.
 from typing import NotRequired, TypedDict
 
 from domain.payloads.values import Override, Transport, Vitals

@@ -4,8 +4,8 @@ Plain JSON-friendly records: an event stores them as they are, so a field's name
 is its stored name (see ``domain.payloads``).
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: TypedDict reads ``NotRequired`` from the
+# evaluated annotations (Python 3.11), and the stored shape depends on it.
 from typing import NotRequired, TypedDict
 
 

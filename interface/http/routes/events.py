@@ -16,6 +16,7 @@ from application.journeys import Journeys
 from domain.entries import Actor, Posting
 from interface.http.deps import ClinicSystem, ServicesDep
 from interface.http.errors import MalformedIfMatch
+from interface.http.payloads import payload_of
 from interface.http.presenters import append_public
 from interface.http.routes.journeys import ERRORS
 from interface.http.schemas import AppendPublic, EventCreate, Problem, data_model_for
@@ -66,8 +67,8 @@ def _corrected_data_checked(
         raise RequestValidationError(
             [{**e, "loc": ("body", "data", "data", *e["loc"])} for e in error.errors()]
         ) from None
-    normal = merged.model_dump(mode="json", exclude_unset=True)
-    return {**data, "data": {key: normal[key] for key in data["data"]}}
+    normal = payload_of(original.type, merged)
+    return {**data, "data": {key: normal[key] for key in data["data"] if key in normal}}
 
 
 @router.post(
@@ -91,7 +92,7 @@ def append_event(
 ) -> AppendPublic:
     """Append one event; the journey's protocol rules decide whether it is recorded."""
     journeys = services.journeys
-    data = body.data.model_dump(mode="json", exclude_unset=True)
+    data = payload_of(body.type, body.data)
     if body.type == "EntryCorrected":
         data = _corrected_data_checked(journeys, principal.clinic_id, journey_id, data)
     result = journeys.append(

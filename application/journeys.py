@@ -33,8 +33,9 @@ from application.errors import (
     JourneyNotFound,
     VersionMismatch,
 )
+from application.in_memory_log import TOPIC as IN_MEMORY_STORE
 from application.journey_ids import MissingIdKey, id_key_from_cipher_key
-from application.positions import positions_of
+from application.journey_log import JourneyLog
 from application.sealed_mapper import SealedMapper
 from application.transcodings import JourneyFactsAsDict
 from domain.entries import Entry, Posting
@@ -67,6 +68,8 @@ class Journeys(Application[UUID]):
     """Every clinic's journeys, stored as encrypted, append-only events."""
 
     name = "KAPJourneys"
+    env: ClassVar[dict[str, str]] = {"PERSISTENCE_MODULE": IN_MEMORY_STORE}
+    """Without a store named in the environment, the library's in-memory one."""
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Journey: SNAPSHOT_EVERY}
 
     def __init__(
@@ -87,6 +90,18 @@ class Journeys(Application[UUID]):
         if not cipher_key:
             raise MissingIdKey("Journeys need CIPHER_KEY (or an id_key) to name journeys")
         return id_key_from_cipher_key(cipher_key)
+
+    @property
+    def journey_log(self) -> JourneyLog:
+        """The store's global log, for what the library's recorder API does not answer."""
+        recorder = self.recorder
+        if not isinstance(recorder, JourneyLog):
+            raise TypeError(f"no journey log for {type(recorder).__name__}")
+        return recorder
+
+    def log_position(self) -> int:
+        """The position of the last event in the store's log (0 when it is empty)."""
+        return self.journey_log.log_position()
 
     def on_saved(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after every save (an in-process projector wakes up)."""
@@ -224,7 +239,7 @@ class Journeys(Application[UUID]):
 
     def history(self, clinic_id: str | None, journey_id: UUID) -> list[HistoryEntry]:
         self._journey(clinic_id, journey_id)
-        positions = positions_of(self.recorder, journey_id)
+        positions = self.journey_log.positions_of(journey_id)
         return [self._history_entry(event, positions) for event in self.events.get(journey_id)]
 
     def entry(self, clinic_id: str | None, journey_id: UUID, version: int) -> Entry:
@@ -333,7 +348,7 @@ class Journeys(Application[UUID]):
         self._journey(clinic_id, journey_id)
         journey = self._load(clinic_id, journey_id, version)
         (event,) = self.events.get(journey_id, gt=version - 1, lte=version)
-        position = positions_of(self.recorder, journey_id)[version]
+        position = self.journey_log.positions_of(journey_id)[version]
         status = journey_status(journey.id, version, journey.facts, event.timestamp)  # type: ignore[attr-defined]
         return AppendResult(
             journey_id, version, position, status.stage, status.next_step, replayed=True

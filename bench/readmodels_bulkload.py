@@ -21,7 +21,6 @@ from eventsourcing.persistence import StoredEvent
 from psycopg.sql import SQL, Identifier
 
 from application.journeys import Journeys
-from application.positions import latest_versions
 from domain.journey import Journey
 
 SNAPSHOTS = """
@@ -98,13 +97,12 @@ def bulk_rebuild(
     end: int,
     batch: int,
     load: Callable[[Journeys, Sequence[tuple[UUID, int]]], list[Journey]] = load_many,
-    versions: Callable[[Any, int], list[tuple[UUID, int]]] = latest_versions,
 ) -> int:
     """``Projector.rebuild`` with ``load_many`` in place of one ``repository.get`` each."""
     since = target.checkpoint()
     if since.position != 0:
         raise ValueError("rebuild needs an empty generation")
-    latest = versions(app.recorder, end)
+    latest = app.journey_log.latest_versions(end)
     for start in range(0, len(latest), batch):
         chunk = latest[start : start + batch]
         if not target.apply(load(app, chunk), since, since.position):

@@ -122,13 +122,12 @@ def project(
     rss_at_start = memory_kb("VmRSS")
     from sqlalchemy import func, select
 
-    import application.projections.projector as projector_module
-    from application.storage import store_environment
     from bench.stores import FixedClock
     from interface.db import create_sql_engine
     from interface.readmodels.generations import Generations
     from interface.readmodels.runtime import projector_for
     from interface.readmodels.tables import SHAPES
+    from interface.storage.environment import store_environment
 
     shape = SHAPES[shape_name]
     if env_overrides:
@@ -148,13 +147,14 @@ def project(
     apply = clock.wrap("apply", target.apply)
     target.apply = apply
     app.repository.get = clock.wrap("load", app.repository.get)  # type: ignore[method-assign]
-    projector_module.latest_versions = clock.wrap("positions", projector_module.latest_versions)
+    log: Any = app.journey_log
+    log.latest_versions = clock.wrap("positions", log.latest_versions)
     if detail:
         _wrap_loads_in_detail(app, clock)
     rss_before = memory_kb("VmRSS")
     started = time.perf_counter()
     if mode == "positions":  # only the rebuild's first query: what grows with the log
-        done = len(projector_module.latest_versions(app.recorder, end))
+        done = len(log.latest_versions(end))
     elif mode == "rebuild":
         done = projector.rebuild(end)
     elif mode == "catch_up":
@@ -168,7 +168,6 @@ def project(
             end,
             batch,
             load=clock.wrap("load", load_many),
-            versions=projector_module.latest_versions,
         )
     seconds = time.perf_counter() - started
     with engine.connect() as connection:

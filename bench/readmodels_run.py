@@ -57,7 +57,7 @@ def _store_and_rebuild(events: int) -> dict[str, Any]:
                 events,
                 progress=lambda done, s: say(f"  {done:,} events, {done / s:,.0f}/s"),
             )
-            end = app.recorder.max_notification_id() or 0
+            end = app.log_position()
             assert end == events, (end, events)
             results["events_in_store"] = end  # read back: what every baseline must read
             say(

@@ -24,7 +24,7 @@ from eventsourcing.cipher import AESCipher
 from eventsourcing.domain import Aggregate, event
 
 from application.journeys import Journeys
-from application.storage import store_environment
+from interface.storage.environment import store_environment
 
 ADMIN_URL = os.environ.get(
     "KAP_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -86,7 +86,7 @@ def verify(
     """Run one verification (``fast``, ``deep`` or ``profile``) and measure it.
 
     ``cipher_topic``: the library's AES-GCM cipher to decrypt with (both read the same
-    stored format); default the project's (``application.storage.AES_CIPHER_TOPIC``).
+    stored format); default the project's (``interface.storage.environment.AES_CIPHER_TOPIC``).
     """
     from application import storage
 

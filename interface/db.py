@@ -6,7 +6,7 @@ The file is created owner-only (0600; SQLite gives its -wal and -shm files the s
 mode), and so is a directory made for it (0700): they hold patient refs and scores.
 ``postgresql://`` and ``postgres://`` use psycopg 3 with ``pool_pre_ping``, so a
 connection dropped by a database restart is replaced instead of failing a request, and
-with the deadlines of ``application.database_deadlines``, so a stalled database fails a
+with the deadlines of ``interface.storage.deadlines``, so a stalled database fails a
 request in seconds (a 503) instead of hanging it, while a rebuild's long query may run.
 Errors never list the statement's parameters (``hide_parameters``): they hold patient
 data, and errors reach operators' screens and logs. PostgreSQL's own message can still
@@ -26,7 +26,7 @@ import sqlalchemy
 from sqlalchemy import event
 from sqlalchemy.engine import URL, ExceptionContext, make_url
 
-from application.database_deadlines import (
+from interface.storage.deadlines import (
     POOL_WAIT_S,
     DatabaseDidNotAnswer,
     DeadlineConnection,

@@ -13,7 +13,6 @@ from datetime import datetime
 import sqlalchemy
 
 from application.journeys import Journeys, utc_now
-from application.storage import store_environment
 from interface.appendonly import protect_event_store
 from interface.auth.tokens import TokenStore
 from interface.db import create_sql_engine
@@ -25,6 +24,7 @@ from interface.readmodels.generations import Generations
 from interface.readmodels.runtime import BackgroundProjections, Projections
 from interface.readmodels.tables import SHAPES
 from interface.settings import Settings
+from interface.storage.environment import store_environment
 
 
 class Services:

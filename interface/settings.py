@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from application.storage import is_postgres_url
+from interface.storage.environment import is_postgres_url
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/kap-journeys.db"
 ENV_PREFIX = "KAP_"

@@ -12,7 +12,6 @@ from uuid import UUID
 
 from application.audit.leaves import leaves
 from application.journeys import Journeys
-from application.positions import latest_versions
 from application.sealed_mapper import MalformedSeal, split_state
 from domain.audit.hashing import canonical_json
 
@@ -62,9 +61,9 @@ def clinic_journeys(
 
     A journey goes into a bundle whole, so its chain verifies from its first entry.
     """
-    end = journeys.recorder.max_notification_id() or 0
+    log = journeys.journey_log
     chosen = []
-    for journey_id, _ in latest_versions(journeys.recorder, end):
+    for journey_id, _ in log.latest_versions(log.log_position()):
         events = list(journeys.events.get(journey_id))
         if events[0].data["clinic_id"] != clinic_id:  # type: ignore[attr-defined]
             continue

@@ -21,8 +21,9 @@ def leaves(
 ) -> Iterator[Leaf]:
     """Every entry at positions after..upto (default: the whole log), in log order;
     ``with_body`` reads each whole row and checks its stored bytes against its seal."""
-    end = (journeys.recorder.max_notification_id() or 0) if upto is None else upto
-    return seal_rows(journeys.recorder, end, after, with_body)
+    log = journeys.journey_log
+    end = log.log_position() if upto is None else upto
+    return seal_rows(log, end, after, with_body)
 
 
 def leaf_hashes(journeys: Journeys, upto: int | None = None) -> Iterator[bytes]:

@@ -1,5 +1,5 @@
-"""Read the seals in the clear straight from the events table, in log order, page by page
-(nothing decrypted).
+"""Read the seals in the clear straight from the stored rows, in log order, page by page
+(nothing decrypted; the store's queries are its ``JourneyLog``).
 
 Two reads: ``with_body`` (what ``audit verify`` runs) reads each row's topic and whole
 state once, and checks a ``KAPSEAL2`` seal's ``stored`` against the bytes; without it
@@ -13,18 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder
-from eventsourcing.postgres import PostgresApplicationRecorder
-from eventsourcing.sqlite import SQLiteApplicationRecorder
-from psycopg.sql import SQL, Identifier
-
-from application.sealed_mapper import MAGIC_V1, MAGIC_V2, MalformedSeal, split_state
+from application.journey_log import JourneyLog
+from application.sealed_mapper import MalformedSeal, split_state
 from domain.audit.stored import merkle_entry, stored_hash
-
-HEADER_BYTES = 320  # MAGIC + {"digest","hash","stored": 64 hex each} is 236 bytes
-PAGE = 20000
-_SEALED_SQLITE = f"X'{MAGIC_V1.hex()}', X'{MAGIC_V2.hex()}'"
-_SEALED_POSTGRES = f"'\\x{MAGIC_V1.hex()}'::bytea, '\\x{MAGIC_V2.hex()}'::bytea"
 
 
 @dataclass(frozen=True)
@@ -94,83 +85,12 @@ def _checked_row(
 
 
 def seal_rows(
-    recorder: ApplicationRecorder, upto: int, after: int = 0, with_body: bool = False
+    log: JourneyLog, upto: int, after: int = 0, with_body: bool = False
 ) -> Iterator[StoredSealRow]:
     """Every entry at positions after..upto, in log order."""
-    if isinstance(recorder, SQLiteApplicationRecorder):
-        yield from _sqlite_rows(recorder, upto, after, with_body)
-    elif isinstance(recorder, PostgresApplicationRecorder):
-        yield from _postgres_rows(recorder, upto, after, with_body)
+    if with_body:
+        for row in log.whole_rows(after, upto):
+            yield _checked_row(row.position, row.journey_id, row.version, row.topic, row.state)
     else:
-        raise TypeError(f"no seal scan for {type(recorder).__name__}")
-
-
-def _sqlite_rows(
-    recorder: SQLiteApplicationRecorder, upto: int, after: int, with_body: bool
-) -> Iterator[StoredSealRow]:
-    columns = (
-        "topic, state"
-        if with_body
-        else f"substr(state, 1, {HEADER_BYTES}), "
-        f"CASE WHEN substr(state, 1, 8) IN ({_SEALED_SQLITE}) THEN NULL ELSE state END"
-    )
-    statement = (
-        f"SELECT rowid, originator_id, originator_version, {columns} "  # noqa: S608 - the library's table
-        f"FROM {recorder.events_table_name} WHERE rowid > ? AND rowid <= ? "
-        "ORDER BY rowid LIMIT ?"
-    )
-    start = after
-    while True:
-        with recorder.datastore.transaction(commit=False) as cursor:
-            cursor.execute(statement, (start, upto, PAGE))
-            rows = cursor.fetchall()
-        if not rows:
-            return
-        for position, originator, version, first, second in rows:
-            journey_id = UUID(hex=str(originator))
-            if with_body:
-                yield _checked_row(position, journey_id, version, str(first), bytes(second))
-            else:
-                full = None if second is None else bytes(second)
-                yield _row(position, journey_id, version, bytes(first), full)
-        start = rows[-1][0]
-
-
-def _postgres_rows(
-    recorder: PostgresApplicationRecorder, upto: int, after: int, with_body: bool
-) -> Iterator[StoredSealRow]:
-    columns = (
-        SQL("topic AS first, state AS second")
-        if with_body
-        else SQL(
-            "substring(state from 1 for {n}) AS first, "
-            "CASE WHEN substring(state from 1 for 8) IN ({sealed}) "
-            "THEN NULL ELSE state END AS second"
-        ).format(n=SQL(str(HEADER_BYTES)), sealed=SQL(_SEALED_POSTGRES))
-    )
-    query = SQL(
-        "SELECT notification_id, originator_id, originator_version, {columns} "
-        "FROM {schema}.{table} WHERE notification_id > %s AND notification_id <= %s "
-        "ORDER BY notification_id"
-    ).format(
-        columns=columns,
-        schema=Identifier(recorder.datastore.schema),
-        table=Identifier(recorder.events_table_name),
-    )
-    # Bounded id ranges, not LIMIT: the plan stays an index range scan even before the
-    # table has statistics (with LIMIT, an unanalyzed table was scanned whole per page).
-    for start in range(after, upto, PAGE):
-        with recorder.datastore.transaction(commit=False) as cursor:
-            cursor.execute(query, (start, min(start + PAGE, upto)))
-            rows = cursor.fetchall()
-        for row in rows:
-            journey_id = UUID(str(row["originator_id"]))
-            position, version = row["notification_id"], row["originator_version"]
-            if with_body:
-                yield _checked_row(
-                    position, journey_id, version, str(row["first"]), bytes(row["second"])
-                )
-            else:
-                second = row["second"]
-                full = None if second is None else bytes(second)
-                yield _row(position, journey_id, version, bytes(row["first"]), full)
+        for head in log.header_rows(after, upto):
+            yield _row(head.position, head.journey_id, head.version, head.head, head.unsealed_state)

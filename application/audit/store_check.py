@@ -8,7 +8,6 @@ from uuid import UUID
 
 from application.audit.verify import Anchor, ChainVerifier, Verification
 from application.journeys import Journeys
-from application.positions import latest_versions
 
 
 @dataclass(frozen=True)
@@ -22,8 +21,8 @@ class StoreVerification:
 def verify_store(journeys: Journeys, anchors: Mapping[UUID, Anchor]) -> StoreVerification:
     """Verify every journey in the log, and every journey a checkpoint recorded (one
     removed whole has no entries left to find it by)."""
-    end = journeys.recorder.max_notification_id() or 0
-    present = {journey_id for journey_id, _ in latest_versions(journeys.recorder, end)}
+    log = journeys.journey_log
+    present = {journey_id for journey_id, _ in log.latest_versions(log.log_position())}
     verifier = ChainVerifier(journeys)
     failed, events = [], 0
     for journey_id in sorted(present | set(anchors)):

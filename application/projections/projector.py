@@ -25,7 +25,6 @@ from uuid import UUID
 from eventsourcing.persistence import ConnectionPoolClosedError, PersistenceError
 
 from application.journeys import Journeys
-from application.positions import latest_versions
 from domain.journey import Journey
 
 BATCH_SIZE = 500
@@ -93,7 +92,7 @@ class Projector:
         self.batch_size = batch_size
 
     def store_position(self) -> int:
-        return self.journeys.recorder.max_notification_id() or 0
+        return self.journeys.log_position()
 
     def position(self) -> int:
         try:
@@ -160,7 +159,7 @@ class Projector:
         since = self.target.checkpoint()
         if since.position != 0:
             raise ValueError("rebuild needs an empty generation")
-        latest = latest_versions(self.journeys.recorder, end)
+        latest = self.journeys.journey_log.latest_versions(end)
         for start in range(0, len(latest), self.batch_size):
             chunk = latest[start : start + self.batch_size]
             loaded, failures = self.load(chunk, end)

@@ -1,13 +1,13 @@
 """Every request waits on the database with the serving deadlines: a stalled database
 answers 503 within seconds instead of holding the request (and its thread) for as long
 as the stall lasts. Work outside requests (rebuilds, the projection thread) may take as
-long as its queries need; see ``application.database_deadlines``."""
+long as its queries need; see ``interface.storage.deadlines``."""
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from application.database_deadlines import serving_deadlines
+from interface.storage.deadlines import serving_deadlines
 
 
 class RequestDeadlines:

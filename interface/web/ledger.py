@@ -16,7 +16,6 @@ from eventsourcing.persistence import MapperDeserialisationError
 
 from application.audit.verify import ChainProblem, ChainVerifier, Verification
 from application.errors import JourneyNotFound
-from application.positions import positions_of
 from application.sealed_mapper import readable_seal
 from interface.audit.anchors import anchor_for
 from interface.services import Services
@@ -71,7 +70,7 @@ def journey_ledger(services: Services, clinic_id: str, journey_id: UUID) -> Ledg
     by_version: dict[int | None, list[ChainProblem]] = {}
     for problem in verification.problems:
         by_version.setdefault(problem.version, []).append(problem)
-    positions = positions_of(journeys.recorder, journey_id)
+    positions = journeys.journey_log.positions_of(journey_id)
     rows = []
     for row in stored:
         version = row.originator_version

@@ -9,8 +9,8 @@ from eventsourcing.cipher import AESCipher
 
 from application.answers import AppendResult, NewEntry, OpenJourney
 from application.journeys import Journeys
-from application.storage import store_environment
 from domain.entries import Actor, Posting
+from interface.storage.environment import store_environment
 from tests.story import START, Step
 
 CLINIC = "clinic-a"

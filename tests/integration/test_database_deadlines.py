@@ -18,16 +18,16 @@ import sqlalchemy
 from eventsourcing import persistence
 from eventsourcing.cipher import AESCipher
 
-from application.database_deadlines import (
+from application.journeys import Journeys
+from interface.db import create_sql_engine
+from interface.storage.deadlines import (
     ANSWER_DEADLINE_S,
     LOCK_TIMEOUT_MS,
     STATEMENT_TIMEOUT_MS,
     DatabaseDidNotAnswer,
     serving_deadlines,
 )
-from application.journeys import Journeys
-from application.storage import store_environment
-from interface.db import create_sql_engine
+from interface.storage.environment import store_environment
 from tests.databases import throwaway_postgres
 from tests.tcp_proxy import TcpProxy, tcp_proxy
 

@@ -9,11 +9,11 @@ import pytest
 from eventsourcing.cipher import AESCipher
 
 from application.journeys import Journeys
-from application.storage import store_environment
 from domain.status import JourneyStatus
 from interface.demo.cases import PATIENTS, SHOWCASE
 from interface.demo.seed import DEMO_CLINIC, DEMO_SOURCE, demo_journey_id, seed_demo_clinic
 from interface.http.schemas import data_model_for
+from interface.storage.environment import store_environment
 
 STAGES = {
     "opened",

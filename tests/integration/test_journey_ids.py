@@ -12,10 +12,10 @@ from application.answers import OpenJourney
 from application.errors import JourneyAlreadyOpen
 from application.journey_ids import MissingIdKey, id_key_from_cipher_key
 from application.journeys import Journeys, salted
-from application.storage import store_environment
 from domain.identity import journey_id_for, legacy_journey_id
 from domain.journey import Journey
 from domain.protocols import profile_named
+from interface.storage.environment import store_environment
 from tests.integration.journeys_app import CLINIC, build_app, new_key, posting
 from tests.story import START
 
@@ -50,7 +50,7 @@ def open_the_old_way(app: Journeys, command: OpenJourney = OPENING) -> None:
 
 
 def stored_events(app: Journeys) -> int:
-    return app.recorder.max_notification_id() or 0
+    return app.log_position()
 
 
 def test_a_new_journeys_id_is_keyed_not_the_guessable_uuid5(app):

@@ -150,7 +150,7 @@ def compliance(
         report = services.findings.report(
             FindingsQuery(clinic_id, now, rule, journey_id, since=start, until=end)
         )
-        store = services.journeys.recorder.max_notification_id() or 0
+        store = services.journeys.log_position()
         log_operator_read(services, clinic_id, journey_id, "compliance")
     except (MissingCipherKey, ReadModelNotReadyError) as error:
         _fail(str(error), code=1)

@@ -108,7 +108,7 @@ def compliance_report(
         clinic_id=principal.clinic_id,
         as_of=now,
         read_model_position=report.read_model_position,
-        store_position=services.journeys.recorder.max_notification_id() or 0,
+        store_position=services.journeys.log_position(),
         findings=[ComplianceFindingPublic(**f) for f in report.findings],
         counts=rule_counts(report.findings),
     )

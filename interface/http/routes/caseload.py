@@ -64,5 +64,5 @@ def caseload(
         ],
         next_cursor=page.next_cursor,
         read_model_position=page.read_model_position,
-        store_position=services.journeys.recorder.max_notification_id() or 0,
+        store_position=services.journeys.log_position(),
     )

@@ -44,7 +44,7 @@ def _projections(services: Services) -> dict[str, Any]:
     whether this process runs it; how many journeys it skipped."""
     running = services.projections_running()
     try:
-        store = services.journeys.recorder.max_notification_id() or 0
+        store = services.journeys.log_position()
         positions = services.projection_positions()
         dead_letters = services.projection_dead_letters()
     except UNAVAILABLE:

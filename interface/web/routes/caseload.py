@@ -63,7 +63,7 @@ def caseload_page(
         listed = services.caseloads.page(CaseloadQuery(**{**query.__dict__, "cursor": None}))
     summary = clinic_summary(services, clinic, now)
     log_journey_read(services, viewer.principal, None, "caseload")
-    store_position = services.journeys.recorder.max_notification_id() or 0
+    store_position = services.journeys.log_position()
     parts = [Part(s, labels.words(s), summary.stages.get(s, 0)) for s in labels.STAGES]
     filters = {
         "stage": query.stage or "",

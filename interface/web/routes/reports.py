@@ -48,7 +48,7 @@ def compliance_page(
     journey_id = _uuid(journey)
     now, report = _report(services, viewer, rule, journey_id)
     counts = rule_counts(report.findings)
-    store_position = services.journeys.recorder.max_notification_id() or 0
+    store_position = services.journeys.log_position()
     return page(
         request,
         "compliance.html",

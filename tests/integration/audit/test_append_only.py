@@ -22,7 +22,6 @@ import sqlalchemy
 from eventsourcing.persistence import IntegrityError as StoreIntegrityError
 
 from application.journeys import Journeys
-from application.storage import is_postgres_url, sqlite_path
 from interface.appendonly import (
     is_protected,
     protect_append_only,
@@ -31,6 +30,7 @@ from interface.appendonly import (
     trigger_names,
 )
 from interface.db import create_sql_engine
+from interface.storage.environment import is_postgres_url, sqlite_path
 from tests.integration.journeys_app import CLINIC, build_app, new_key, open_journey, post
 from tests.story import intake
 

@@ -29,7 +29,7 @@ def opening(patient_ref: str) -> dict[str, object]:
 
 
 def store_position(api: Api) -> int:
-    return api.app.state.services.journeys.recorder.max_notification_id() or 0
+    return api.app.state.services.journeys.log_position()
 
 
 def consultation() -> str:

@@ -24,7 +24,7 @@ def api(shared_api: Api) -> Api:
 
 
 def store_position(api: Api) -> int:
-    return api.app.state.services.journeys.recorder.max_notification_id() or 0
+    return api.app.state.services.journeys.log_position()
 
 
 def assert_refused_naming(api: Api, answer: Any, field: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from application.database_deadlines import POOL_WAIT_S
+from interface.storage.deadlines import POOL_WAIT_S
 
 POOL_CONNECTIONS = 5 + 10  # SQLAlchemy's default pool size and overflow
 

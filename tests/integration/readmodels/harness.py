@@ -74,7 +74,7 @@ class ReadModels:
         return journey_id
 
     def store_position(self) -> int:
-        return self.app.recorder.max_notification_id() or 0
+        return self.app.log_position()
 
     # Projecting and reading.
 

@@ -42,7 +42,7 @@ def caught_up(api: Api) -> None:
     services = api.app.state.services
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        store = services.journeys.recorder.max_notification_id() or 0
+        store = services.journeys.log_position()
         if (services.caseloads.position() or 0) >= store and (
             services.findings.position() or 0
         ) >= store:

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
-from application.database_deadlines import (
-    IDLE_IN_TRANSACTION_S,
-    PERSISTENCE_TOPIC,
-    POOL_WAIT_S,
-)
+from interface.storage import postgres, sqlite
+from interface.storage.deadlines import IDLE_IN_TRANSACTION_S, POOL_WAIT_S
 
 # The library's AES-GCM cipher on the cryptography package: the same stored format as
 # eventsourcing.cipher (pycryptodome), about 20 times faster to decrypt here.
@@ -34,16 +31,14 @@ def store_environment(database_url: str, cipher_key: str) -> dict[str, str]:
         "COMPRESSOR_TOPIC": ZLIB_COMPRESSOR_TOPIC,
     }
     if not is_postgres_url(database_url):
-        env.update(
-            PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=sqlite_path(database_url)
-        )
+        env.update(PERSISTENCE_MODULE=sqlite.TOPIC, SQLITE_DBNAME=sqlite_path(database_url))
         env["SQLITE_LOCK_TIMEOUT"] = "10"
         return env
     url = urlsplit(database_url)
     env.update(
         # The library's PostgreSQL module, with deadlines on every wait (a stalled
-        # database answers 503 in seconds): see application.database_deadlines.
-        PERSISTENCE_MODULE=PERSISTENCE_TOPIC,
+        # database answers 503 in seconds): see interface.storage.deadlines.
+        PERSISTENCE_MODULE=postgres.TOPIC,
         POSTGRES_DBNAME=unquote(url.path.lstrip("/")),
         POSTGRES_HOST=url.hostname or "127.0.0.1",
         POSTGRES_PORT=str(url.port or 5432),

@@ -28,12 +28,8 @@ from typing import Any
 
 import psycopg
 from eventsourcing.postgres import (
-    PostgresAggregateRecorder,
-    PostgresApplicationRecorder,
     PostgresDatastore,
-    PostgresFactory,
 )
-from eventsourcing.utils import Environment, EnvType
 from psycopg.abc import PQGen
 from psycopg.errors import _WaitTimeout
 from psycopg.rows import DictRow, Row
@@ -47,8 +43,6 @@ IDLE_IN_TRANSACTION_S = 5  # the event store's sessions, in the library's unit
 POOL_WAIT_S = 2
 TCP_USER_TIMEOUT_MS = 5000  # unacknowledged bytes: a link that drops packets
 KEEPALIVE_IDLE_S, KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT = 5, 2, 2
-
-PERSISTENCE_TOPIC = f"{__name__}:DeadlinePostgresFactory"
 
 _serving: ContextVar[bool] = ContextVar("serving_deadlines", default=False)
 
@@ -126,36 +120,3 @@ class DeadlineDatastore(PostgresDatastore):
                 # The library keeps its own idle-in-transaction timeout on these sessions.
                 connection.fit(idle_in_transaction=False)
             yield connection
-
-
-# The library retries a failed read or write ten times over (0.2 s apart): through a
-# stall that is ten deadlines. Fail once and answer 503; the pool's pre-ping already
-# replaces a connection a restart has dropped, and clients retry with their
-# idempotency keys.
-class FailFastAggregateRecorder(PostgresAggregateRecorder):
-    insert_events = PostgresAggregateRecorder.insert_events.__wrapped__
-    select_events = PostgresAggregateRecorder.select_events.__wrapped__
-
-
-class FailFastApplicationRecorder(PostgresApplicationRecorder):
-    insert_events = PostgresApplicationRecorder.insert_events.__wrapped__
-    select_events = PostgresAggregateRecorder.select_events.__wrapped__
-    select_notifications = PostgresApplicationRecorder.select_notifications.__wrapped__
-    max_notification_id = PostgresApplicationRecorder.max_notification_id.__wrapped__
-
-
-class DeadlinePostgresFactory(PostgresFactory):
-    """The library's PostgreSQL persistence, with deadlines on every connection."""
-
-    aggregate_recorder_class = FailFastAggregateRecorder
-    application_recorder_class = FailFastApplicationRecorder
-
-    def __init__(self, env: Environment | EnvType | None) -> None:
-        super().__init__(env)
-        # The library builds its datastore itself; this one only adds a step to each
-        # checkout, so it takes the same state as it is.
-        self.datastore.__class__ = DeadlineDatastore
-        pool = self.datastore.pool  # not opened yet: every connection it makes is ours
-        pool.connection_class = DeadlineConnection
-        assert isinstance(pool.kwargs, dict)
-        pool.kwargs.update(connection_options())

@@ -123,10 +123,10 @@ def project(
     from sqlalchemy import func, select
 
     from bench.stores import FixedClock
-    from interface.db import create_sql_engine
     from interface.readmodels.generations import Generations
     from interface.readmodels.runtime import projector_for
     from interface.readmodels.tables import SHAPES
+    from interface.storage.engine import create_sql_engine
     from interface.storage.environment import store_environment
 
     shape = SHAPES[shape_name]

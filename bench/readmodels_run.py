@@ -31,7 +31,7 @@ from bench.readmodels_report import aims, render
 from bench.readmodels_store import generate
 from bench.steps import START
 from bench.stores import journeys, postgres_store, postgres_version
-from interface.db import create_sql_engine
+from interface.storage.engine import create_sql_engine
 
 FULL_EVENTS = 1_000_000
 QUICK_EVENTS = 500  # a smoke test: seconds, not figures

@@ -15,8 +15,6 @@ import sqlalchemy
 from application.journeys import Journeys, utc_now
 from interface.appendonly import protect_event_store
 from interface.auth.tokens import TokenStore
-from interface.db import create_sql_engine
-from interface.keys import resolve_cipher_key
 from interface.readmodels.caseload import Caseloads
 from interface.readmodels.dead_letters import count_live_dead_letters
 from interface.readmodels.findings import Findings
@@ -24,7 +22,9 @@ from interface.readmodels.generations import Generations
 from interface.readmodels.runtime import BackgroundProjections, Projections
 from interface.readmodels.tables import SHAPES
 from interface.settings import Settings
+from interface.storage.engine import create_sql_engine
 from interface.storage.environment import store_environment
+from interface.storage.keys import resolve_cipher_key
 
 
 class Services:

@@ -17,9 +17,9 @@ from interface.cli.demo import demo_command
 from interface.cli.operator import log_operator_read
 from interface.cli.readmodels import project_command, rebuild_command
 from interface.cli.tokens import tokens_app
-from interface.keys import MissingCipherKey, resolve_cipher_key
 from interface.services import Services
 from interface.settings import Settings, setting_problems
+from interface.storage.keys import MissingCipherKey, resolve_cipher_key
 
 app = typer.Typer(
     name="kap-journeys",

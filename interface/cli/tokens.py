@@ -14,8 +14,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from interface.auth.roles import Role
 from interface.auth.tokens import TokenStore, validate_identifier
-from interface.db import create_sql_engine
 from interface.settings import Settings
+from interface.storage.engine import create_sql_engine
 
 tokens_app = typer.Typer(
     name="tokens",

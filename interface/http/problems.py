@@ -32,8 +32,8 @@ from domain.errors import CorrectionRefused, RuleViolation
 from interface.audit.signing import BadSigningKey, MissingSigningKey
 from interface.http.allow import allowed_methods
 from interface.http.errors import MalformedIfMatch
-from interface.keys import MissingCipherKey
 from interface.readmodels.caseload import InvalidCursorError, ReadModelNotReadyError
+from interface.storage.keys import MissingCipherKey
 
 log = logging.getLogger("kap.http")
 

@@ -7,8 +7,8 @@ import stat
 import pytest
 from eventsourcing.cipher import AESCipher
 
-from interface.keys import MissingCipherKey, key_file_for, resolve_cipher_key
 from interface.settings import Settings
+from interface.storage.keys import MissingCipherKey, key_file_for, resolve_cipher_key
 
 
 def test_the_embedded_default_creates_an_owner_only_key_file_beside_the_database(tmp_path):

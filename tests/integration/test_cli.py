@@ -76,7 +76,7 @@ def test_reads_at_the_command_line_are_in_the_access_log(tmp_path):
     from sqlalchemy import select
 
     from interface.audit.access_log import access_log
-    from interface.db import create_sql_engine
+    from interface.storage.engine import create_sql_engine
 
     url = f"sqlite:///{tmp_path / 'kap.db'}"
     env = {"KAP_DATABASE_URL": url}

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from interface.audit.access_log import OTHER_PURPOSE, access_log, create_access_log_table
 from interface.cli.main import app
 from interface.cli.operator import operator
-from interface.db import create_sql_engine
 from interface.demo.seed import DEMO_CLINIC
+from interface.storage.engine import create_sql_engine
 
 runner = CliRunner()
 

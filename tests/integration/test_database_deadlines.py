@@ -19,7 +19,6 @@ from eventsourcing import persistence
 from eventsourcing.cipher import AESCipher
 
 from application.journeys import Journeys
-from interface.db import create_sql_engine
 from interface.storage.deadlines import (
     ANSWER_DEADLINE_S,
     LOCK_TIMEOUT_MS,
@@ -27,6 +26,7 @@ from interface.storage.deadlines import (
     DatabaseDidNotAnswer,
     serving_deadlines,
 )
+from interface.storage.engine import create_sql_engine
 from interface.storage.environment import store_environment
 from tests.databases import throwaway_postgres
 from tests.tcp_proxy import TcpProxy, tcp_proxy

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy
 
-from interface.db import create_sql_engine
+from interface.storage.engine import create_sql_engine
 
 PATIENT_REF = "MRN-SECRET-0042"
 NOTE = "disclosed-a-private-matter"

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from interface.auth.roles import Role
-from interface.keys import resolve_cipher_key
 from interface.services import Services
 from interface.settings import Settings
+from interface.storage.keys import resolve_cipher_key
 from tests.integration.journeys_app import open_journey
 
 

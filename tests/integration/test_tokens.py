@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from interface.auth import Principal, Role
 from interface.auth.tokens import TokenStore, hash_token
 from interface.cli.tokens import tokens_app
-from interface.db import create_sql_engine
+from interface.storage.engine import create_sql_engine
 
 
 @pytest.fixture

@@ -23,13 +23,13 @@ from domain.compliance import RULES
 from interface.audit.compliance_csv import findings_csv
 from interface.auth.tokens import validate_identifier
 from interface.cli.operator import log_operator_read
-from interface.keys import MissingCipherKey
 from interface.readmodels.caseload import ReadModelNotReadyError
 from interface.readmodels.findings import FindingsQuery, FindingsReport, rule_counts
 from interface.readmodels.runtime import projector_for
 from interface.readmodels.tables import FINDINGS
 from interface.services import Services
 from interface.settings import Settings
+from interface.storage.keys import MissingCipherKey
 
 CATCH_UP_ATTEMPTS = 20
 """Another projector (``serve``, ``project``) may take a batch first; then try again."""

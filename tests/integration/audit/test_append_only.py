@@ -29,7 +29,7 @@ from interface.appendonly import (
     refusal_message,
     trigger_names,
 )
-from interface.db import create_sql_engine
+from interface.storage.engine import create_sql_engine
 from interface.storage.environment import is_postgres_url, sqlite_path
 from tests.integration.journeys_app import CLINIC, build_app, new_key, open_journey, post
 from tests.story import intake

@@ -26,7 +26,7 @@ from interface.audit.checkpoints import (
 )
 from interface.audit.signing import SigningKey
 from interface.cli.main import app as cli
-from interface.db import create_sql_engine
+from interface.storage.engine import create_sql_engine
 from tests.integration.audit.intruder import Intruder, forged_seal
 from tests.integration.http.conftest import running_api
 from tests.integration.journeys_app import build_app, new_key, open_journey, post

@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from interface.audit.anchors import anchor_for
 from interface.audit.checkpoints import checkpoint_service_for
 from interface.auth.roles import Role
-from interface.db import create_sql_engine
 from interface.http.app import create_app
 from interface.settings import Settings
+from interface.storage.engine import create_sql_engine
 from tests.integration.audit.intruder import Intruder
 from tests.integration.journeys_app import FixedClock, new_key, open_journey, post
 from tests.story import START, intake

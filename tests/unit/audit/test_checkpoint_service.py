@@ -24,7 +24,7 @@ from interface.audit.checkpoints import (
     start_periodic_checkpoints,
 )
 from interface.audit.signing import SigningKey, verify_signature
-from interface.db import create_sql_engine
+from interface.storage.engine import create_sql_engine
 
 START = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 

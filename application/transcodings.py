@@ -17,5 +17,11 @@ class JourneyFactsAsDict(Transcoding):
     def encode(self, obj: JourneyFacts) -> dict[str, Any]:
         return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
-    def decode(self, data: dict[str, Any]) -> JourneyFacts:
-        return JourneyFacts(**data)
+    def decode(self, data: dict[str, Any]) -> JourneyFacts | dict[str, Any]:
+        """The facts; or, from a snapshot stored in an older shape that no longer fits
+        ``JourneyFacts``, the plain dict, for ``Journey``'s upcasters to bring to today's
+        shape (``domain.state.stored_facts``) before ``Journey.facts`` reads it."""
+        try:
+            return JourneyFacts(**data)
+        except TypeError:
+            return data

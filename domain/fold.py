@@ -323,6 +323,8 @@ def fold_journey(journey: Any, events: Iterable[Any]) -> Any:
             raise EntryOutOfPlace(version, type_name)
         try:
             journey = event.mutate(journey)
+            if starts:
+                _ = journey.facts  # a snapshot's facts fit today's shape, or it is out of place
         except (*_MISFIT, OriginatorIDError, OriginatorVersionError):
             raise EntryOutOfPlace(version, type_name) from None
     return journey

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -82,8 +82,8 @@ class Journey(Aggregate):
     ``JourneyFacts`` is a stored shape: ``class_version`` counts it (snapshots written
     at version 1 carry none, the library's "absent means 1"). A change to the facts
     that an old snapshot cannot load as is bumps it, with ``upcast_vN_vN+1`` working
-    on the snapshot's state, whose ``facts`` an upcaster receives as a plain dict
-    (``application.transcodings``).
+    on the snapshot's state; ``domain.state.stored_facts(state)`` gives it the facts as
+    a dict to change.
 
     Each event class states its own ``class_version`` and payload type: entries are at
     3 (the envelope's source and seal), the opening at 2 (its seal). A change to one
@@ -92,8 +92,19 @@ class Journey(Aggregate):
 
     class_version = 1
 
-    if TYPE_CHECKING:  # assigned by JourneyOpened.apply; not an __init__ argument
-        facts: JourneyFacts
+    @property
+    def facts(self) -> JourneyFacts:
+        """What the journey knows (assigned by ``JourneyOpened.apply``). A snapshot whose
+        upcasters reshaped it (``domain.state.stored_facts``) hands it over as a dict,
+        read as ``JourneyFacts`` here, once."""
+        facts = self.__dict__["facts"]
+        if not isinstance(facts, JourneyFacts):
+            facts = self.__dict__["facts"] = JourneyFacts(**facts)
+        return facts
+
+    @facts.setter
+    def facts(self, facts: JourneyFacts) -> None:
+        self.__dict__["facts"] = facts
 
     class JourneyOpened(Aggregate.Created):
         """Version 2 added the seal (salt, digest, hash) that starts the journey's chain."""

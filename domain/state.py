@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from domain.audit.hashing import GENESIS
 from domain.facts import (
@@ -128,3 +128,12 @@ class JourneyFacts:
         """A maintenance plan is in force once the induction series has been given."""
         series_given = len(self.doses()) >= self.profile.series_length
         return series_given and any(p["phase"] == "maintenance" for p in self.plans)
+
+
+def stored_facts(snapshot_state: dict[str, Any]) -> dict[str, Any]:
+    """A journey snapshot's facts as a dict its upcasters (``Journey.upcast_vN_vN+1``)
+    change in place: whatever they were decoded as, they are a dict from here on."""
+    facts = snapshot_state["facts"]
+    if isinstance(facts, JourneyFacts):
+        facts = snapshot_state["facts"] = {f.name: getattr(facts, f.name) for f in fields(facts)}
+    return cast(dict[str, Any], facts)

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
+from uuid import UUID
 
+import pytest
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
+from application.errors import JourneyDamaged
 from application.journeys import Journeys
 from domain.journey import UNATTRIBUTED_SOURCE, Journey
-from tests.integration.journeys_app import CLINIC, build_app, new_key, open_journey, posting
+from domain.state import stored_facts
+from tests.integration.journeys_app import (
+    CLINIC,
+    build_app,
+    new_key,
+    open_journey,
+    post,
+    posting,
+)
 from tests.story import START, intake
 
 
@@ -45,4 +57,98 @@ def test_an_entry_stored_before_source_existed_loads_as_unattributed(database_ur
     assert history[-1].source == UNATTRIBUTED_SOURCE
     status = app.status(CLINIC, journey_id, now=START + timedelta(hours=2))
     assert status.stage == "consulted"
+    app.close()
+
+
+# A journey's snapshot stores its facts as they stand, so ``JourneyFacts`` is a stored
+# shape, counted by ``Journey.class_version``. These tests hand-write a snapshot as an
+# older version would have stored it (its facts naming ``concerns`` what is now
+# ``presenting_concerns``), and load it with and without the upcaster that version needs.
+
+OLD_NAME = b'"concerns"'
+
+
+def store_old_snapshot(app: Journeys, journey_id: UUID) -> None:
+    """Snapshot the journey as version 1 of a ``JourneyFacts`` with ``concerns`` stored it."""
+    journey = app.repository.get(journey_id)
+    snapshot = Journey.Snapshot.take(journey)
+    assert "class_version" not in snapshot.state  # version 1 stores none
+    mapper = app.mapper
+    body = mapper.transcoder.encode({**vars(snapshot), "originator_id": None})
+    assert body.count(b'"presenting_concerns"') == 1
+    body = body.replace(b'"presenting_concerns"', OLD_NAME)
+    state = mapper.transcoder.decode(body)
+    state.pop("originator_id")
+    del state["originator_version"]
+    encoded = mapper.transcoder.encode(state)
+    assert OLD_NAME in encoded
+    assert app.snapshots is not None
+    app.snapshots.recorder.insert_events(
+        [
+            StoredEvent(
+                journey_id,
+                journey.version,
+                get_topic(Journey.Snapshot),
+                mapper.cipher.encrypt(mapper.compressor.compress(encoded)),
+            )
+        ]
+    )
+
+
+def renamed_concerns(state: dict[str, Any]) -> None:
+    facts = stored_facts(state)
+    facts["presenting_concerns"] = facts.pop("concerns")
+
+
+@pytest.fixture
+def journey_with_old_snapshot(database_url):
+    app = build_app(database_url, new_key())
+    journey_id = open_journey(app)
+    for s in intake():
+        post(app, journey_id, s)
+    now = START + timedelta(days=5)
+    expected = app.status(CLINIC, journey_id, now=now)
+    store_old_snapshot(app, journey_id)
+    yield app, journey_id, expected, now
+    app.close()
+
+
+def test_an_old_snapshot_loads_through_the_journeys_upcaster(
+    journey_with_old_snapshot, monkeypatch
+):
+    app, journey_id, expected, now = journey_with_old_snapshot
+    upcast: list[dict[str, Any]] = []
+
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        upcast.append(state)
+        renamed_concerns(state)
+
+    monkeypatch.setattr(Journey, "class_version", 2)
+    monkeypatch.setattr(Journey, "upcast_v1_v2", staticmethod(upcast_v1_v2), raising=False)
+
+    status = app.status(CLINIC, journey_id, now=now)
+
+    assert len(upcast) == 1  # loaded from the snapshot, once
+    assert status == expected
+    journey = app.repository.get(journey_id)
+    assert journey.facts.presenting_concerns == ["treatment_resistant_depression"]
+
+
+def test_an_old_snapshot_without_its_upcaster_is_damaged_not_an_error(journey_with_old_snapshot):
+    """At class version 1 nothing reshapes it: the journey reads as damaged (as any
+    entry that no longer fits), never as an unexplained failure."""
+    app, journey_id, _, now = journey_with_old_snapshot
+
+    with pytest.raises(JourneyDamaged):
+        app.status(CLINIC, journey_id, now=now)
+
+
+def test_a_snapshot_written_today_carries_no_version_and_needs_no_upcaster(database_url):
+    app = build_app(database_url, new_key())
+    journey_id = open_journey(app)
+    snapshot = Journey.Snapshot.take(app.repository.get(journey_id))
+
+    assert Journey.class_version == 1
+    assert "class_version" not in snapshot.state
+    assert snapshot.mutate(None).facts == app.repository.get(journey_id).facts  # type: ignore[attr-defined]
     app.close()

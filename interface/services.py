@@ -14,7 +14,6 @@ import sqlalchemy
 
 from application.journeys import Journeys, utc_now
 from interface.appendonly import protect_event_store
-from interface.auth.tokens import TokenStore
 from interface.readmodels.caseload import Caseloads
 from interface.readmodels.dead_letters import count_live_dead_letters
 from interface.readmodels.findings import Findings
@@ -25,6 +24,7 @@ from interface.settings import Settings
 from interface.storage.engine import create_sql_engine
 from interface.storage.environment import store_environment
 from interface.storage.keys import resolve_cipher_key
+from interface.storage.tokens import TokenStore
 
 
 class Services:

@@ -13,9 +13,10 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from interface.auth.roles import Role
-from interface.auth.tokens import TokenStore, validate_identifier
+from interface.auth.tokens import validate_identifier
 from interface.settings import Settings
 from interface.storage.engine import create_sql_engine
+from interface.storage.tokens import TokenStore
 
 tokens_app = typer.Typer(
     name="tokens",

@@ -23,8 +23,9 @@ from sqlalchemy import Column, Index, MetaData, String, Table, delete, select, u
 
 from interface.auth.principal import Principal
 from interface.auth.roles import Role
-from interface.auth.tokens import ApiToken, hash_token
+from interface.auth.tokens import hash_token
 from interface.readmodels.tables import UtcDateTime
+from interface.storage.tokens import ApiToken
 
 IDLE = timedelta(minutes=30)
 LIFETIME = timedelta(hours=8)

@@ -11,9 +11,10 @@ import typer
 from typer.testing import CliRunner
 
 from interface.auth import Principal, Role
-from interface.auth.tokens import TokenStore, hash_token
+from interface.auth.tokens import hash_token
 from interface.cli.tokens import tokens_app
 from interface.storage.engine import create_sql_engine
+from interface.storage.tokens import TokenStore
 
 
 @pytest.fixture

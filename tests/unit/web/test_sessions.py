@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy
 
 from interface.auth.roles import Role
-from interface.auth.tokens import TokenStore
+from interface.storage.tokens import TokenStore
 from interface.web.sessions import (
     IDLE,
     LIFETIME,

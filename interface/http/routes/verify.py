@@ -9,9 +9,10 @@ from fastapi import APIRouter, Request
 from application.audit.verify import ChainVerifier
 from application.audit.verify_access import ensure_may_verify
 from interface.audit.anchors import anchor_for
-from interface.http.deps import Auditor, ServicesDep, log_journey_read
+from interface.http.deps import Auditor, ServicesDep
 from interface.http.routes.journeys import ERRORS
 from interface.http.schemas.audit import ChainProblemPublic, VerificationPublic
+from interface.presentation.journey_reads import log_journey_read
 
 router = APIRouter(prefix="/v1/journeys", tags=["audit"])
 

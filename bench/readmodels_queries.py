@@ -28,8 +28,8 @@ from sqlalchemy import Engine, Table, insert
 import interface.readmodels.caseload as caseload_module
 from application.projections.caseload_rows import _attention_key
 from interface.readmodels.caseload import CaseloadQuery, Caseloads
-from interface.readmodels.generations import Generations
-from interface.readmodels.tables import CASELOAD, ReadModelShape
+from interface.storage.readmodels.generations import Generations
+from interface.storage.readmodels.tables import CASELOAD, ReadModelShape
 
 NOW = datetime(2027, 6, 1, 12, 0, tzinfo=UTC)
 MAIN_CLINIC = "clinic-main"

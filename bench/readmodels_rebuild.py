@@ -123,11 +123,11 @@ def project(
     from sqlalchemy import func, select
 
     from bench.stores import FixedClock
-    from interface.readmodels.generations import Generations
     from interface.readmodels.runtime import projector_for
-    from interface.readmodels.tables import SHAPES
     from interface.storage.engine import create_sql_engine
     from interface.storage.environment import store_environment
+    from interface.storage.readmodels.generations import Generations
+    from interface.storage.readmodels.tables import SHAPES
 
     shape = SHAPES[shape_name]
     if env_overrides:

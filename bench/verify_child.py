@@ -52,9 +52,10 @@ def _verify(services: Any, deep: bool) -> dict[str, Any]:
     from application.audit.chain_scan import scan_chains
     from application.audit.store_check import verify_store
     from interface.audit.anchors import all_anchors
+    from interface.audit.checkpoints import checkpoint_service_for
 
     journeys = services.journeys
-    checkpoints = services.checkpoints
+    checkpoints = checkpoint_service_for(services)
     started = time.perf_counter()
     anchors = all_anchors(services)
     anchored = time.perf_counter()

@@ -24,7 +24,7 @@ from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Tab
 
 from interface.auth.principal import Principal
 from interface.auth.roles import Role
-from interface.readmodels.tables import UtcDateTime
+from interface.storage.readmodels.tables import UtcDateTime
 
 ACTIONS = frozenset(
     {"status", "caseload", "history", "replay", "verify", "export", "compliance", "access_log"}

@@ -9,11 +9,11 @@ from typing import Annotated
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from interface.readmodels.dead_letters import live_dead_letters
 from interface.readmodels.runtime import BackgroundProjections, Projections, projector_for
-from interface.readmodels.tables import SHAPES, ReadModelShape
 from interface.services import Services
 from interface.settings import Settings
+from interface.storage.readmodels.dead_letters import live_dead_letters
+from interface.storage.readmodels.tables import SHAPES, ReadModelShape
 
 REBUILD_BATCH = 2000
 

@@ -13,8 +13,8 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, Engine, Table, and_, select, tuple_
 
-from interface.readmodels.generations import Generations
-from interface.readmodels.tables import CASELOAD
+from interface.storage.readmodels.generations import Generations
+from interface.storage.readmodels.tables import CASELOAD
 
 Sort = Literal["attention", "recent", "patient"]
 STATIC_FLAGS = ("safety_hold", "adverse_event", "override_used", "late_entry")

@@ -16,8 +16,8 @@ from sqlalchemy import ColumnElement, Engine, Table, and_, or_, select
 
 from domain.compliance import RULES
 from interface.readmodels.caseload import ReadModelNotReadyError
-from interface.readmodels.generations import Generations
-from interface.readmodels.tables import FINDINGS
+from interface.storage.readmodels.generations import Generations
+from interface.storage.readmodels.tables import FINDINGS
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from sqlalchemy import Engine
 from application.journeys import Journeys
 from application.projections.loop import RETRY_CAP_SECONDS, ProjectorLoop
 from application.projections.projector import Projector, ReadModelSuperseded
-from interface.readmodels.generations import Generations
 from interface.readmodels.rows import ROWS_OF
-from interface.readmodels.tables import SHAPES, ReadModelShape
-from interface.readmodels.targets import GenerationTarget
+from interface.storage.readmodels.generations import Generations
+from interface.storage.readmodels.tables import SHAPES, ReadModelShape
+from interface.storage.readmodels.targets import GenerationTarget
 
 log = logging.getLogger("kap.projections")
 

@@ -24,7 +24,7 @@ from sqlalchemy import Column, Index, MetaData, String, Table, delete, select, u
 from interface.auth.principal import Principal
 from interface.auth.roles import Role
 from interface.auth.tokens import hash_token
-from interface.readmodels.tables import UtcDateTime
+from interface.storage.readmodels.tables import UtcDateTime
 from interface.storage.tokens import ApiToken
 
 IDLE = timedelta(minutes=30)

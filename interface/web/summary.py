@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import Table, case, func, select
 
 from interface.readmodels.caseload import DUE_FLAGS, STATIC_FLAGS, ReadModelNotReadyError
-from interface.readmodels.tables import CASELOAD
 from interface.services import Services
+from interface.storage.readmodels.tables import CASELOAD
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,10 @@ from interface.cli.operator import log_operator_read
 from interface.readmodels.caseload import ReadModelNotReadyError
 from interface.readmodels.findings import FindingsQuery, FindingsReport, rule_counts
 from interface.readmodels.runtime import projector_for
-from interface.readmodels.tables import FINDINGS
 from interface.services import Services
 from interface.settings import Settings
 from interface.storage.keys import MissingCipherKey
+from interface.storage.readmodels.tables import FINDINGS
 
 CATCH_UP_ATTEMPTS = 20
 """Another projector (``serve``, ``project``) may take a batch first; then try again."""

@@ -7,8 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
-from application.audit.checkpoints import InconsistentLog
-from application.audit.clinic_checkpoints import clinic_inclusion, clinic_listing
+from interface.audit.checkpoints import (
+    InconsistentLog,
+    checkpoint_service_for,
+    clinic_inclusion,
+    clinic_listing,
+)
 from interface.audit.signing import BadSigningKey, MissingSigningKey
 from interface.http.deps import Auditor, ServicesDep
 from interface.http.problems import problem
@@ -19,7 +23,7 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 def _service_or_problem(services: Services) -> Any:
     try:
-        return services.checkpoints
+        return checkpoint_service_for(services)
     except (MissingSigningKey, BadSigningKey) as error:
         return problem(503, "signing_key_unavailable", str(error), "Signing key unavailable")
 

@@ -32,9 +32,9 @@ from interface.cli.audit import compliance as compliance_cli
 from interface.cli.main import app as cli_app
 from interface.http.app import create_app
 from interface.http.routes.audit_compliance import RuleId
-from interface.readmodels.generations import ACTIVE, Generations
-from interface.readmodels.tables import FINDINGS, ReadModelShape
 from interface.services import Services
+from interface.storage.readmodels.generations import ACTIVE, Generations
+from interface.storage.readmodels.tables import FINDINGS, ReadModelShape
 from tests.databases import throwaway_postgres
 from tests.integration.http.conftest import (
     NO_TOKEN,

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from interface.readmodels.tables import CASELOAD
+from interface.storage.readmodels.tables import CASELOAD
 from tests.integration.http.conftest import Api
 from tests.integration.readmodels.triggers import (
     REFUSED_REF,

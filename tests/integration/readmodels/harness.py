@@ -13,10 +13,10 @@ from application.answers import AppendResult, NewEntry, OpenJourney
 from application.journeys import Journeys
 from application.projections.projector import Projector
 from domain.entries import Actor, Posting
-from interface.readmodels.generations import Generations
 from interface.readmodels.runtime import projector_for
-from interface.readmodels.tables import SHAPES, ReadModelShape, generations
 from interface.storage.engine import create_sql_engine
+from interface.storage.readmodels.generations import Generations
+from interface.storage.readmodels.tables import SHAPES, ReadModelShape, generations
 from tests.integration.journeys_app import FixedClock, build_app
 from tests.integration.readmodels.stories import MIN, Line, Script
 from tests.story import START

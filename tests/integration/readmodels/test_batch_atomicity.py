@@ -12,8 +12,8 @@ from sqlalchemy import Connection, Table
 
 from application.projections.projector import ProjectionFailure, Projector
 from interface.readmodels.rows import ROWS_OF
-from interface.readmodels.tables import CASELOAD, FINDINGS
-from interface.readmodels.targets import GenerationTarget, Made
+from interface.storage.readmodels.tables import CASELOAD, FINDINGS
+from interface.storage.readmodels.targets import GenerationTarget, Made
 from tests.integration.journeys_app import open_journey, post
 from tests.integration.readmodels.harness import ReadModels, Rows
 from tests.integration.readmodels.triggers import drop, refuse_position_moves

@@ -8,8 +8,8 @@ import threading
 
 from sqlalchemy import MetaData, Table
 
-from interface.readmodels.generations import Generations
-from interface.readmodels.tables import CASELOAD, ReadModelShape
+from interface.storage.readmodels.generations import Generations
+from interface.storage.readmodels.tables import CASELOAD, ReadModelShape
 
 
 def test_two_processes_preparing_at_once_both_follow_one_generation(models):

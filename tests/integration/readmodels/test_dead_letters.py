@@ -10,8 +10,8 @@ from uuid import UUID
 from typer.testing import CliRunner
 
 from interface.cli.main import app as cli
-from interface.readmodels.dead_letters import DeadLetter, live_dead_letters
-from interface.readmodels.tables import CASELOAD, FINDINGS, SHAPES
+from interface.storage.readmodels.dead_letters import DeadLetter, live_dead_letters
+from interface.storage.readmodels.tables import CASELOAD, FINDINGS, SHAPES
 from tests.integration.audit.intruder import Intruder
 from tests.integration.journeys_app import open_journey, post
 from tests.integration.readmodels.harness import ReadModels, cli_env

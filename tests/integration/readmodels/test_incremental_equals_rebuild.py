@@ -14,7 +14,7 @@ import pytest
 from application.journeys import Journeys
 from domain.journey import APPENDABLE
 from interface.readmodels.caseload import flags_of_row
-from interface.readmodels.tables import CASELOAD, SHAPES
+from interface.storage.readmodels.tables import CASELOAD, SHAPES
 from tests.integration.readmodels.harness import ReadModels, journey_id_of
 from tests.integration.readmodels.stories import Script, random_script
 

@@ -7,7 +7,7 @@ import signal
 
 import pytest
 
-from interface.readmodels.tables import SHAPES
+from interface.storage.readmodels.tables import SHAPES
 from tests.integration.http.test_health_late_database import database_made_later
 from tests.integration.journeys_app import new_key, open_journey
 from tests.integration.readmodels.harness import ReadModels

@@ -8,7 +8,7 @@ import signal
 
 import pytest
 
-from interface.readmodels.tables import CASELOAD, SHAPES
+from interface.storage.readmodels.tables import CASELOAD, SHAPES
 from tests.integration.readmodels.backlog import write_backlog
 from tests.integration.readmodels.harness import ReadModels
 from tests.integration.readmodels.processes import start_projector, stop, wait_for

@@ -8,7 +8,7 @@ import threading
 import time
 
 from application.projections.loop import RETRY_CAP_SECONDS, ProjectorLoop
-from interface.readmodels.tables import CASELOAD
+from interface.storage.readmodels.tables import CASELOAD
 from tests.integration.journeys_app import open_journey
 from tests.integration.readmodels.triggers import drop, refuse_position_moves
 

@@ -17,11 +17,11 @@ from application.projections.projector import Projector
 from interface.cli.main import app as cli
 from interface.readmodels.caseload import CaseloadQuery, Caseloads, ReadModelNotReadyError
 from interface.readmodels.findings import Findings, FindingsQuery
-from interface.readmodels.generations import ACTIVE, BUILDING
 from interface.readmodels.rows import ROWS_OF
 from interface.readmodels.runtime import Projections, projector_for
-from interface.readmodels.tables import CASELOAD, FINDINGS, SHAPES
-from interface.readmodels.targets import GenerationTarget
+from interface.storage.readmodels.generations import ACTIVE, BUILDING
+from interface.storage.readmodels.tables import CASELOAD, FINDINGS, SHAPES
+from interface.storage.readmodels.targets import GenerationTarget
 from tests.integration.readmodels.backlog import write_backlog
 from tests.integration.readmodels.harness import ReadModels, cli_env
 from tests.integration.readmodels.racing import RecordingTarget, assert_a_chain

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typer.testing import CliRunner
 
 from interface.cli.main import app as cli
-from interface.readmodels.dead_letters import live_dead_letters
-from interface.readmodels.generations import ACTIVE
-from interface.readmodels.tables import CASELOAD, FINDINGS
+from interface.storage.readmodels.dead_letters import live_dead_letters
+from interface.storage.readmodels.generations import ACTIVE
+from interface.storage.readmodels.tables import CASELOAD, FINDINGS
 from tests.integration.journeys_app import new_key, open_journey
 from tests.integration.readmodels.harness import ReadModels, cli_env
 from tests.integration.readmodels.test_dead_letters import NUL_REF, refs

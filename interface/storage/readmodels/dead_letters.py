@@ -14,8 +14,8 @@ from uuid import UUID
 
 from sqlalchemy import Engine, and_, func, select
 
-from interface.readmodels.generations import ACTIVE
-from interface.readmodels.tables import dead_letters, generations
+from interface.storage.readmodels.generations import ACTIVE
+from interface.storage.readmodels.tables import dead_letters, generations
 
 
 @dataclass(frozen=True)

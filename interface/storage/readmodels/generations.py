@@ -10,7 +10,7 @@ from sqlalchemy import Engine, and_, func, select, update
 from sqlalchemy.exc import DBAPIError
 
 from application.projections.projector import ReadModelSuperseded
-from interface.readmodels.tables import (
+from interface.storage.readmodels.tables import (
     ReadModelShape,
     dead_letters,
     generations,

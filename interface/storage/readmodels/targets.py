@@ -18,8 +18,8 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from application.projections.projector import Checkpoint, ProjectionFailure
 from domain.journey import Journey
-from interface.readmodels.generations import ACTIVE, BUILDING, Generations
-from interface.readmodels.tables import ReadModelShape, dead_letters, generations
+from interface.storage.readmodels.generations import ACTIVE, BUILDING, Generations
+from interface.storage.readmodels.tables import ReadModelShape, dead_letters, generations
 
 RowsOf = Callable[[Sequence[Journey]], list[dict[str, Any]]]
 Made = list[tuple[Journey, list[dict[str, Any]]]]

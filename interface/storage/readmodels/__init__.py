@@ -1,0 +1,1 @@
+"""The read models' tables, their generations, and the target a projector writes them through."""

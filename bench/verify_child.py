@@ -52,10 +52,9 @@ def _verify(services: Any, deep: bool) -> dict[str, Any]:
     from application.audit.chain_scan import scan_chains
     from application.audit.store_check import verify_store
     from interface.audit.anchors import all_anchors
-    from interface.audit.checkpoints import checkpoint_service_for
 
     journeys = services.journeys
-    checkpoints = checkpoint_service_for(services)
+    checkpoints = services.checkpoints
     started = time.perf_counter()
     anchors = all_anchors(services)
     anchored = time.perf_counter()

@@ -8,7 +8,7 @@ throwaway PostgreSQL database:
    (``bench.readmodels_store.generate``: realistic, interleaved journeys; the
    ``Journeys`` app as in production, AES-GCM and zlib).
 2. A checkpoint is signed over the whole log, as ``serve`` does
-   (``checkpoint_service_for(services).create()``, Ed25519 key of 32 random bytes).
+   (``services.checkpoints.create()``, Ed25519 key of 32 random bytes).
 3. In the same run, alternating, ``ROUNDS`` times each:
 
    - ``fast``: what ``kap-journeys audit verify`` runs: ``scan_chains`` (every
@@ -109,12 +109,11 @@ def in_child(
 
 
 def _sign(url: str, cipher_key: str, signing_key: str) -> dict[str, Any]:
-    from interface.audit.checkpoints import checkpoint_service_for
 
     services = verify_child._services(url, cipher_key, signing_key)
     try:
         started = time.perf_counter()
-        checkpoint = checkpoint_service_for(services).create()
+        checkpoint = services.checkpoints.create()
         seconds = time.perf_counter() - started
     finally:
         services.close()

@@ -12,12 +12,15 @@ from datetime import datetime
 
 import sqlalchemy
 
+from application.audit.checkpoints import CheckpointService, checkpoints_of
 from application.journeys import Journeys, utc_now
 from interface.appendonly import protect_event_store
+from interface.audit.signing import resolve_signing_key
 from interface.readmodels.caseload import Caseloads
 from interface.readmodels.findings import Findings
 from interface.readmodels.runtime import BackgroundProjections, Projections
 from interface.settings import Settings
+from interface.storage.checkpoints import SqlCheckpointStore
 from interface.storage.engine import create_sql_engine
 from interface.storage.environment import store_environment
 from interface.storage.keys import resolve_cipher_key
@@ -36,6 +39,7 @@ class Services:
         self._journeys: Journeys | None = None
         self._tokens: TokenStore | None = None
         self._registry: Generations | None = None
+        self._checkpoints: CheckpointService | None = None
         self.projections: BackgroundProjections | None = None
 
     @property
@@ -64,6 +68,21 @@ class Services:
                     store.create_tables()
                     self._tokens = store
         return self._tokens
+
+    @property
+    def checkpoints(self) -> CheckpointService:
+        """The one checkpoint service of this process, its key resolved once (a missing
+        or bad key raises each time it is asked for, and nothing is kept)."""
+        if self._checkpoints is None:
+            with self._lock:
+                if self._checkpoints is None:
+                    self._checkpoints = checkpoints_of(
+                        lambda: self.journeys,
+                        SqlCheckpointStore(self.engine),
+                        resolve_signing_key(self.settings),
+                        clock=self.clock,
+                    )
+        return self._checkpoints
 
     @property
     def registry(self) -> Generations:

@@ -8,7 +8,11 @@ bytes, and so its seal, as they were written.
 
 Changing a payload changes a stored shape: bump its event class's ``class_version`` and
 write ``upcast_vN_vN+1`` (convention 2); ``tests/unit/domain/test_stored_shapes.py``
-refuses a changed shape under an unchanged version.
+refuses a changed shape under an unchanged version. Mind the seals: an entry's seal
+covers its payload as stored, and the verifier recomputes it over the event as loaded,
+that is after upcasting; so before the first payload upcaster ships, the verifier must
+read seals over the content before upcasting (``tests/integration/test_store_evolution``
+holds that case as an expected failure).
 """
 
 from __future__ import annotations

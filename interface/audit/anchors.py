@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from application.audit.checkpoints import JourneyHead
 from application.audit.verify import Anchor
-from interface.audit.checkpoints import JourneyHead, checkpoint_service_for
 from interface.audit.signing import BadSigningKey, MissingSigningKey
 from interface.services import Services
 
@@ -24,7 +24,7 @@ def anchor_for(services: Services, clinic_id: str | None, journey_id: UUID) -> A
     never learn that a journey it does not own existed.
     """
     try:
-        heads = checkpoint_service_for(services).heads(journey_id)
+        heads = services.checkpoints.heads(journey_id)
     except (MissingSigningKey, BadSigningKey):
         return None  # no checkpoints can exist without the key that signs them
     head = heads.get(journey_id)
@@ -47,7 +47,7 @@ def _entries_name(services: Services, clinic_id: str, journey_id: UUID) -> bool:
 def all_anchors(services: Services) -> dict[UUID, Anchor]:
     """Every journey's head at the latest checkpoint that recorded it."""
     try:
-        heads = checkpoint_service_for(services).heads()
+        heads = services.checkpoints.heads()
     except (MissingSigningKey, BadSigningKey):
         return {}
     return {journey_id: _anchor(head) for journey_id, head in heads.items()}

@@ -26,17 +26,12 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from application.audit.checkpoints import Checkpoint, CheckpointService, InconsistentLog
+from application.audit.clinic_checkpoints import clinic_checkpoints
 from application.audit.evidence import journey_entries, leaf_positions
 from domain.audit.merkle import leaf_hash
 from domain.audit.prefix_consistency import prefix_consistency
 from domain.audit.proof_batch import ProofTree
-from interface.audit.checkpoints import (
-    Checkpoint,
-    CheckpointService,
-    InconsistentLog,
-    checkpoint_service_for,
-    clinic_checkpoints,
-)
 from interface.audit.signing import ALGORITHM
 from interface.services import Services
 
@@ -62,7 +57,7 @@ def build_bundle(services: Services, journey_ids: Sequence[UUID], scope: dict[st
     a checkpoint signed just now."""
     if not journey_ids:
         raise NothingToExport("no journeys match: nothing to export")
-    checkpoints = checkpoint_service_for(services)
+    checkpoints = services.checkpoints
     try:
         checkpoints.create()  # cover every entry written so far
     except InconsistentLog as error:

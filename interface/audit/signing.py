@@ -27,7 +27,6 @@ import base64
 import binascii
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -42,7 +41,6 @@ from interface.settings import KEY_COMMAND, Settings
 
 ALGORITHM = "Ed25519"
 KEY_FILE_SUFFIX = ".signing-key"
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 class MissingSigningKey(RuntimeError):  # noqa: N818 - mirrors MissingCipherKey
@@ -58,13 +56,6 @@ def key_id_for(public_key: bytes) -> str:
     return key_id_of(public_key)
 
 
-def canonical_time(moment: datetime) -> str:
-    """A checkpoint's time as signed: UTC, whole seconds, ``Z``."""
-    if moment.tzinfo is None:
-        raise ValueError("a checkpoint's time needs an offset")
-    return moment.astimezone(UTC).strftime(TIME_FORMAT)
-
-
 def verify_signature(public_key: bytes, message: bytes, signature: bytes) -> bool:
     """Whether ``signature`` is ``public_key``'s Ed25519 signature of ``message``."""
     try:
@@ -76,9 +67,14 @@ def verify_signature(public_key: bytes, message: bytes, signature: bytes) -> boo
 
 @dataclass(frozen=True)
 class SigningKey:
-    """An Ed25519 private key with its public half and key id."""
+    """An Ed25519 private key with its public half and key id: the checkpoints'
+    ``Signer`` (``application.audit.checkpoints``)."""
 
     private: Ed25519PrivateKey
+
+    @property
+    def algorithm(self) -> str:
+        return ALGORITHM
 
     @property
     def public_key(self) -> bytes:
@@ -100,6 +96,11 @@ class SigningKey:
 
     def verify(self, message: bytes, signature: bytes) -> bool:
         return verify_signature(self.public_key, message, signature)
+
+    @staticmethod
+    def verifies(public_key: bytes, message: bytes, signature: bytes) -> bool:
+        """Whether ``signature`` is ``public_key``'s Ed25519 signature of ``message``."""
+        return verify_signature(public_key, message, signature)
 
     def to_pem(self) -> str:
         return self.private.private_bytes(

@@ -10,11 +10,7 @@ from datetime import datetime
 from fastapi import FastAPI, Request, Response
 
 from application.journeys import utc_now
-from interface.audit.checkpoints import (
-    PeriodicCheckpoints,
-    checkpoint_service_for,
-    start_periodic_checkpoints,
-)
+from interface.audit.periodic import PeriodicCheckpoints, start_periodic_checkpoints
 from interface.audit.signing import BadSigningKey, MissingSigningKey
 from interface.http.deadlines import RequestDeadlines
 from interface.http.docs import install_docs
@@ -57,9 +53,7 @@ def _start_checkpoints(services: Services) -> PeriodicCheckpoints | None:
         return None
     try:
         # Not at start: the first comes after one interval (a restart signs nothing twice).
-        return start_periodic_checkpoints(
-            checkpoint_service_for(services), every, immediately=False
-        )
+        return start_periodic_checkpoints(services.checkpoints, every, immediately=False)
     except (MissingSigningKey, BadSigningKey) as error:
         log.warning("no periodic checkpoints: %s", error)
     except UNAVAILABLE:

@@ -10,9 +10,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import psycopg
-import sqlalchemy.exc
-from eventsourcing import persistence
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -34,20 +31,11 @@ from interface.http.allow import allowed_methods
 from interface.http.errors import MalformedIfMatch
 from interface.readmodels.caseload import InvalidCursorError, ReadModelNotReadyError
 from interface.storage.keys import MissingCipherKey
+from interface.storage.unavailable import UNAVAILABLE
 
 log = logging.getLogger("kap.http")
 
 PROBLEM_JSON = "application/problem+json"
-
-UNAVAILABLE = (
-    persistence.OperationalError,
-    persistence.InterfaceError,
-    sqlalchemy.exc.OperationalError,
-    sqlalchemy.exc.InterfaceError,
-    sqlalchemy.exc.TimeoutError,  # every pooled connection busy past the pool wait
-    psycopg.OperationalError,
-    psycopg.InterfaceError,
-)
 
 TITLES = {
     400: "Bad request",

@@ -15,7 +15,7 @@ from uuid import UUID
 from eventsourcing.persistence import MapperDeserialisationError
 
 from application.audit.verify import ChainProblem, ChainVerifier, Verification
-from application.errors import JourneyNotFound
+from application.audit.verify_access import ensure_may_verify
 from application.sealed_mapper import readable_seal
 from interface.audit.anchors import anchor_for
 from interface.services import Services
@@ -59,13 +59,8 @@ def journey_ledger(services: Services, clinic_id: str, journey_id: UUID) -> Ledg
     journeys = services.journeys
     stored = list(journeys.recorder.select_events(journey_id))
     events = {row.originator_version: _decoded(services, row) for row in stored}
-    # The opening names the clinic wherever it is now stored; if it no longer decrypts,
-    # or the journey was removed whole, the caseload (projected while sound) still does.
-    owner = journeys.clinic_of_stored(journey_id) or services.caseloads.clinic_of(journey_id)
     anchor = anchor_for(services, clinic_id, journey_id)
-    removed_whole = not stored and anchor is not None and owner in (None, clinic_id)
-    if owner != clinic_id and not removed_whole:
-        raise JourneyNotFound(journey_id)
+    ensure_may_verify(journeys, clinic_id, journey_id, anchor)
     verification = ChainVerifier(journeys).verify(journey_id, anchor)
     by_version: dict[int | None, list[ChainProblem]] = {}
     for problem in verification.problems:

@@ -1,5 +1,6 @@
-"""Rendering pages: the templates (autoescaped), the pages' security headers, and the one
-place that turns a page's errors into pages (sign in, 403, 404, 503) rather than JSON."""
+"""Rendering pages: the templates (autoescaped), under the pages' security headers
+(``interface.presentation.page_headers``), and the one place that turns a page's errors
+into pages (sign in, 403, 404, 503) rather than JSON."""
 
 from __future__ import annotations
 
@@ -16,27 +17,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from application.errors import JourneyNotFound
-from interface.http.problems import UNAVAILABLE
+from interface.presentation.page_headers import secured
 from interface.readmodels.caseload import ReadModelNotReadyError
+from interface.storage.unavailable import UNAVAILABLE
 from interface.web import labels
 from interface.web.auth import SESSION_COOKIE, RoleRefused, SignInRequired
 
 log = logging.getLogger("kap.web")
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
-)
-PAGE_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    # Not the API's no-referrer: under it browsers send "Origin: null" with a form post,
-    # and the Origin check against cross-site posts needs the real one. Still nothing
-    # leaves the site.
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 
@@ -62,12 +50,6 @@ templates.globals.update(
     dose=labels.dose,
     ago=labels.ago,
 )
-
-
-def secured(response: Response) -> Response:
-    for name, value in PAGE_HEADERS.items():
-        response.headers[name] = value
-    return response
 
 
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:

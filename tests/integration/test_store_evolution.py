@@ -10,6 +10,7 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
+from application.audit.verify import ChainVerifier
 from application.errors import JourneyDamaged
 from application.journeys import Journeys
 from domain.journey import UNATTRIBUTED_SOURCE, Journey
@@ -152,3 +153,55 @@ def test_a_snapshot_written_today_carries_no_version_and_needs_no_upcaster(datab
     assert "class_version" not in snapshot.state
     assert snapshot.mutate(None).facts == app.repository.get(journey_id).facts  # type: ignore[attr-defined]
     app.close()
+
+
+def test_a_payload_change_bumps_its_own_event_class_and_upcasts_its_old_entries(
+    database_url, monkeypatch
+):
+    """Were ConsentSigned's ``form`` renamed ``form_name`` at version 4, its entries stored
+    at version 3 would load renamed, and no other event class would change version."""
+    app = build_app(database_url, new_key())
+    journey_id = open_journey(app)
+    for s in intake():
+        post(app, journey_id, s)
+
+    def upcast_v3_v4(state: dict[str, Any]) -> None:
+        state["data"] = {**state["data"], "form_name": state["data"]["form"]}
+        del state["data"]["form"]
+
+    monkeypatch.setattr(Journey.ConsentSigned, "class_version", 4)
+    monkeypatch.setattr(
+        Journey.ConsentSigned, "upcast_v3_v4", staticmethod(upcast_v3_v4), raising=False
+    )
+
+    (consent,) = [h for h in app.history(CLINIC, journey_id) if h.type == "ConsentSigned"]
+    assert "form" not in consent.data
+    assert consent.data["form_name"] == intake()[3].data["form"]
+    assert Journey.ConsentWithdrawn.class_version == 3
+    assert app.status(CLINIC, journey_id, now=START + timedelta(days=5)).stage == "prepared"
+    app.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the verifier recomputes a seal over the upcast content, not the content as "
+    "stored: before a payload upcaster ships, verify must read seals before upcasting",
+)
+def test_entries_upcast_to_a_new_payload_version_still_verify(database_url, monkeypatch):
+    app = build_app(database_url, new_key())
+    journey_id = open_journey(app)
+    for s in intake():
+        post(app, journey_id, s)
+
+    def upcast_v3_v4(state: dict[str, Any]) -> None:
+        state["data"] = {**state["data"], "form_name": state["data"]["form"]}
+        del state["data"]["form"]
+
+    monkeypatch.setattr(Journey.ConsentSigned, "class_version", 4)
+    monkeypatch.setattr(
+        Journey.ConsentSigned, "upcast_v3_v4", staticmethod(upcast_v3_v4), raising=False
+    )
+
+    verification = ChainVerifier(app).verify(journey_id)
+    app.close()
+    assert verification.ok, verification.problems

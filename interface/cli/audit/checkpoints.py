@@ -10,12 +10,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from interface.audit.checkpoints import (
-    CheckpointService,
-    InconsistentLog,
-    checkpoint_service_for,
-    public_listing,
-)
+from application.audit.checkpoints import CheckpointService, InconsistentLog
+from application.audit.clinic_checkpoints import public_listing
 from interface.audit.signing import BadSigningKey, MissingSigningKey
 from interface.services import Services
 from interface.settings import Settings
@@ -26,7 +22,7 @@ T = TypeVar("T")
 def _with_service(work: Callable[[CheckpointService], T]) -> T:
     services = Services(Settings(run_projections=False))
     try:
-        return work(checkpoint_service_for(services))
+        return work(services.checkpoints)
     except (MissingSigningKey, BadSigningKey) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None

@@ -13,7 +13,6 @@ from application.audit.chain_scan import scan_chains
 from application.audit.store_check import verify_store
 from application.audit.verify import ChainVerifier, WrongCipherKey
 from interface.audit.anchors import all_anchors, anchor_for
-from interface.audit.checkpoints import checkpoint_service_for
 from interface.audit.signing import BadSigningKey, MissingSigningKey
 from interface.cli.operator import log_operator_read
 from interface.services import Services
@@ -72,7 +71,7 @@ def _verify(services: Services, journey: str | None, deep: bool) -> bool:
 def _checkpoint_report(services: Services) -> dict[str, Any]:
     """The signed checkpoints checked, and their roots recomputed from the log as it is."""
     try:
-        report = checkpoint_service_for(services).verify_all(against_log=True)
+        report = services.checkpoints.verify_all(against_log=True)
     except (MissingSigningKey, BadSigningKey) as error:
         return {"ok": True, "checkpoints": 0, "note": f"no checkpoints to check: {error}"}
     return asdict(report)

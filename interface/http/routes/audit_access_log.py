@@ -10,9 +10,10 @@ from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
 from interface.audit.access_log import AccessEntry, access_log_for
-from interface.http.deps import Auditor, PurposeOfUse, ServicesDep, log_journey_read
+from interface.http.deps import Auditor, PurposeOfUse, ServicesDep
 from interface.http.routes.journeys import ERRORS
 from interface.http.schemas.common import WireModel, WireTime
+from interface.presentation.journey_reads import log_journey_read
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 

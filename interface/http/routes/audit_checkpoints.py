@@ -7,12 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
-from interface.audit.checkpoints import (
-    InconsistentLog,
-    checkpoint_service_for,
-    clinic_inclusion,
-    clinic_listing,
-)
+from application.audit.checkpoints import InconsistentLog
+from application.audit.clinic_checkpoints import clinic_inclusion, clinic_listing
 from interface.audit.signing import BadSigningKey, MissingSigningKey
 from interface.http.deps import Auditor, ServicesDep
 from interface.http.problems import problem
@@ -23,7 +19,7 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 def _service_or_problem(services: Services) -> Any:
     try:
-        return checkpoint_service_for(services)
+        return services.checkpoints
     except (MissingSigningKey, BadSigningKey) as error:
         return problem(503, "signing_key_unavailable", str(error), "Signing key unavailable")
 

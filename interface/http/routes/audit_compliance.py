@@ -11,9 +11,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 
-from interface.http.deps import Auditor, PurposeOfUse, ServicesDep, log_journey_read
+from interface.http.deps import Auditor, PurposeOfUse, ServicesDep
 from interface.http.routes.journeys import ERRORS
 from interface.http.schemas.common import WireTime
+from interface.presentation.journey_reads import log_journey_read
 from interface.readmodels.findings import FindingsQuery, rule_counts
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Request, Response
 from application.errors import JourneyDamaged
 from application.journeys import UNREADABLE
 from interface.audit.bundle import build_bundle
-from interface.http.deps import Auditor, PurposeOfUse, ServicesDep, log_journey_read
+from interface.http.deps import Auditor, PurposeOfUse, ServicesDep
 from interface.http.routes.journeys import DAMAGED, ERRORS
+from interface.presentation.journey_reads import log_journey_read
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 

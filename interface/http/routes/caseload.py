@@ -7,10 +7,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from interface.http.deps import PurposeOfUse, Reader, ServicesDep, log_journey_read
+from interface.http.deps import PurposeOfUse, Reader, ServicesDep
 from interface.http.routes.journeys import ERRORS
 from interface.http.schemas.caseload import CaseloadJourneyPublic, CaseloadPublic
 from interface.http.schemas.common import Flag, Stage
+from interface.presentation.journey_reads import log_journey_read
 from interface.readmodels.caseload import CaseloadQuery
 
 router = APIRouter(prefix="/v1/journeys", tags=["caseload"])

@@ -14,7 +14,6 @@ from interface.http.deps import (
     PurposeOfUse,
     Reader,
     ServicesDep,
-    log_journey_read,
 )
 from interface.http.presenters import append_public, history_event_public, journey_public
 from interface.http.schemas import (
@@ -24,6 +23,7 @@ from interface.http.schemas import (
     JourneyPublic,
     Problem,
 )
+from interface.presentation.journey_reads import log_journey_read
 
 router = APIRouter(prefix="/v1/journeys", tags=["journeys"])
 

@@ -19,12 +19,13 @@ from application.replay import (
     VersionNotRecorded,
     replay,
 )
-from interface.http.deps import Auditor, PurposeOfUse, ServicesDep, log_journey_read
+from interface.http.deps import Auditor, PurposeOfUse, ServicesDep
 from interface.http.presenters import journey_public
 from interface.http.problems import problem
 from interface.http.routes.journeys import DAMAGED, ERRORS
 from interface.http.schemas import JourneyPublic, Problem
 from interface.http.schemas.common import WireModel, WireTime
+from interface.presentation.journey_reads import log_journey_read
 
 router = APIRouter(prefix="/v1/journeys", tags=["audit"])
 

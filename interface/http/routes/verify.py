@@ -7,11 +7,12 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 
 from application.audit.verify import ChainVerifier
-from application.errors import JourneyDamaged, JourneyNotFound
+from application.audit.verify_access import ensure_may_verify
 from interface.audit.anchors import anchor_for
-from interface.http.deps import Auditor, ServicesDep, log_journey_read
+from interface.http.deps import Auditor, ServicesDep
 from interface.http.routes.journeys import ERRORS
 from interface.http.schemas.audit import ChainProblemPublic, VerificationPublic
+from interface.presentation.journey_reads import log_journey_read
 
 router = APIRouter(prefix="/v1/journeys", tags=["audit"])
 
@@ -22,15 +23,7 @@ def verify_journey(
 ) -> VerificationPublic:
     """Check every stored entry of the journey: sealed as written, chained, none missing."""
     anchor = anchor_for(services, principal.clinic_id, journey_id)
-    try:
-        services.journeys.ensure_readable(principal.clinic_id, journey_id)  # 404 unless ours
-    except JourneyDamaged:
-        pass  # altered so it no longer folds: the verification names what broke
-    except JourneyNotFound:
-        # Only a journey removed whole (the clinic's head at a checkpoint, no entry left)
-        # is reported without an entry naming its clinic.
-        if anchor is None or services.journeys.recorder.select_events(journey_id, limit=1):
-            raise
+    ensure_may_verify(services.journeys, principal.clinic_id, journey_id, anchor)  # else 404
     result = ChainVerifier(services.journeys).verify(journey_id, anchor)
     log_journey_read(request, principal, journey_id, "verify")
     return VerificationPublic(

@@ -16,7 +16,7 @@ from application.replay import (
     VersionNotRecorded,
     replay,
 )
-from interface.http.deps import log_journey_read
+from interface.presentation.journey_reads import log_journey_read
 from interface.services import Services
 from interface.web.auth import AuditorOnly
 from interface.web.ledger import journey_ledger

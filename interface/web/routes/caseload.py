@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from interface.http.deps import log_journey_read
+from interface.presentation.journey_reads import log_journey_read
 from interface.readmodels.caseload import CaseloadQuery, InvalidCursorError
 from interface.services import Services
 from interface.web import labels

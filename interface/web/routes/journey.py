@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from application.errors import JourneyDamaged
-from interface.http.deps import log_journey_read
+from interface.presentation.journey_reads import log_journey_read
 from interface.services import Services
 from interface.web.auth import SignedIn
 from interface.web.journey_view import data_lines, journey_view

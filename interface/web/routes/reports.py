@@ -12,7 +12,7 @@ from starlette.responses import Response
 from domain.compliance import RULES
 from interface.audit.access_log import access_log_for
 from interface.audit.compliance_csv import findings_csv
-from interface.http.deps import log_journey_read
+from interface.presentation.journey_reads import log_journey_read
 from interface.readmodels.findings import FindingsQuery, rule_counts
 from interface.services import Services
 from interface.web.auth import AuditorOnly, Viewer

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from application.audit.clinic_checkpoints import public_listing
 from interface.audit.bundle import build_bundle
 from interface.audit.bundle_verifier import BundleUnreadable, verify_bundle
-from interface.audit.checkpoints import checkpoint_service_for, public_listing
 from interface.cli.main import app as cli
 from interface.services import Services
 from interface.settings import Settings
@@ -45,13 +45,13 @@ def made(tmp_path_factory) -> tuple[dict[str, bytes], str, dict[str, Any]]:
         ours = open_journey(services.journeys)
         for s in intake()[:2]:
             post(services.journeys, ours, s)
-        checkpoint_service_for(services).create()
+        services.checkpoints.create()
         open_journey(services.journeys, patient_ref="MRN-B", clinic="clinic-b")
-        checkpoint_service_for(services).create()  # clinic-a's bundle leaves it out
+        services.checkpoints.create()  # clinic-a's bundle leaves it out
         post(services.journeys, ours, intake()[2])
         bundle = folder / "bundle.zip"
         bundle.write_bytes(build_bundle(services, [ours], {"clinic_id": "clinic-a"}))
-        listing = public_listing(checkpoint_service_for(services))
+        listing = public_listing(services.checkpoints)
     finally:
         services.close()
     with zipfile.ZipFile(bundle) as z:

@@ -13,19 +13,15 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from typer.testing import CliRunner
 
+from application.audit.checkpoints import CheckpointService, InconsistentLog, journey_heads
 from application.audit.leaves import leaf_hashes, leaves
 from application.sealed_mapper import split_state
 from domain.audit.checkpoint_format import checkpoint_message
 from domain.audit.merkle import leaf_hash, root, verify_consistency, verify_inclusion
 from domain.audit.stored import merkle_entry
-from interface.audit.checkpoints import (
-    CheckpointService,
-    InconsistentLog,
-    checkpoint_service_for,
-    journey_heads,
-)
 from interface.audit.signing import SigningKey
 from interface.cli.main import app as cli
+from interface.storage.checkpoints import SqlCheckpointStore
 from interface.storage.engine import create_sql_engine
 from tests.integration.audit.intruder import Intruder, forged_seal
 from tests.integration.http.conftest import running_api
@@ -41,7 +37,7 @@ def scene(database_url):
     app = build_app(database_url, new_key())
     engine = create_sql_engine(database_url)
     service = CheckpointService(
-        engine,
+        SqlCheckpointStore(engine),
         SigningKey.generate(),
         lambda upto: leaf_hashes(app, upto),
         app.log_position,
@@ -195,7 +191,7 @@ def test_auditors_read_the_public_key_and_every_checkpoint(api):
 
     journey_id = api.journey()
     api.post_all(journey_id, intake())
-    service = checkpoint_service_for(api.app.state.services)
+    service = api.app.state.services.checkpoints
     made = service.create()
     api.post_all(journey_id, dosing_session(1, START + timedelta(days=10)))
     service.create()

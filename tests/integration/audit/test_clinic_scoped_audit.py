@@ -14,7 +14,6 @@ import sqlalchemy
 from fastapi.testclient import TestClient
 
 from interface.audit.anchors import anchor_for
-from interface.audit.checkpoints import checkpoint_service_for
 from interface.auth.roles import Role
 from interface.http.app import create_app
 from interface.settings import Settings
@@ -44,7 +43,7 @@ def audit(database_url):
         ours = open_journey(services.journeys, patient_ref="MRN-1")
         for s in intake():
             post(services.journeys, ours, s)
-        checkpoints = checkpoint_service_for(services)
+        checkpoints = services.checkpoints
         checkpoints.create()
 
         def auditor(clinic: str) -> dict[str, str]:
@@ -112,7 +111,7 @@ def test_each_clinic_sees_only_the_checkpoints_of_its_own_writes(audit):
     assert own.status_code == 200, own.text
     other = client.get(f"/v1/audit/checkpoints/{OURS + 1}/inclusion/0", headers=auditor("clinic-b"))
     assert other.status_code == 404
-    assert checkpoint_service_for(services).heads()[theirs].clinic_id == "clinic-b"
+    assert services.checkpoints.heads()[theirs].clinic_id == "clinic-b"
 
 
 def test_a_clinics_listing_carries_no_proof_from_a_checkpoint_it_may_not_see(audit):

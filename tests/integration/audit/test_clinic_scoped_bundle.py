@@ -18,10 +18,10 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from application.answers import NewEntry
+from application.audit.clinic_checkpoints import public_listing
 from domain.audit.merkle import verify_consistency
 from interface.audit.bundle import FORMAT, build_bundle
 from interface.audit.bundle_verifier import verify_bundle
-from interface.audit.checkpoints import checkpoint_service_for, public_listing
 from interface.auth.roles import Role
 from interface.cli.main import app as cli
 from interface.http.app import create_app
@@ -63,7 +63,7 @@ def store(database_url, tmp_path):
         checkpoint_every_seconds=0,
     )
     services = Services(settings)
-    checkpoints = checkpoint_service_for(services)
+    checkpoints = services.checkpoints
     steps = intake()
     a = open_journey(services.journeys, patient_ref="MRN-A")
     checkpoints.create()
@@ -108,9 +108,8 @@ def test_a_clinics_bundle_holds_only_the_checkpoints_it_may_see(store):
 
     assert sizes(theirs) == B_SIZES
     assert sizes(ours) == A_SIZES
-    assert [
-        c["tree_size"] for c in public_listing(checkpoint_service_for(services))["checkpoints"]
-    ] == [1, 2, 7, 9, 11, 12]
+    listed = public_listing(services.checkpoints)["checkpoints"]
+    assert [c["tree_size"] for c in listed] == [1, 2, 7, 9, 11, 12]
     assert json.loads(theirs["manifest.json"])["format"] == FORMAT == "kap-journeys-evidence/3"
     assert json.loads(theirs["proofs.json"])["tree_size"] == 12
 

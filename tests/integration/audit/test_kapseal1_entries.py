@@ -26,7 +26,6 @@ from domain.audit.merkle import root
 from interface.audit.anchors import all_anchors
 from interface.audit.bundle import build_bundle
 from interface.audit.bundle_verifier import verify_bundle
-from interface.audit.checkpoints import checkpoint_service_for
 from interface.cli.main import app as cli
 from interface.services import Services
 from interface.settings import Settings
@@ -82,7 +81,7 @@ def test_kapseal1_entries_verify_plain_and_deep_next_to_kapseal2_ones(store):
     services, settings = store
     new = with_a_new_journey(services)
     assert services.journeys.recorder.select_events(new)[0].state.startswith(b"KAPSEAL2")
-    checkpoint_service_for(services).create()
+    services.checkpoints.create()
 
     assert scan_chains(services.journeys, all_anchors(services)).ok
     assert ChainVerifier(services.journeys).verify(OLD).ok

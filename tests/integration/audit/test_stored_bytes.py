@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 
 from application.audit.chain_scan import scan_chains
 from interface.audit.anchors import all_anchors
-from interface.audit.checkpoints import checkpoint_service_for
 from interface.cli.main import app as cli
 from interface.services import Services
 from interface.settings import Settings
@@ -39,7 +38,7 @@ def scene(database_url):
     for journey_id in (kept, altered):
         for s in intake() + dosing_session(1, START + timedelta(days=10)):
             post(services.journeys, journey_id, s)
-    checkpoint_service_for(services).create()
+    services.checkpoints.create()
     intruder = Intruder(database_url, services.journeys)
     intruder.drop_protection()
     yield services, settings, kept, altered, intruder

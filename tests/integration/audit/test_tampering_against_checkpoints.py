@@ -14,7 +14,6 @@ from application.audit.chain_scan import scan_chains
 from application.audit.store_check import verify_store
 from application.audit.verify import ChainVerifier
 from interface.audit.anchors import all_anchors, anchor_for
-from interface.audit.checkpoints import checkpoint_service_for
 from interface.cli.main import app as cli
 from interface.services import Services
 from interface.settings import Settings
@@ -38,7 +37,7 @@ def scene(database_url):
     for journey_id in (kept, cut):
         for s in intake() + dosing_session(1, START + timedelta(days=10)):
             post(journeys, journey_id, s)
-    checkpoint_service_for(services).create()
+    services.checkpoints.create()
     intruder = Intruder(database_url, journeys)
     intruder.drop_protection()
     yield services, settings, kept, cut, intruder
@@ -100,7 +99,7 @@ def test_the_signed_roots_show_the_log_was_altered(scene):
     services, _, _, cut, intruder = scene
     intruder.delete(cut, 9)
 
-    report = checkpoint_service_for(services).verify_all(against_log=True)
+    report = services.checkpoints.verify_all(against_log=True)
 
     assert not report.ok
     assert [p.kind for p in report.problems] == ["log_differs"]

@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from interface.audit.checkpoints import checkpoint_service_for
 from interface.auth.roles import Role
 from interface.http.app import create_app
 from interface.settings import Settings
@@ -94,7 +93,7 @@ def test_a_changed_topic_is_named_at_its_version(api):
 
 def test_a_journey_removed_whole_after_a_checkpoint_is_named(api):
     client, services, ours, _, headers, intruder = api
-    checkpoint_service_for(services).create()
+    services.checkpoints.create()
     intruder.delete(ours, 1)
 
     body = client.get(f"/v1/journeys/{ours}/verify", headers=headers(Role.AUDITOR)).json()

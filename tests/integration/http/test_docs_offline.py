@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from interface.web.render import CSP
+from interface.presentation.page_headers import CSP
 from tests.integration.http.conftest import Api
 
 REFERENCE = re.compile(r'(?:src|href)\s*=\s*"([^"]*)"', re.IGNORECASE)

@@ -9,7 +9,7 @@ import pytest
 
 from interface.audit.access_log import access_log_for
 from interface.demo.seed import demo_journey_id
-from interface.web.render import CSP
+from interface.presentation.page_headers import CSP
 from tests.integration.audit.intruder import Intruder
 from tests.integration.http.conftest import CLINIC
 from tests.integration.web.conftest import caught_up, sign_in

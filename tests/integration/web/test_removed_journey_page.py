@@ -9,7 +9,6 @@ from uuid import UUID
 
 import pytest
 
-from interface.audit.checkpoints import checkpoint_service_for
 from tests.integration.audit.intruder import Intruder
 from tests.integration.http.conftest import Api, running_api
 from tests.integration.web.conftest import sign_in
@@ -31,7 +30,7 @@ def test_a_removed_journey_is_named_to_its_clinic_only(signed_api: Api) -> None:
     journey_id = api.journey()
     api.post_all(journey_id, intake())
     services = api.app.state.services
-    checkpoint_service_for(services).create()
+    services.checkpoints.create()
     intruder = Intruder(api.database_url, services.journeys)
     intruder.drop_protection()
     intruder.delete(UUID(journey_id), 1)

@@ -4,87 +4,19 @@ signed, chained by consistency proofs, refused when the signed past was altered.
 from __future__ import annotations
 
 import base64
-import hashlib
-import threading
-import time
-from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from uuid import UUID, uuid4
 
 import pytest
 import sqlalchemy
 
+from application.audit.checkpoints import CheckpointService, InconsistentLog
 from domain.audit.checkpoint_format import checkpoint_message
 from domain.audit.merkle import leaf_hash, root, verify_consistency, verify_inclusion
 from interface.appendonly import trigger_names
-from interface.audit.checkpoints import (
-    CheckpointService,
-    InconsistentLog,
-    checkpoints_table,
-    start_periodic_checkpoints,
-)
 from interface.audit.signing import SigningKey, verify_signature
-from interface.storage.engine import create_sql_engine
-
-START = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
-
-
-def entry(i: int) -> bytes:
-    return hashlib.sha256(f"event {i}".encode()).digest()
-
-
-class FakeLog:
-    """Events at store positions 1..n; ``gaps`` are positions with no event."""
-
-    def __init__(self) -> None:
-        self.entries: list[tuple[int, bytes]] = []
-        self.position = 0
-        self.reads = 0
-
-    def add(self, count: int = 1, gap: int = 0) -> None:
-        for _ in range(count):
-            self.position += 1 + gap
-            self.entries.append((self.position, entry(len(self.entries))))
-
-    def leaves(self, upto: int):
-        self.reads += 1
-        return (e for position, e in self.entries if position <= upto)
-
-    def store_size(self) -> int:
-        return self.position
-
-    def hashes(self, n: int | None = None) -> list[bytes]:
-        return [leaf_hash(e) for _, e in self.entries[:n]]
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(minutes=5)
-        return self.now
-
-
-@pytest.fixture
-def engine(tmp_path):
-    engine = create_sql_engine(f"sqlite:///{tmp_path / 'kap.db'}")
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def log() -> FakeLog:
-    return FakeLog()
-
-
-@pytest.fixture
-def key() -> SigningKey:
-    return SigningKey.generate()
-
-
-def service_for(engine, key, log, **more) -> CheckpointService:
-    return CheckpointService(engine, key, log.leaves, log.store_size, clock=Clock(), **more)
+from interface.storage.checkpoints import SqlCheckpointStore, checkpoints_table
+from tests.unit.audit.checkpoint_scene import Clock, entry, service_for
 
 
 def rewrite_checkpoints(engine, *statements) -> None:
@@ -328,7 +260,9 @@ def test_two_writers_never_fork_the_chain(engine, key, log):
             other.create()
         return log.leaves(upto)
 
-    ours = CheckpointService(engine, key, leaves_with_a_rival, log.store_size, clock=Clock())
+    ours = CheckpointService(
+        SqlCheckpointStore(engine), key, leaves_with_a_rival, log.store_size, clock=Clock()
+    )
     made = ours.create()
 
     stored = ours.all()
@@ -356,45 +290,3 @@ def test_heads_record_where_each_journey_stood(engine, key, log):
     assert (found[a].checkpoint, found[a].version, found[a].hash) == (2, 5, "aa" * 32)
     assert (found[b].checkpoint, found[b].version) == (1, 2)
     assert service.heads(b) == {b: found[b]}
-
-
-def test_the_periodic_checkpoint_signs_new_events_until_stopped(engine, key, log):
-    service = service_for(engine, key, log)
-    log.add(2)
-    stop = start_periodic_checkpoints(service, every_seconds=0.02)
-    try:
-        deadline = time.monotonic() + 5
-        while not service.all() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        log.add(3)
-        while len(service.all()) < 2 and time.monotonic() < deadline:
-            time.sleep(0.01)
-    finally:
-        stop.set()
-    assert [c.tree_size for c in service.all()] == [2, 5]
-    assert not any(t.name == "kap-checkpoints" and t.is_alive() for t in _after(0.2))
-
-
-def test_the_periodic_checkpoint_keeps_going_after_a_refusal(engine, key, log, caplog):
-    service = service_for(engine, key, log)
-    log.add(2)
-    service.create()
-    log.entries[0] = (log.entries[0][0], entry(999))
-    log.add(1)
-    stop = start_periodic_checkpoints(service, every_seconds=0.02)
-    try:
-        deadline = time.monotonic() + 5
-        while (
-            sum("checkpoint refused" in r.message for r in caplog.records) < 2
-            and time.monotonic() < deadline
-        ):
-            time.sleep(0.01)
-    finally:
-        stop.set()
-    assert sum("checkpoint refused" in r.message for r in caplog.records) >= 2
-    assert len(service.all()) == 1
-
-
-def _after(seconds: float) -> list[threading.Thread]:
-    time.sleep(seconds)
-    return threading.enumerate()

@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from application.audit.checkpoints import canonical_time
 from domain.audit.checkpoint_format import checkpoint_message
 from interface.audit.signing import (
     BadSigningKey,
     MissingSigningKey,
     SigningKey,
-    canonical_time,
     key_id_for,
     resolve_signing_key,
     signing_key_file_for,

@@ -12,27 +12,22 @@ before it, and is only stored after that proof verified against the previous sig
 root: a log whose signed part was changed, cut or reordered refuses to be checkpointed
 (``InconsistentLog``) instead of being signed over.
 
-Checkpoints live in the ``audit_checkpoints`` table of the service's own database,
-numbered 1, 2, 3...; two processes checkpointing at once cannot both store the same
-number, so the chain never forks.
+The use case owns what it needs from outside as Protocols: a ``CheckpointStore`` (the
+SQL one is ``interface.storage.checkpoints``: checkpoints numbered 1, 2, 3...; two
+processes checkpointing at once cannot both store the same number, so the chain never
+forks) and a ``Signer`` (the Ed25519 key of ``interface.audit.signing``).
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import logging
 import threading
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
-
-import sqlalchemy
-from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Text, select
-from sqlalchemy.exc import IntegrityError
 
 from application.audit.leaves import leaf_hashes, leaves
 from domain.audit.checkpoint_format import checkpoint_message
@@ -45,62 +40,30 @@ from domain.audit.merkle import (
     verify_consistency,
     verify_inclusion,
 )
-from interface.appendonly import protect_append_only
-from interface.audit.signing import (
-    ALGORITHM,
-    SigningKey,
-    canonical_time,
-    resolve_signing_key,
-    verify_signature,
-)
 
 if TYPE_CHECKING:
     from application.journeys import Journeys
-    from interface.services import Services
 
 log = logging.getLogger("kap.audit.checkpoints")
 
-DEFAULT_EVERY_SECONDS = 300.0
-"""How often ``serve`` looks for new events to checkpoint."""
-
 CREATE_ATTEMPTS = 3
-
-metadata = MetaData()
-
-checkpoints_table = Table(
-    "audit_checkpoints",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("tree_size", BigInteger, nullable=False),
-    Column("root", String(64), nullable=False),
-    Column("signed_at", String(32), nullable=False),
-    Column("key_id", String(16), nullable=False),
-    Column("signature", String(128), nullable=False),
-    Column("consistency_proof", Text, nullable=False),
-    Column("log_position", BigInteger, nullable=False),
-)
-"""``consistency_proof``: JSON list of hex hashes, from the previous checkpoint's tree.
-``log_position``: the store position the checkpoint read up to (not signed)."""
-
-heads_table = Table(
-    "audit_checkpoint_heads",
-    metadata,
-    Column("checkpoint_id", Integer, primary_key=True),
-    Column("journey_id", String(36), primary_key=True, index=True),
-    Column("version", Integer, nullable=False),
-    Column("hash", String(64), nullable=False),
-    Column("clinic_id", String(64), nullable=True),
-)
-"""Where each journey written since the previous checkpoint stood at this one: its last
-version and chain hash, and its clinic. A journey's latest row is what a cut tail, or a
-journey removed whole, is judged against; the clinic decides who may be told of it.
-Rows from before the clinic was recorded have none (NULL): see ``interface.audit.anchors``
-for who sees those."""
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 Head = tuple[int, str] | tuple[int, str, str | None]
 HeadsReader = Callable[[int, int], Mapping[UUID, Head]]
 """``heads(after, upto)``: each journey with an event at store positions after..upto,
 with its last version there, that entry's chain hash (hex) and (optionally) its clinic."""
+
+
+def canonical_time(moment: datetime) -> str:
+    """A checkpoint's time as signed: UTC, whole seconds, ``Z``."""
+    if moment.tzinfo is None:
+        raise ValueError("a checkpoint's time needs an offset")
+    return moment.astimezone(UTC).strftime(TIME_FORMAT)
+
+
+class CheckpointTaken(RuntimeError):  # noqa: N818 - reads as what happened
+    """The store already holds a checkpoint with this number: another process stored it."""
 
 
 class InconsistentLog(RuntimeError):  # noqa: N818 - reads as what was found
@@ -177,17 +140,61 @@ class InclusionProof:
     checkpoint: Checkpoint
 
 
-def _row_to_checkpoint(row: Any) -> Checkpoint:
-    return Checkpoint(
-        id=int(row.id),
-        tree_size=int(row.tree_size),
-        root=str(row.root),
-        signed_at=str(row.signed_at),
-        key_id=str(row.key_id),
-        signature=str(row.signature),
-        consistency_proof=list(json.loads(row.consistency_proof)),
-        log_position=int(row.log_position),
-    )
+class Signer(Protocol):
+    """The key that signs checkpoints, and the check of its algorithm's signatures."""
+
+    @property
+    def algorithm(self) -> str: ...
+
+    @property
+    def key_id(self) -> str: ...
+
+    @property
+    def public_key(self) -> bytes:
+        """The raw public key."""
+        ...
+
+    @property
+    def public_key_b64(self) -> str: ...
+
+    def sign(self, message: bytes) -> bytes: ...
+
+    def verifies(self, public_key: bytes, message: bytes, signature: bytes) -> bool:
+        """Whether ``signature`` is ``public_key``'s signature of ``message``."""
+        ...
+
+
+class CheckpointStore(Protocol):
+    """Where checkpoints and the journey heads they recorded are kept: append-only."""
+
+    def create_tables(self) -> None: ...
+
+    def all(self) -> list[Checkpoint]:
+        """Every checkpoint, by number."""
+        ...
+
+    def latest(self) -> Checkpoint | None: ...
+
+    def of_size(self, tree_size: int) -> Checkpoint | None:
+        """The first checkpoint that signed a tree of ``tree_size`` events."""
+        ...
+
+    def add(self, checkpoint: Checkpoint, heads: Mapping[UUID, Head]) -> None:
+        """Store a checkpoint with its heads, all or nothing; ``CheckpointTaken`` when its
+        number is stored already."""
+        ...
+
+    def heads(self, journey_id: UUID | None = None) -> dict[UUID, JourneyHead]:
+        """Each journey's head at the latest checkpoint that recorded it (or one's)."""
+        ...
+
+    def clinic_journey_ids(self, clinic_id: str) -> set[UUID]:
+        """The journeys with a head that names this clinic."""
+        ...
+
+    def clinic_checkpoint_ids(self, clinic_id: str) -> set[int]:
+        """The checkpoints that recorded a head naming this clinic."""
+        ...
 
 
 def _utc_now() -> datetime:
@@ -195,7 +202,8 @@ def _utc_now() -> datetime:
 
 
 class CheckpointService:
-    """Create, list and verify the signed checkpoints of one log.
+    """Create, list and verify the signed checkpoints of one log, kept in ``store`` and
+    signed by ``key``.
 
     ``leaves(upto)`` yields the log's entries (each event's 32-byte Merkle entry) at store
     positions 1..``upto``, in log order; ``store_size()`` is the store's last position
@@ -205,15 +213,15 @@ class CheckpointService:
 
     def __init__(
         self,
-        engine: sqlalchemy.Engine,
-        key: SigningKey,
+        store: CheckpointStore,
+        key: Signer,
         leaves: Callable[[int], Iterable[bytes]],
         store_size: Callable[[], int],
         clock: Callable[[], datetime] = _utc_now,
         other_keys: Mapping[str, bytes] | None = None,
         heads: HeadsReader | None = None,
     ) -> None:
-        self._engine = engine
+        self.store = store
         self.key = key
         self._leaves = leaves
         self._store_size = store_size
@@ -221,44 +229,19 @@ class CheckpointService:
         self._clock = clock
         self.trusted_keys: dict[str, bytes] = {**(other_keys or {}), key.key_id: key.public_key}
         """Public keys (raw) by key id whose signatures verify: this key and older ones."""
-        self._tables_ready = False
-        self._tables_lock = threading.Lock()
         self._lock = threading.Lock()
 
     def create_tables(self) -> None:
-        """Create the tables (once) and make them append-only in the database itself."""
-        if self._tables_ready:
-            return
-        with self._tables_lock:
-            if self._tables_ready:
-                return
-            try:
-                self._install_tables()
-            except sqlalchemy.exc.DatabaseError:
-                # Another process created them at the same moment: now they exist.
-                self._install_tables()
-            self._tables_ready = True
-
-    def _install_tables(self) -> None:
-        metadata.create_all(self._engine)
-        _add_heads_clinic_column(self._engine)
-        for table in metadata.sorted_tables:
-            protect_append_only(self._engine, table.name)
+        """Make the store ready (its tables exist, append-only)."""
+        self.store.create_tables()
 
     # Reading.
 
     def all(self) -> list[Checkpoint]:
-        self.create_tables()
-        with self._engine.connect() as connection:
-            rows = connection.execute(select(checkpoints_table).order_by(checkpoints_table.c.id))
-            return [_row_to_checkpoint(row) for row in rows]
+        return self.store.all()
 
     def latest(self) -> Checkpoint | None:
-        self.create_tables()
-        query = select(checkpoints_table).order_by(checkpoints_table.c.id.desc()).limit(1)
-        with self._engine.connect() as connection:
-            row = connection.execute(query).first()
-        return None if row is None else _row_to_checkpoint(row)
+        return self.store.latest()
 
     def _entries(self, upto: int) -> Iterator[bytes]:
         for entry in self._leaves(upto):
@@ -296,38 +279,13 @@ class CheckpointService:
                 if self._heads is not None:
                     heads = self._heads(previous.log_position if previous else 0, position)
                 try:
-                    self._store(checkpoint, heads)
-                except IntegrityError:
+                    self.store.add(checkpoint, heads)
+                except CheckpointTaken:
                     log.info("checkpoint %d was stored by another process; again", checkpoint.id)
                     continue
                 log.info("checkpoint %d: %d events", checkpoint.id, checkpoint.tree_size)
                 return checkpoint
         raise RuntimeError(f"no checkpoint stored after {CREATE_ATTEMPTS} attempts")
-
-    def _store(self, checkpoint: Checkpoint, heads: Mapping[UUID, Head]) -> None:
-        with self._engine.begin() as connection:
-            connection.execute(
-                checkpoints_table.insert().values(
-                    **{
-                        **checkpoint.as_dict(),
-                        "consistency_proof": json.dumps(checkpoint.consistency_proof),
-                    }
-                )
-            )
-            if heads:
-                connection.execute(
-                    heads_table.insert(),
-                    [
-                        {
-                            "checkpoint_id": checkpoint.id,
-                            "journey_id": str(journey_id),
-                            "version": head[0],
-                            "hash": head[1],
-                            "clinic_id": head[2] if len(head) > 2 else None,
-                        }
-                        for journey_id, head in heads.items()
-                    ],
-                )
 
     def _next(self, previous: Checkpoint | None, position: int) -> Checkpoint | None:
         old_size = previous.tree_size if previous else 0
@@ -374,7 +332,7 @@ class CheckpointService:
                 checkpoint.key_id,
             )
             return
-        if not _signature_verifies(public, checkpoint):
+        if not self._signature_verifies(public, checkpoint):
             raise InconsistentLog(
                 f"Checkpoint {checkpoint.id}'s signature does not verify: the stored "
                 "checkpoint was altered."
@@ -422,7 +380,7 @@ class CheckpointService:
                     "which this service does not know.",
                 )
             ]
-        if not _signature_verifies(public, checkpoint):
+        if not self._signature_verifies(public, checkpoint):
             return [
                 CheckpointProblem(
                     checkpoint.id,
@@ -477,47 +435,17 @@ class CheckpointService:
 
     def heads(self, journey_id: UUID | None = None) -> dict[UUID, JourneyHead]:
         """Each journey's head at the latest checkpoint that recorded it (or one journey's)."""
-        self.create_tables()
-        latest = select(
-            heads_table.c.journey_id,
-            sqlalchemy.func.max(heads_table.c.checkpoint_id).label("checkpoint_id"),
-        ).group_by(heads_table.c.journey_id)
-        if journey_id is not None:
-            latest = latest.where(heads_table.c.journey_id == str(journey_id))
-        latest_sub = latest.subquery()
-        query = select(heads_table).join(
-            latest_sub,
-            (heads_table.c.journey_id == latest_sub.c.journey_id)
-            & (heads_table.c.checkpoint_id == latest_sub.c.checkpoint_id),
-        )
-        with self._engine.connect() as connection:
-            rows = connection.execute(query).all()
-        return {
-            UUID(str(row.journey_id)): JourneyHead(
-                int(row.checkpoint_id), int(row.version), str(row.hash), row.clinic_id
-            )
-            for row in rows
-        }
+        return self.store.heads(journey_id)
 
     def clinic_heads(self, clinic_id: str) -> dict[UUID, JourneyHead]:
         """The clinic's journeys' heads at the latest checkpoint that recorded each (heads
         without a recorded clinic are left out: only the operator sees those)."""
-        self.create_tables()
-        query = select(heads_table.c.journey_id).where(heads_table.c.clinic_id == clinic_id)
-        with self._engine.connect() as connection:
-            ids = {UUID(str(j)) for j in connection.execute(query.distinct()).scalars()}
+        ids = self.store.clinic_journey_ids(clinic_id)
         return {jid: head for jid, head in self.heads().items() if jid in ids}
 
     def clinic_checkpoint_ids(self, clinic_id: str) -> set[int]:
         """The checkpoints that recorded a head of one of the clinic's journeys."""
-        self.create_tables()
-        query = (
-            select(heads_table.c.checkpoint_id)
-            .where(heads_table.c.clinic_id == clinic_id)
-            .distinct()
-        )
-        with self._engine.connect() as connection:
-            return {int(i) for i in connection.execute(query).scalars()}
+        return self.store.clinic_checkpoint_ids(clinic_id)
 
     # Inclusion.
 
@@ -571,156 +499,39 @@ class CheckpointService:
             if latest is None:
                 raise LookupError("no checkpoint has been made yet")
             return latest
-        self.create_tables()
-        query = (
-            select(checkpoints_table)
-            .where(checkpoints_table.c.tree_size == tree_size)
-            .order_by(checkpoints_table.c.id)
-            .limit(1)
-        )
-        with self._engine.connect() as connection:
-            row = connection.execute(query).first()
-        if row is None:
-            raise LookupError(f"no checkpoint signed a tree of {tree_size} events")
-        return _row_to_checkpoint(row)
-
-
-def _signature_verifies(public_key: bytes, checkpoint: Checkpoint) -> bool:
-    try:
-        signature = base64.b64decode(checkpoint.signature, validate=True)
-        message = checkpoint.message()
-    except ValueError:
-        return False
-    return verify_signature(public_key, message, signature)
-
-
-def _add_heads_clinic_column(engine: sqlalchemy.Engine) -> None:
-    """Heads tables made before heads named their clinic get the column; their rows keep
-    NULL (append-only: nothing is rewritten), and only the operator sees those heads."""
-    columns = {c["name"] for c in sqlalchemy.inspect(engine).get_columns(heads_table.name)}
-    if "clinic_id" not in columns:
-        with engine.begin() as connection:
-            connection.execute(
-                sqlalchemy.text(f"ALTER TABLE {heads_table.name} ADD COLUMN clinic_id VARCHAR(64)")
-            )
-
-
-def public_listing(service: CheckpointService) -> dict[str, Any]:
-    """The body of ``GET /v1/audit/checkpoints``: the public key and every checkpoint."""
-    return {
-        "public_key": service.key.public_key_b64,
-        "key_id": service.key.key_id,
-        "algorithm": ALGORITHM,
-        "checkpoints": [checkpoint.public() for checkpoint in service.all()],
-    }
-
-
-# What one clinic's auditor may see (``GET /v1/audit/checkpoints`` and its proofs).
-
-
-def clinic_checkpoints(service: CheckpointService, clinic_id: str) -> list[Checkpoint]:
-    """The signed checkpoints a clinic may see, oldest first: those that recorded a head
-    of one of its journeys. The listing and the clinic's evidence bundles both show these."""
-    visible = service.clinic_checkpoint_ids(clinic_id)
-    return [c for c in service.all() if c.id in visible]
-
-
-def clinic_listing(service: CheckpointService, clinic_id: str) -> dict[str, Any]:
-    """The public key, the signed checkpoints that recorded one of the clinic's journeys,
-    and where each of its journeys stood at the latest checkpoint that recorded it.
-
-    Without the stored consistency proofs: each leads from the store's previous
-    checkpoint, which the clinic may not see, and its length tells that tree's size. The
-    clinic's evidence bundle proves its checkpoints consistent with one another."""
-    checkpoints = clinic_checkpoints(service, clinic_id)
-    sizes = {c.id: c.tree_size for c in checkpoints}
-    heads = service.clinic_heads(clinic_id)
-    return {
-        "public_key": service.key.public_key_b64,
-        "key_id": service.key.key_id,
-        "algorithm": ALGORITHM,
-        "checkpoints": [
-            {k: v for k, v in c.public().items() if k != "consistency_proof"} for c in checkpoints
-        ],
-        "journeys": [
-            {
-                "journey_id": str(journey_id),
-                "tree_size": sizes[head.checkpoint],
-                "version": head.version,
-                "hash": head.hash,
-            }
-            for journey_id, head in sorted(heads.items(), key=lambda item: str(item[0]))
-        ],
-    }
-
-
-def clinic_inclusion(
-    service: CheckpointService,
-    journeys: Journeys,
-    clinic_id: str,
-    leaf_index: int,
-    tree_size: int,
-) -> InclusionProof:
-    """The inclusion proof of one of the clinic's own events, in a checkpoint the clinic
-    may see. Every other case (no such tree, a tree it may not see, no such event,
-    another clinic's event) is the same LookupError, so probing reveals nothing."""
-    nothing = LookupError(
-        f"No event {leaf_index} of your clinic's journeys in a checkpoint of {tree_size} events."
-    )
-    try:
-        checkpoint = service.checkpoint_of_size(tree_size)
-    except LookupError:
-        raise nothing from None
-    if checkpoint.id not in service.clinic_checkpoint_ids(clinic_id):
-        raise nothing
-    journey_id = _journey_at(journeys, checkpoint.log_position, leaf_index)
-    if journey_id is None or journeys.clinic_of_stored(journey_id) != clinic_id:
-        raise nothing
-    return service.inclusion(leaf_index, checkpoint.tree_size)
-
-
-def _journey_at(journeys: Journeys, upto: int, leaf_index: int) -> UUID | None:
-    """Whose entry is leaf ``leaf_index`` of the log up to store position ``upto``."""
-    for index, leaf in enumerate(leaves(journeys, upto)):
-        if index == leaf_index:
-            return leaf.journey_id
-    return None
-
-
-# The service of a running app, and the periodic checkpoint of ``serve``.
-
-_services: weakref.WeakKeyDictionary[Services, CheckpointService] = weakref.WeakKeyDictionary()
-_services_lock = threading.Lock()
-
-
-def checkpoint_service_for(services: Services) -> CheckpointService:
-    """The one CheckpointService of a running app (its key resolved once)."""
-    with _services_lock:
-        found = _services.get(services)
+        found = self.store.of_size(tree_size)
         if found is None:
-            found = _build(services)
-            _services[services] = found
+            raise LookupError(f"no checkpoint signed a tree of {tree_size} events")
         return found
 
+    def _signature_verifies(self, public_key: bytes, checkpoint: Checkpoint) -> bool:
+        try:
+            signature = base64.b64decode(checkpoint.signature, validate=True)
+            message = checkpoint.message()
+        except ValueError:
+            return False
+        return self.key.verifies(public_key, message, signature)
 
-def _build(services: Services) -> CheckpointService:
-    def leaves(upto: int) -> Iterable[bytes]:
-        return leaf_hashes(services.journeys, upto)
+
+def checkpoints_of(
+    journeys: Callable[[], Journeys],
+    store: CheckpointStore,
+    key: Signer,
+    clock: Callable[[], datetime] = _utc_now,
+) -> CheckpointService:
+    """The checkpoint service over the journeys' log. ``journeys()`` is asked for the
+    application at each use, not now: the service exists while the database is down."""
+
+    def log_leaves(upto: int) -> Iterable[bytes]:
+        return leaf_hashes(journeys(), upto)
 
     def store_size() -> int:
-        return services.journeys.recorder.max_notification_id() or 0
+        return journeys().log_position()
 
     def heads(after: int, upto: int) -> dict[UUID, tuple[int, str, str | None]]:
-        return journey_heads(services.journeys, after, upto)
+        return journey_heads(journeys(), after, upto)
 
-    return CheckpointService(
-        services.engine,
-        resolve_signing_key(services.settings),
-        leaves,
-        store_size,
-        clock=services.clock,
-        heads=heads,
-    )
+    return CheckpointService(store, key, log_leaves, store_size, clock=clock, heads=heads)
 
 
 def journey_heads(
@@ -737,49 +548,3 @@ def journey_heads(
         journey_id: (version, hash_hex, journeys.clinic_of_stored(journey_id))
         for journey_id, (version, hash_hex) in found.items()
     }
-
-
-class PeriodicCheckpoints:
-    """The running periodic checkpoint; ``set()`` stops it and waits for the thread, so
-    nothing is still using the database when the service closes its connections."""
-
-    def __init__(self, stop: threading.Event, thread: threading.Thread) -> None:
-        self._stop = stop
-        self._thread = thread
-
-    def set(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=60)
-
-
-def start_periodic_checkpoints(
-    service: CheckpointService,
-    every_seconds: float = DEFAULT_EVERY_SECONDS,
-    *,
-    immediately: bool = True,
-) -> PeriodicCheckpoints:
-    """Checkpoint from a daemon thread every ``every_seconds`` when there are new events.
-
-    Returns what stops it: ``.set()``. An inconsistent log is logged as an error on every
-    attempt (and nothing is signed); other failures (a database that is down) are logged
-    and retried at the next tick.
-    """
-    stop = threading.Event()
-
-    def attempt() -> None:
-        try:
-            service.create()
-        except InconsistentLog as error:
-            log.error("checkpoint refused: %s", error)
-        except Exception:
-            log.exception("checkpoint failed; trying again in %s s", every_seconds)
-
-    def run() -> None:
-        if immediately:
-            attempt()
-        while not stop.wait(every_seconds):
-            attempt()
-
-    thread = threading.Thread(target=run, name="kap-checkpoints", daemon=True)
-    thread.start()
-    return PeriodicCheckpoints(stop, thread)

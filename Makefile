@@ -10,11 +10,12 @@ PYTEST_ARGS ?=
 .DEFAULT_GOAL := help
 # A venv whose creation failed half-way loses its marker, so the next run starts over.
 .DELETE_ON_ERROR:
-.PHONY: help run test lint fmt bench clean venv
+.PHONY: help run test unit lint fmt bench clean venv
 
 help:
 	@echo "make run    create .venv, install, seed a demo clinic, print tokens, serve :8000"
-	@echo "make test   pytest (SQLite and PostgreSQL), ruff, mypy, import-linter"
+	@echo "make test   ruff, mypy, import-linter, then pytest (SQLite and PostgreSQL)"
+	@echo "make unit   the fast tier: tests/unit only (no database server, no browser)"
 	@echo "make lint   ruff check, ruff format --check, mypy, import-linter"
 	@echo "make fmt    ruff format and ruff check --fix"
 	@echo "make bench  run the benchmarks (python -m bench)"
@@ -45,9 +46,13 @@ $(BIN)/mypy
 $(BIN)/lint-imports
 endef
 
+# The quick checks first: a lint error fails in seconds, not after the slow tests.
 test: $(INSTALLED)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(LINT)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+unit: $(INSTALLED)
+	$(BIN)/python -m pytest tests/unit -q $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
 	$(LINT)

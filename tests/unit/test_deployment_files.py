@@ -170,3 +170,20 @@ def test_ci_script_runs_make_test_and_is_executable() -> None:
     commands = [line.strip() for line in script.read_text().splitlines()]
     assert "make test" in commands
     assert os.access(script, os.X_OK)
+
+
+def test_the_pre_commit_hooks_run_the_projects_own_ruff() -> None:
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    entries = [hook["entry"] for repo in config["repos"] for hook in repo["hooks"]]
+
+    assert [repo["repo"] for repo in config["repos"]] == ["local"], "nothing fetched"
+    assert ".venv/bin/ruff check --force-exclude" in entries
+    assert ".venv/bin/ruff format --check --force-exclude" in entries
+
+
+def test_make_test_lints_before_the_slow_tests_and_make_unit_runs_the_fast_tier() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\ntest: ", 1)[1].split("\n\n", 1)[0]
+
+    assert recipe.index("$(LINT)") < recipe.index("pytest")
+    assert "pytest tests/unit" in makefile.split("\nunit: ", 1)[1].split("\n\n", 1)[0]

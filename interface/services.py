@@ -14,12 +14,12 @@ import sqlalchemy
 
 from application.audit.checkpoints import CheckpointService, checkpoints_of
 from application.journeys import Journeys, utc_now
-from interface.appendonly import protect_event_store
 from interface.audit.signing import resolve_signing_key
 from interface.readmodels.caseload import Caseloads
 from interface.readmodels.findings import Findings
 from interface.readmodels.runtime import BackgroundProjections, Projections
 from interface.settings import Settings
+from interface.storage.appendonly import protect_event_store
 from interface.storage.checkpoints import SqlCheckpointStore
 from interface.storage.engine import create_sql_engine
 from interface.storage.environment import store_environment

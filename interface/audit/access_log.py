@@ -3,7 +3,7 @@
 Who read (token name and role), for which clinic, which journey (null for the caseload),
 when (the service's clock), what (see ``ACTIONS``) and why (the purpose of use). Journey
 ids only: nothing in a row names or identifies a patient. Rows are only ever inserted;
-once ``interface.appendonly`` is installed the database itself refuses UPDATE and DELETE
+once ``interface.storage.appendonly`` is installed the database itself refuses UPDATE and DELETE
 on the table.
 """
 
@@ -35,7 +35,7 @@ DEFAULT_PURPOSE = {Role.STAFF: "treatment", Role.AUDITOR: "audit"}
 OTHER_PURPOSE = "operations"
 """The purpose of a read by any other role (an operator), unless one is given."""
 
-APPEND_ONLY_MODULE = "interface.appendonly"
+APPEND_ONLY_MODULE = "interface.storage.appendonly"
 _APPEND_ONLY_AVAILABLE = importlib.util.find_spec(APPEND_ONLY_MODULE) is not None
 
 metadata = MetaData()

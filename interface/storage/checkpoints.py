@@ -19,7 +19,7 @@ from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Tex
 from sqlalchemy.exc import IntegrityError
 
 from application.audit.checkpoints import Checkpoint, CheckpointTaken, Head, JourneyHead
-from interface.appendonly import protect_append_only
+from interface.storage.appendonly import protect_append_only
 
 metadata = MetaData()
 

@@ -13,7 +13,7 @@ import psycopg
 from application.journeys import Journeys
 from application.sealed_mapper import MAGIC, split_state, v2_header
 from domain.audit.stored import stored_hash
-from interface.appendonly import protect_event_store, trigger_names
+from interface.storage.appendonly import protect_event_store, trigger_names
 from interface.storage.engine import create_sql_engine
 
 

@@ -22,7 +22,7 @@ import sqlalchemy
 from eventsourcing.persistence import IntegrityError as StoreIntegrityError
 
 from application.journeys import Journeys
-from interface.appendonly import (
+from interface.storage.appendonly import (
     is_protected,
     protect_append_only,
     protect_event_store,

@@ -13,8 +13,8 @@ import sqlalchemy
 from application.audit.checkpoints import CheckpointService, InconsistentLog
 from domain.audit.checkpoint_format import checkpoint_message
 from domain.audit.merkle import leaf_hash, root, verify_consistency, verify_inclusion
-from interface.appendonly import trigger_names
 from interface.audit.signing import SigningKey, verify_signature
+from interface.storage.appendonly import trigger_names
 from interface.storage.checkpoints import SqlCheckpointStore, checkpoints_table
 from tests.unit.audit.checkpoint_scene import Clock, entry, service_for
 

@@ -14,6 +14,7 @@ import sqlalchemy
 
 from application.audit.checkpoints import CheckpointService, checkpoints_of
 from application.journeys import Journeys, utc_now
+from interface.audit.access_log import AccessLog, create_access_log_table
 from interface.audit.signing import resolve_signing_key
 from interface.readmodels.caseload import Caseloads
 from interface.readmodels.findings import Findings
@@ -40,6 +41,7 @@ class Services:
         self._tokens: TokenStore | None = None
         self._registry: Generations | None = None
         self._checkpoints: CheckpointService | None = None
+        self._access_log: AccessLog | None = None
         self.projections: BackgroundProjections | None = None
 
     @property
@@ -83,6 +85,16 @@ class Services:
                         clock=self.clock,
                     )
         return self._checkpoints
+
+    @property
+    def access_log(self) -> AccessLog:
+        """The access log, its table made (append-only) the first time it is asked for."""
+        if self._access_log is None:
+            with self._lock:
+                if self._access_log is None:
+                    create_access_log_table(self.engine)
+                    self._access_log = AccessLog(self.engine, self.clock)
+        return self._access_log
 
     @property
     def registry(self) -> Generations:

@@ -3,17 +3,14 @@
 Who read (token name and role), for which clinic, which journey (null for the caseload),
 when (the service's clock), what (see ``ACTIONS``) and why (the purpose of use). Journey
 ids only: nothing in a row names or identifies a patient. Rows are only ever inserted;
-once ``interface.storage.appendonly`` is installed the database itself refuses UPDATE and DELETE
-on the table.
+the database itself refuses UPDATE and DELETE on the table (``interface.storage.appendonly``).
+A running service keeps one ``AccessLog`` (``Services.access_log``), whose table it
+makes the first time it is asked for.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import re
-import threading
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +21,7 @@ from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Tab
 
 from interface.auth.principal import Principal
 from interface.auth.roles import Role
+from interface.storage.appendonly import protect_append_only
 from interface.storage.readmodels.tables import UtcDateTime
 
 ACTIONS = frozenset(
@@ -34,9 +32,6 @@ PURPOSE_OF_USE = re.compile(r"^[a-z_]{1,40}$")
 DEFAULT_PURPOSE = {Role.STAFF: "treatment", Role.AUDITOR: "audit"}
 OTHER_PURPOSE = "operations"
 """The purpose of a read by any other role (an operator), unless one is given."""
-
-APPEND_ONLY_MODULE = "interface.storage.appendonly"
-_APPEND_ONLY_AVAILABLE = importlib.util.find_spec(APPEND_ONLY_MODULE) is not None
 
 metadata = MetaData()
 
@@ -141,20 +136,4 @@ def create_access_log_table(engine: sqlalchemy.Engine) -> None:
         metadata.create_all(engine)
     except sqlalchemy.exc.DBAPIError:
         metadata.create_all(engine)  # another worker created it between check and create
-    if _APPEND_ONLY_AVAILABLE:
-        appendonly = importlib.import_module(APPEND_ONLY_MODULE)
-        appendonly.protect_append_only(engine, access_log.name)
-
-
-_prepared: weakref.WeakSet[sqlalchemy.Engine] = weakref.WeakSet()
-_prepare_lock = threading.Lock()
-
-
-def access_log_for(engine: sqlalchemy.Engine, clock: Callable[[], datetime]) -> AccessLog:
-    """The access log on this engine; its table is created the first time per engine."""
-    if engine not in _prepared:
-        with _prepare_lock:
-            if engine not in _prepared:
-                create_access_log_table(engine)
-                _prepared.add(engine)
-    return AccessLog(engine, clock)
+    protect_append_only(engine, access_log.name)

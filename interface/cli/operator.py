@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 from uuid import UUID
 
-from interface.audit.access_log import OTHER_PURPOSE, access_log_for
+from interface.audit.access_log import OTHER_PURPOSE
 from interface.auth.principal import Principal
 from interface.auth.roles import Role
 from interface.services import Services
@@ -30,6 +30,4 @@ def log_operator_read(
     if clinic_id is None and journey_id is not None:
         clinic_id = services.journeys.clinic_of_stored(journey_id)
     principal = Principal(operator(), Role.ADMIN, clinic_id or ALL_CLINICS)
-    access_log_for(services.engine, services.clock).record(
-        principal, journey_id, what, OTHER_PURPOSE
-    )
+    services.access_log.record(principal, journey_id, what, OTHER_PURPOSE)

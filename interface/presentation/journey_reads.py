@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 
-from interface.audit.access_log import InvalidPurposeError, access_log_for, checked_purpose
+from interface.audit.access_log import InvalidPurposeError, checked_purpose
 from interface.auth.principal import Principal
 from interface.services import Services
 
@@ -50,7 +50,7 @@ def log_journey_read(
             [{"loc": ("header", PURPOSE_HEADER), "msg": str(error), "type": "value_error"}]
         ) from None
     journey = None if journey_id is None else UUID(str(journey_id))
-    access_log_for(services.engine, services.clock).record(principal, journey, what, purpose)
+    services.access_log.record(principal, journey, what, purpose)
     access_log.info(
         "read %s journey=%s clinic=%s token=%s role=%s purpose=%s",
         what,

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
-from interface.audit.access_log import AccessEntry, access_log_for
+from interface.audit.access_log import AccessEntry
 from interface.http.deps import Auditor, PurposeOfUse, ServicesDep
 from interface.http.routes.journeys import ERRORS
 from interface.http.schemas.common import WireModel, WireTime
@@ -53,7 +53,7 @@ def access_log(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> AccessLogPublic:
     """Who read the clinic's journeys, newest first; reading it is logged too."""
-    entries = access_log_for(services.engine, services.clock).entries(
+    entries = services.access_log.entries(
         principal.clinic_id, journey_id=journey, since=since, before_id=before_id, limit=limit
     )
     log_journey_read(request, principal, journey, "access_log")

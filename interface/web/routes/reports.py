@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
 from domain.compliance import RULES
-from interface.audit.access_log import access_log_for
 from interface.audit.compliance_csv import findings_csv
 from interface.presentation.journey_reads import log_journey_read
 from interface.readmodels.findings import FindingsQuery, rule_counts
@@ -86,7 +85,7 @@ def access_log_page(
 ) -> HTMLResponse:
     services: Services = request.app.state.services
     journey_id = _uuid(journey)
-    entries = access_log_for(services.engine, services.clock).entries(
+    entries = services.access_log.entries(
         viewer.principal.clinic_id,
         journey_id=journey_id,
         before_id=before_id if before_id and before_id > 0 else None,

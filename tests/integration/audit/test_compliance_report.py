@@ -26,7 +26,6 @@ from httpx import Response
 from typer.testing import CliRunner
 
 from domain.compliance import RULES as DOMAIN_RULES
-from interface.audit.access_log import access_log_for
 from interface.auth.roles import Role
 from interface.cli.audit import compliance as compliance_cli
 from interface.cli.main import app as cli_app
@@ -367,7 +366,7 @@ def test_the_api_accepts_exactly_the_rules_of_the_domain() -> None:
 
 def test_the_read_is_in_the_access_log(api: Api) -> None:
     services = api.app.state.services
-    log = access_log_for(services.engine, services.clock)
+    log = services.access_log
     before = len(log.entries("clinic-a", limit=1000))
 
     report(api)

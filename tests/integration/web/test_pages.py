@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from interface.audit.access_log import access_log_for
 from interface.demo.seed import demo_journey_id
 from interface.presentation.page_headers import CSP
 from tests.integration.audit.intruder import Intruder
@@ -112,7 +111,7 @@ def test_every_page_showing_a_journey_is_in_the_access_log(dashboard):
     dashboard.staff.get(journey(dashboard, "DEMO-016"))
     dashboard.auditor.get(journey(dashboard, "DEMO-016") + "/audit")
     dashboard.auditor.get(journey(dashboard, "DEMO-016") + "/replay?version=3")
-    entries = access_log_for(services.engine, services.clock).entries(CLINIC, journey_id=journey_id)
+    entries = services.access_log.entries(CLINIC, journey_id=journey_id)
     logged = {(e.token_name, e.action, e.purpose) for e in entries}
     assert {
         ("front-desk", "status", "treatment"),

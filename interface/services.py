@@ -29,6 +29,7 @@ from interface.storage.readmodels.dead_letters import count_live_dead_letters
 from interface.storage.readmodels.generations import Generations
 from interface.storage.readmodels.tables import SHAPES
 from interface.storage.tokens import TokenStore
+from interface.storage.web_sessions import WebSessions, create_web_sessions_table
 
 
 class Services:
@@ -42,6 +43,7 @@ class Services:
         self._registry: Generations | None = None
         self._checkpoints: CheckpointService | None = None
         self._access_log: AccessLog | None = None
+        self._web_sessions: WebSessions | None = None
         self.projections: BackgroundProjections | None = None
 
     @property
@@ -95,6 +97,18 @@ class Services:
                     create_access_log_table(self.engine)
                     self._access_log = AccessLog(self.engine, self.clock)
         return self._access_log
+
+    @property
+    def web_sessions(self) -> WebSessions:
+        """The dashboard's sign-in sessions, their table made on first use (after the
+        token table they join on)."""
+        if self._web_sessions is None:
+            _ = self.tokens  # makes the token table first
+            with self._lock:
+                if self._web_sessions is None:
+                    create_web_sessions_table(self.engine)
+                    self._web_sessions = WebSessions(self.engine, self.clock)
+        return self._web_sessions
 
     @property
     def registry(self) -> Generations:

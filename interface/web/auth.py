@@ -16,7 +16,7 @@ from fastapi import Depends, Request
 from interface.auth.principal import Principal
 from interface.auth.roles import Role
 from interface.services import Services
-from interface.web.sessions import Expired, WebSession, WebSessions, web_sessions_for
+from interface.storage.web_sessions import Expired, WebSession, WebSessions
 
 SESSION_COOKIE = "kap_session"
 DASHBOARD_ROLES = frozenset({Role.STAFF, Role.AUDITOR})
@@ -53,8 +53,7 @@ class RoleRefused(Exception):  # noqa: N818
 
 
 def session_store(services: Services) -> WebSessions:
-    services.tokens  # noqa: B018 - creates the token table sessions join on
-    return web_sessions_for(services.engine, services.clock)
+    return services.web_sessions
 
 
 def current_session(request: Request) -> WebSession | Expired | None:

@@ -7,6 +7,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from interface.services import Services
+from interface.storage.web_sessions import IDLE, LIFETIME, WebSession
 from interface.web import csrf
 from interface.web.auth import (
     DASHBOARD_ROLES,
@@ -17,7 +18,6 @@ from interface.web.auth import (
 )
 from interface.web.forms import FormRefused, read_form
 from interface.web.render import WebRoute, error_page, page, see_other
-from interface.web.sessions import IDLE, LIFETIME, WebSession
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 

@@ -1,5 +1,6 @@
-"""A running service keeps one checkpoint service and one access log, as members of its
-Services (no module-level caches): made on first use, and not kept when they cannot be."""
+"""A running service keeps one checkpoint service, one access log and one sign-in session
+store, as members of its Services (no module-level caches): made on first use, and not
+kept when they cannot be."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ def test_one_checkpoint_service_and_access_log_per_services(database_url: str) -
         assert first.access_log is first.access_log
         assert first.checkpoints is not second.checkpoints
         assert first.access_log is not second.access_log
+        assert first.web_sessions is first.web_sessions
+        assert first.web_sessions is not second.web_sessions
         # Two services over one database read the same checkpoints.
         made = first.checkpoints.create()
         assert made is None  # an empty store has nothing to sign

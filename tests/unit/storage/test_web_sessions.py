@@ -9,13 +9,14 @@ import sqlalchemy
 
 from interface.auth.roles import Role
 from interface.storage.tokens import TokenStore
-from interface.web.sessions import (
+from interface.storage.web_sessions import (
     IDLE,
     LIFETIME,
     Expired,
     WebSession,
+    WebSessions,
+    create_web_sessions_table,
     web_sessions,
-    web_sessions_for,
 )
 
 
@@ -33,7 +34,8 @@ def scene(tmp_path):
     tokens = TokenStore(engine)
     tokens.create_tables()
     clock = Clock()
-    yield web_sessions_for(engine, clock), tokens, clock, engine
+    create_web_sessions_table(engine)
+    yield WebSessions(engine, clock), tokens, clock, engine
     engine.dispose()
 
 

@@ -1,4 +1,5 @@
-"""Dashboard sessions, kept server-side in the ``web_sessions`` table.
+"""Dashboard sign-in sessions (not dosing sessions), kept server-side in the
+``web_sessions`` table; a running service keeps one store, ``Services.web_sessions``.
 
 Signing in with a token creates a row; the browser holds only a random session id in
 an HttpOnly cookie. The row keeps the SHA-256 of that id (a copy of the table opens no
@@ -12,8 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -138,18 +137,9 @@ class WebSessions:
             )
 
 
-_prepared: weakref.WeakSet[sqlalchemy.Engine] = weakref.WeakSet()
-_prepare_lock = threading.Lock()
-
-
-def web_sessions_for(engine: sqlalchemy.Engine, clock: Callable[[], datetime]) -> WebSessions:
-    """The session store on this engine; its table is created the first time per engine."""
-    if engine not in _prepared:
-        with _prepare_lock:
-            if engine not in _prepared:
-                try:
-                    metadata.create_all(engine)
-                except sqlalchemy.exc.DBAPIError:
-                    metadata.create_all(engine)  # another worker created it meanwhile
-                _prepared.add(engine)
-    return WebSessions(engine, clock)
+def create_web_sessions_table(engine: sqlalchemy.Engine) -> None:
+    """Create the table if missing (the token table it joins on must exist)."""
+    try:
+        metadata.create_all(engine)
+    except sqlalchemy.exc.DBAPIError:
+        metadata.create_all(engine)  # another worker created it meanwhile

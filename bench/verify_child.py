@@ -87,7 +87,7 @@ def verify(
     ``cipher_topic``: the library's AES-GCM cipher to decrypt with (both read the same
     stored format); default the project's (``interface.storage.environment.AES_CIPHER_TOPIC``).
     """
-    from application import storage
+    from interface.storage import environment as storage
 
     if cipher_topic is not None:
         storage.AES_CIPHER_TOPIC = cipher_topic  # this child only: what --deep decrypts with

@@ -23,7 +23,7 @@ from interface.settings import Settings
 from interface.storage.appendonly import protect_event_store
 from interface.storage.checkpoints import SqlCheckpointStore
 from interface.storage.engine import create_sql_engine
-from interface.storage.environment import store_environment
+from interface.storage.environment import events_table_name, store_environment
 from interface.storage.keys import resolve_cipher_key
 from interface.storage.readmodels.dead_letters import count_live_dead_letters
 from interface.storage.readmodels.generations import Generations
@@ -59,7 +59,7 @@ class Services:
                     journeys = Journeys(env=env, clock=self.clock)
                     # A journey whose opening no longer decrypts: the caseload remembers whose.
                     journeys.clinic_fallback = lambda jid: self.caseloads.clinic_of(jid)
-                    protect_event_store(self.engine, journeys.recorder.events_table_name)
+                    protect_event_store(self.engine, events_table_name(journeys.recorder))
                     self._journeys = journeys
         return self._journeys
 

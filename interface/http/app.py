@@ -17,7 +17,7 @@ from interface.http.docs import install_docs
 from interface.http.head import HeadAsGet
 from interface.http.json_body import JsonBodyGuard
 from interface.http.limits import BodySizeLimit
-from interface.http.problems import UNAVAILABLE, install_problem_handlers
+from interface.http.problems import install_problem_handlers
 from interface.http.query_guard import QueryGuard
 from interface.http.request_log import RequestLog
 from interface.http.routes import (
@@ -35,6 +35,7 @@ from interface.http.routes import (
 from interface.http.unexpected import UnexpectedErrors
 from interface.services import Services
 from interface.settings import Settings
+from interface.storage.unavailable import UNAVAILABLE
 from interface.web import install_web
 
 log = logging.getLogger("kap.http")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+
 from interface.storage import postgres, sqlite
 from interface.storage.deadlines import IDLE_IN_TRANSACTION_S, POOL_WAIT_S
 
@@ -51,3 +54,10 @@ def store_environment(database_url: str, cipher_key: str) -> dict[str, str]:
         POSTGRES_PRE_PING="y",
     )
     return env
+
+
+def events_table_name(recorder: object) -> str:
+    """The table an application's events are stored in, for the store this module configures."""
+    if not isinstance(recorder, SQLiteApplicationRecorder | PostgresApplicationRecorder):
+        raise TypeError(f"no events table for {type(recorder).__name__}")
+    return recorder.events_table_name

@@ -88,19 +88,19 @@ def _panel(
             f'text-anchor="end">{tick}</text>'
         )
     if baseline is not None:
-        y = _num(frame.y(top, baseline, most))
+        line_y = _num(frame.y(top, baseline, most))
         parts.append(
-            f'<line class="baseline" x1="{LEFT}" x2="{right}" y1="{y}" y2="{y}" '
+            f'<line class="baseline" x1="{LEFT}" x2="{right}" y1="{line_y}" y2="{line_y}" '
             f'stroke="#333" stroke-dasharray="6 4"><title>baseline {baseline}</title></line>'
         )
         parts.append(
-            f'<text class="line-label" x="{right - 4}" y="{y}" dy="-4" '
+            f'<text class="line-label" x="{right - 4}" y="{line_y}" dy="-4" '
             f'text-anchor="end">baseline {baseline}</text>'
         )
         half = baseline * (100 + RESPONSE_DROP_PCT) / 100
-        y = _num(frame.y(top, half, most))
+        line_y = _num(frame.y(top, half, most))
         parts.append(
-            f'<line class="response-line" x1="{LEFT}" x2="{right}" y1="{y}" y2="{y}" '
+            f'<line class="response-line" x1="{LEFT}" x2="{right}" y1="{line_y}" y2="{line_y}" '
             f'stroke="#555" stroke-dasharray="2 3"><title>response: {_num(half)} or less'
             "</title></line>"
         )

@@ -77,7 +77,7 @@ def journey_ledger(services: Services, clinic_id: str, journey_id: UUID) -> Ledg
                 LedgerRow(
                     version,
                     positions.get(version),
-                    seal and seal.hash,
+                    seal.hash if seal else None,
                     _type_name(row.topic),
                     False,
                     problems=found,

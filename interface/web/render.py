@@ -76,7 +76,7 @@ def error_page(request: Request, status: int, title: str, detail: str) -> HTMLRe
 
 def _answer_for(request: Request, error: Exception) -> Response:
     if isinstance(error, SignInRequired):
-        answer = see_other(error.location())
+        answer: Response = see_other(error.location())
         if error.expired:
             answer.delete_cookie(SESSION_COOKIE, path="/")
         return answer

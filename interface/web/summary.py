@@ -34,7 +34,7 @@ def clinic_summary(services: Services, clinic_id: str, now: datetime) -> ClinicS
     flag_counts = [func.sum(case((table.c[f].is_(True), 1), else_=0)) for f in STATIC_FLAGS]
     due_counts = [func.sum(case((table.c[c] < now, 1), else_=0)) for c in DUE_FLAGS.values()]
     with services.engine.connect() as connection:
-        stages = dict(
+        stages: dict[str, int] = dict(
             connection.execute(
                 select(table.c.stage, func.count()).where(mine).group_by(table.c.stage)
             ).all()

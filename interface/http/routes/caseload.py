@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 
 from interface.http.deps import PurposeOfUse, Reader, ServicesDep
 from interface.http.routes.journeys import ERRORS
+from interface.http.schemas.answers import NextStepPublic
 from interface.http.schemas.caseload import CaseloadJourneyPublic, CaseloadPublic
 from interface.http.schemas.common import Flag, Stage
 from interface.presentation.journey_reads import log_journey_read
@@ -59,7 +60,7 @@ def caseload(
         journeys=[
             CaseloadJourneyPublic(
                 **{k: row[k] for k in CaseloadJourneyPublic.model_fields if k in row},
-                next_step={"code": row["next_step_code"], "text": row["next_step_text"]},
+                next_step=NextStepPublic(code=row["next_step_code"], text=row["next_step_text"]),
             )
             for row in page.journeys
         ],

@@ -16,8 +16,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from interface.http.deps import ServicesDep
-from interface.http.problems import UNAVAILABLE
 from interface.services import Services
+from interface.storage.unavailable import UNAVAILABLE
 
 router = APIRouter(tags=["health"])
 

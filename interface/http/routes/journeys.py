@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC
+from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response, status
@@ -27,7 +28,8 @@ from interface.presentation.journey_reads import log_journey_read
 
 router = APIRouter(prefix="/v1/journeys", tags=["journeys"])
 
-ERRORS = {
+# FastAPI's own type for a route's extra responses, so routes can merge these maps.
+ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem},
     403: {"model": Problem},
     404: {"model": Problem},
@@ -35,7 +37,7 @@ ERRORS = {
     503: {"model": Problem},
 }
 
-DAMAGED = {
+DAMAGED: dict[int | str, dict[str, Any]] = {
     409: {
         "model": Problem,
         "description": "journey_damaged: its stored entries were altered after recording "

@@ -6,12 +6,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request
 
-from application.audit.verify import ChainVerifier
+from application.audit.verify import ChainProblem, ChainVerifier
 from application.audit.verify_access import ensure_may_verify
 from interface.audit.anchors import anchor_for
 from interface.http.deps import Auditor, ServicesDep
 from interface.http.routes.journeys import ERRORS
-from interface.http.schemas.audit import ChainProblemPublic, VerificationPublic
+from interface.http.schemas.audit import ChainProblemPublic, VerificationPublic, is_problem_kind
 from interface.presentation.journey_reads import log_journey_read
 
 router = APIRouter(prefix="/v1/journeys", tags=["audit"])
@@ -30,8 +30,11 @@ def verify_journey(
         journey_id=result.journey_id,
         ok=result.ok,
         events_checked=result.events_checked,
-        problems=[
-            ChainProblemPublic(version=p.version, kind=p.kind, detail=p.detail)
-            for p in result.problems
-        ],
+        problems=[_problem_public(p) for p in result.problems],
     )
+
+
+def _problem_public(problem: ChainProblem) -> ChainProblemPublic:
+    if not is_problem_kind(problem.kind):  # the wire model would refuse it all the same
+        raise ValueError(f"the verifier found a kind the wire does not name: {problem.kind}")
+    return ChainProblemPublic(version=problem.version, kind=problem.kind, detail=problem.detail)

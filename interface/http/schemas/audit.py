@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeGuard, get_args
 from uuid import UUID
 
 from interface.http.schemas.common import WireModel
@@ -17,6 +17,12 @@ ProblemKind = Literal[
     "cut_tail",
     "journey_removed",
 ]
+_PROBLEM_KINDS = frozenset(get_args(ProblemKind))
+
+
+def is_problem_kind(kind: str) -> TypeGuard[ProblemKind]:
+    """Whether the verifier's kind (a plain string there) is one the wire names."""
+    return kind in _PROBLEM_KINDS
 
 
 class ChainProblemPublic(WireModel):

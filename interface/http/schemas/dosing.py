@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StrictBool
+from pydantic.config import JsonDict
 
 from interface.http.schemas.common import (
     MAX_ITEMS,
@@ -28,7 +29,7 @@ from interface.http.schemas.common import (
     WireTime,
 )
 
-KETAMINE_ADMINISTERED_EXAMPLE = {
+KETAMINE_ADMINISTERED_EXAMPLE: JsonDict = {
     "type": "KetamineAdministered",
     "occurred_at": "2026-11-20T10:05:00-07:00",
     "recorded_by": {"id": "nurse-kim", "role": "nurse"},

@@ -61,8 +61,18 @@ EventCreate = Annotated[
 """Any appendable event; `type` selects the envelope and its data model."""
 
 _ENVELOPES: tuple[type[BaseModel], ...] = get_args(get_args(EventCreate)[0])
+
+
+def _data_model(envelope: type[BaseModel]) -> type[BaseModel]:
+    """The model of an envelope's `data` (pydantic types annotations loosely, as any form)."""
+    model = envelope.model_fields["data"].annotation
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise TypeError(f"{envelope.__name__}.data is not a pydantic model")
+    return model
+
+
 _DATA_MODELS: dict[str, type[BaseModel]] = {
-    get_args(envelope.model_fields["type"].annotation)[0]: envelope.model_fields["data"].annotation
+    get_args(envelope.model_fields["type"].annotation)[0]: _data_model(envelope)
     for envelope in _ENVELOPES
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import ConfigDict, Field, StrictInt
+from pydantic.config import JsonDict
 
 from interface.http.schemas.common import (
     MAX_ITEMS,
@@ -17,7 +18,7 @@ from interface.http.schemas.common import (
     WireTime,
 )
 
-JOURNEY_CREATE_EXAMPLE = {
+JOURNEY_CREATE_EXAMPLE: JsonDict = {
     "patient_ref": "MRN-0042",
     "episode": 1,
     "protocol": "kap-standard",

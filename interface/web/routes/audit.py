@@ -16,6 +16,7 @@ from application.replay import (
     VersionNotRecorded,
     replay,
 )
+from domain.journey import Journey
 from interface.presentation.journey_reads import log_journey_read
 from interface.services import Services
 from interface.web.auth import AuditorOnly
@@ -108,5 +109,5 @@ def replay_page(
 
 def _series_length(services: Services, journey_id: UUID) -> int:
     """The series length of the protocol the journey was opened under."""
-    opened = services.journeys.repository.get(journey_id, version=1)
+    opened: Journey = services.journeys.repository.get(journey_id, version=1)
     return int(opened.facts.profile.series_length)

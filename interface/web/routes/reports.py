@@ -12,11 +12,12 @@ from starlette.responses import Response
 from domain.compliance import RULES
 from interface.audit.compliance_csv import findings_csv
 from interface.presentation.journey_reads import log_journey_read
+from interface.presentation.page_headers import secured
 from interface.readmodels.findings import FindingsQuery, rule_counts
 from interface.services import Services
 from interface.web.auth import AuditorOnly, Viewer
 from interface.web.bars import Part, bar_rows
-from interface.web.render import WebRoute, page, secured
+from interface.web.render import WebRoute, page
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 

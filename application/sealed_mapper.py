@@ -24,7 +24,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.persistence import Mapper, MapperDeserialisationError, StoredEvent
 
 from domain.audit.stored import STORED_MAGIC, stored_hash
 
@@ -130,3 +130,28 @@ class SealedMapper(Mapper[UUID]):
                 state=body,
             )
         )
+
+    def stored_state(self, stored_event: StoredEvent) -> dict[str, Any]:
+        """The entry's state as stored: decrypted, decompressed and decoded by this
+        mapper's own cipher, compressor and transcoder, but never upcast. A seal was made
+        over this content, so it is what a verifier recomputes a digest over; an upcaster
+        that reshapes the event for today's code leaves it as it is.
+
+        MapperDeserialisationError when the stored bytes do not decode."""
+        try:
+            _, body = split_state(stored_event.state)
+            if self.cipher:
+                body = self.cipher.decrypt(body)
+            if self.compressor:
+                body = self.compressor.decompress(body)
+            state: dict[str, Any] = self.transcoder.decode(body)
+        except Exception as e:
+            raise MapperDeserialisationError(
+                f"Failed to decode the stored state of version {stored_event.originator_version}"
+            ) from e
+        state.pop("class_version", None)
+        state.update(
+            originator_id=UUID(str(stored_event.originator_id)),
+            originator_version=stored_event.originator_version,
+        )
+        return state

@@ -61,17 +61,23 @@ def actor_label(recorded_by: Mapping[str, str]) -> str:
 
 def stored_content(event: Any, type_name: str) -> dict[str, Any]:
     """What a stored entry's seal covers, read back from the event itself."""
+    return state_content(vars(event), type_name)
+
+
+def state_content(state: Mapping[str, Any], type_name: str) -> dict[str, Any]:
+    """What a seal covers, read from an event's state: the event's own, or the state as
+    it is stored (before any upcaster reshapes it, which is what the seal was made over)."""
     return entry_content(
-        journey_id=event.originator_id,
+        journey_id=state["originator_id"],
         type=type_name,
-        version=event.originator_version,
-        occurred_at=event.occurred_at,
-        recorded_at=event.timestamp,
-        recorded_by=event.recorded_by,
-        source=event.source,
-        idempotency_key=event.idempotency_key,
-        data=event.data,
-        corrected=getattr(event, "corrected", None),
+        version=state["originator_version"],
+        occurred_at=state["occurred_at"],
+        recorded_at=state["timestamp"],
+        recorded_by=state["recorded_by"],
+        source=state["source"],
+        idempotency_key=state["idempotency_key"],
+        data=state["data"],
+        corrected=state.get("corrected"),
     )
 
 

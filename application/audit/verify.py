@@ -16,8 +16,9 @@ from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
 from eventsourcing.utils import resolve_topic
 
 from application.journeys import Journeys
-from application.sealed_mapper import readable_seal, stored_bytes_hold
+from application.sealed_mapper import SealedMapper, readable_seal, stored_bytes_hold
 from domain.audit.hashing import GENESIS, content_digest, entry_hash
+from domain.journey import state_content
 
 
 class WrongCipherKey(Exception):  # noqa: N818
@@ -53,6 +54,8 @@ class Verification:
 class _Read:
     row: StoredEvent
     event: Any | None  # None: the stored bytes did not decode
+    stored: dict[str, Any] | None = None
+    """The event's state as stored, before any upcaster: what its seal was made over."""
 
 
 def _type_of(row: StoredEvent) -> str:
@@ -63,10 +66,14 @@ def _type_of(row: StoredEvent) -> str:
         return name
 
 
-def _digest_as(event: Any, version: int, type_name: str) -> str:
-    content = event.content()
+def _digest_as(stored: dict[str, Any], version: int, type_name: str) -> str:
+    """The digest of the content as stored, were it at ``version`` with ``type_name``.
+
+    Over the stored state, not the upcast event: an upcaster reshapes what today's code
+    reads, never what was sealed, so old entries keep verifying after a payload change."""
+    content = state_content(stored, type_name)
     content.update(version=version, type=type_name)
-    return content_digest(event.salt, content)
+    return content_digest(stored["salt"], content)
 
 
 class ChainVerifier:
@@ -76,12 +83,13 @@ class ChainVerifier:
     def _read(self, journey_id: UUID) -> list[_Read]:
         rows = self.journeys.recorder.select_events(journey_id)
         found = []
+        mapper = self.journeys.mapper
+        assert isinstance(mapper, SealedMapper)
         for row in rows:
             try:
-                event = self.journeys.mapper.to_domain_event(row)
+                found.append(_Read(row, mapper.to_domain_event(row), mapper.stored_state(row)))
             except (MapperDeserialisationError, ValueError, KeyError):
-                event = None
-            found.append(_Read(row, event))
+                found.append(_Read(row, None))
         return found
 
     def verify(self, journey_id: UUID, anchor: Anchor | None = None) -> Verification:
@@ -169,17 +177,21 @@ class ChainVerifier:
             return ChainProblem(
                 version, "changed", f"Version {version}'s seal in the clear differs from its entry."
             )
-        if _digest_as(event, version, type(event).__name__) != event.digest:
-            return self._changed_or_moved(event, version, by_version)
+        stored = read.stored
+        assert stored is not None  # decoded along with the event
+        if _digest_as(stored, version, type(event).__name__) != event.digest:
+            return self._changed_or_moved(event, stored, version, by_version)
         return None
 
     @staticmethod
-    def _changed_or_moved(event: Any, version: int, by_version: dict[int, _Read]) -> ChainProblem:
+    def _changed_or_moved(
+        event: Any, stored: dict[str, Any], version: int, by_version: dict[int, _Read]
+    ) -> ChainProblem:
         """Changed in place, or an entry moved to another version (a swapped pair)."""
         for other, read in by_version.items():
             names = {type(event).__name__, _type_of(read.row)}
             if other != version and any(
-                _digest_as(event, other, name) == event.digest for name in names
+                _digest_as(stored, other, name) == event.digest for name in names
             ):
                 low, high = sorted((version, other))
                 return ChainProblem(

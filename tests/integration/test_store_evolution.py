@@ -182,11 +182,6 @@ def test_a_payload_change_bumps_its_own_event_class_and_upcasts_its_old_entries(
     app.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the verifier recomputes a seal over the upcast content, not the content as "
-    "stored: before a payload upcaster ships, verify must read seals before upcasting",
-)
 def test_entries_upcast_to_a_new_payload_version_still_verify(database_url, monkeypatch):
     app = build_app(database_url, new_key())
     journey_id = open_journey(app)

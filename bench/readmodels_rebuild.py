@@ -94,6 +94,7 @@ class _Clock:
 def _wrap_loads_in_detail(app: Journeys, clock: _Clock) -> None:
     """Split a journey load: database reads (snapshot and events), decryption, the rest
     of decoding (decompress, JSON, event objects), and what is left (the fold)."""
+    assert app.snapshots is not None, "the journeys application keeps snapshots"
     for recorder in {id(r): r for r in (app.events.recorder, app.snapshots.recorder)}.values():
         recorder.select_events = clock.wrap("load: db reads", recorder.select_events)  # type: ignore[method-assign]
     mappers = {id(m): m for m in (app.mapper, app.events.mapper, app.snapshots.mapper)}
@@ -280,7 +281,9 @@ def run(
     store: Store, key: str, app: Journeys, events: int, say: Callable[[str], None]
 ) -> dict[str, Any]:
     """The rebuild figures on a store already holding ``events`` events."""
-    table = app.recorder.events_table_name
+    from interface.storage.environment import events_table_name
+
+    table = events_table_name(app.recorder)
     small = max(events // 10, 1)
     live_slice = min(50_000, events)
     decode_slice = min(100_000, events)

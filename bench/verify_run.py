@@ -53,6 +53,7 @@ from bench.machine import describe
 from bench.readmodels_store import generate
 from bench.steps import START
 from bench.stores import journeys, postgres_store, postgres_version
+from interface.storage.environment import events_table_name
 
 FULL_EVENTS = 1_000_000
 QUICK_EVENTS = 500  # a smoke test: seconds, not figures
@@ -122,7 +123,8 @@ def _sign(url: str, cipher_key: str, signing_key: str) -> dict[str, Any]:
 
 
 def _rate(found: dict[str, Any]) -> float:
-    return found["events_checked"] / found["seconds"]["total"]
+    rate: float = found["events_checked"] / found["seconds"]["total"]
+    return rate
 
 
 def measure(events: int, deep: bool, say: Say) -> dict[str, Any]:
@@ -139,7 +141,7 @@ def measure(events: int, deep: bool, say: Say) -> dict[str, Any]:
                 events,
                 progress=lambda done, s: say(f"  {done:,} events, {done / s:,.0f}/s"),
             )
-            table = app.recorder.events_table_name
+            table = events_table_name(app.recorder)
         finally:
             app.close()
         with psycopg.connect(store.url) as connection:
@@ -190,7 +192,8 @@ def summarize(size: dict[str, Any]) -> dict[str, Any]:
     """Medians over the rounds, and the ratios the aim is stated in."""
 
     def median(kind: str, key: str) -> float:
-        return statistics.median(run[key] for run in size["runs"][kind])
+        figures: list[float] = [run[key] for run in size["runs"][kind]]
+        return statistics.median(figures)
 
     fast = median("fast", "events_per_second")
     raw = median("raw_full", "rows_per_second")
@@ -225,6 +228,11 @@ def aims(summary: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _if_measured(key: str, spec: str) -> Callable[[dict[str, Any]], str]:
+    """A size's figure under ``key`` formatted by ``spec``, or "-" where it was not run."""
+    return lambda size: format(size[key], spec) if key in size else "-"
+
+
 def render(results: dict[str, Any]) -> str:
     sizes = list(results["summary"].values())
     head = "| | " + " | ".join(f"{s['events']:,} events" for s in sizes) + " |"
@@ -248,14 +256,8 @@ def render(results: dict[str, Any]) -> str:
     row("  (RSS before verifying, MB)", lambda s: f"{s['fast_rss_before_mb']:.0f}")
     for package in ("pycryptodome", "cryptography"):
         rate, peak = f"deep_events_per_second_{package}", f"deep_peak_rss_mb_{package}"
-        row(
-            f"deep verify ({package} AES), events/s",
-            lambda s, k=rate: f"{s[k]:,.0f}" if k in s else "-",
-        )
-        row(
-            f"deep verify ({package} AES), peak RSS MB",
-            lambda s, k=peak: f"{s[k]:.0f}" if k in s else "-",
-        )
+        row(f"deep verify ({package} AES), events/s", _if_measured(rate, ",.0f"))
+        row(f"deep verify ({package} AES), peak RSS MB", _if_measured(peak, ".0f"))
     row("sign a checkpoint, seconds", lambda s: f"{s['sign_checkpoint_seconds']:.1f}")
     lines.append("")
     lines.append("Aims: " + ", ".join(f"{k}: {v}" for k, v in results["aims"].items()))

@@ -8,6 +8,7 @@ What each records is keyed by the entry's version, so applying a corrected entry
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from eventsourcing.domain import (
@@ -48,6 +49,8 @@ from domain.scales import safety_concern, score
 from domain.state import JourneyFacts
 
 LATE_AFTER_HOURS = 24
+LATE_AFTER = timedelta(hours=LATE_AFTER_HOURS)
+"""Documented more than this after it occurred: a late entry (C-08)."""
 
 F = TypeVar("F", bound=Fact)
 
@@ -331,7 +334,7 @@ def fold_journey(journey: Any, events: Iterable[Any]) -> Any:
 
 
 def is_late(entry: Entry) -> bool:
-    return (entry.recorded_at - entry.occurred_at).total_seconds() > LATE_AFTER_HOURS * 3600
+    return entry.recorded_at - entry.occurred_at > LATE_AFTER
 
 
 def note_arrival(facts: JourneyFacts, entry: Entry, idempotency_key: str | None) -> None:

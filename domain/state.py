@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import datetime
-from typing import Any, cast
+from datetime import datetime, timedelta
+from typing import Any, Literal, cast
 
 from domain.audit.hashing import GENESIS
 from domain.facts import (
@@ -25,6 +25,10 @@ from domain.facts import (
     SessionFact,
 )
 from domain.protocols import ProtocolProfile
+
+Duty = Literal["integration", "rems_form"]
+"""A duty that falls due with time: integration after discharge (C-05), the REMS form
+after the dose (C-07)."""
 
 
 @dataclass
@@ -128,6 +132,30 @@ class JourneyFacts:
         """A maintenance plan is in force once the induction series has been given."""
         series_given = len(self.doses()) >= self.profile.series_length
         return series_given and any(p["phase"] == "maintenance" for p in self.plans)
+
+    # Duties that fall due with time: their deadlines are computed here, and only here
+    # (status flags, the caseload's due times and compliance findings all ask this).
+
+    def due_at(self, duty: Duty, session: SessionFact) -> datetime | None:
+        """When ``duty`` for ``session`` falls due: the protocol's days for it, counted
+        from the entry it follows (integration from the discharge, the REMS form from the
+        dose). None when the protocol sets no such duty, or that entry is not on record."""
+        after: Fact | None
+        if duty == "integration":
+            days, after = self.profile.integration_due_days, session["discharge"]
+        else:
+            days, after = self.profile.rems_form_due_days, session["dose"]
+        if days is None or after is None:
+            return None
+        return after["at"] + timedelta(days=days)
+
+    def pending_due(self, duty: Duty) -> list[datetime]:
+        """The deadlines of ``duty`` still owed, one for each session that owes it."""
+        return [
+            due
+            for session in self.sessions.values()
+            if session[duty] is None and (due := self.due_at(duty, session)) is not None
+        ]
 
 
 def stored_facts(snapshot_state: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ due with time), so a replay as of any moment gives the status that stood then.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from uuid import UUID
 
 from domain.errors import Blocker
@@ -69,26 +69,13 @@ def stage_of(facts: JourneyFacts) -> str:
 
 
 def flags_of(facts: JourneyFacts, now: datetime) -> list[str]:
-    profile = facts.profile
     flags = []
     if facts.safety_hold_reasons():
         flags.append("safety_hold")
-    if profile.integration_due_days is not None:
-        due = timedelta(days=profile.integration_due_days)
-        if any(
-            s["discharge"] is not None
-            and s["integration"] is None
-            and now > s["discharge"]["at"] + due
-            for s in facts.sessions.values()
-        ):
-            flags.append("integration_overdue")
-    if profile.rems_form_due_days is not None:
-        due = timedelta(days=profile.rems_form_due_days)
-        if any(
-            s["dose"] is not None and s["rems_form"] is None and now > s["dose"]["at"] + due
-            for s in facts.sessions.values()
-        ):
-            flags.append("rems_form_overdue")
+    if any(now > due for due in facts.pending_due("integration")):
+        flags.append("integration_overdue")
+    if any(now > due for due in facts.pending_due("rems_form")):
+        flags.append("rems_form_overdue")
     if facts.adverse_events:
         flags.append("adverse_event")
     if facts.overrides:

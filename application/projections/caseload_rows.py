@@ -8,11 +8,10 @@ Flags that fall due with time are stored as due times and judged when read.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from uuid import UUID
 
 from domain.journey import Journey
-from domain.state import JourneyFacts
 from domain.status import flags_of, journey_status
 
 TIME_BASED_FLAGS = ("integration_overdue", "rems_form_overdue")
@@ -47,30 +46,6 @@ class CaseloadRow:
     other flags; plain text, so one index serves the sort and its cursor."""
 
 
-def _integration_due(facts: JourneyFacts) -> datetime | None:
-    days = facts.profile.integration_due_days
-    if days is None:
-        return None
-    pending = [
-        s["discharge"]["at"] + timedelta(days=days)
-        for s in facts.sessions.values()
-        if s["discharge"] is not None and s["integration"] is None
-    ]
-    return min(pending, default=None)
-
-
-def _rems_form_due(facts: JourneyFacts) -> datetime | None:
-    days = facts.profile.rems_form_due_days
-    if days is None:
-        return None
-    pending = [
-        s["dose"]["at"] + timedelta(days=days)
-        for s in facts.sessions.values()
-        if s["dose"] is not None and s["rems_form"] is None
-    ]
-    return min(pending, default=None)
-
-
 def _attention_key(flags: list[str], due: list[datetime | None]) -> str:
     hold = "0" if "safety_hold" in flags else "1"
     earliest = min((d for d in due if d is not None), default=NEVER)
@@ -84,7 +59,8 @@ def caseload_row(journey: Journey) -> CaseloadRow:
     status = journey_status(journey.id, journey.version, facts, as_of)
     flags = [f for f in flags_of(facts, as_of) if f not in TIME_BASED_FLAGS]
     phq9 = status.outcomes.get("PHQ-9")
-    integration_due, rems_due = _integration_due(facts), _rems_form_due(facts)
+    integration_due = min(facts.pending_due("integration"), default=None)
+    rems_due = min(facts.pending_due("rems_form"), default=None)
     return CaseloadRow(
         journey_id=journey.id,
         clinic_id=facts.clinic_id,

@@ -7,7 +7,7 @@ a duty done on time gives nothing.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from domain.compliance.evidence import dosed_sessions, involved, span, stamp
 from domain.compliance.finding import Finding
@@ -60,7 +60,8 @@ def integration_findings(facts: JourneyFacts) -> list[Finding]:
     found = []
     for session, _dose in dosed_sessions(facts):
         discharge, n = session["discharge"], session["session"]
-        if discharge is None:
+        due_at = facts.due_at("integration", session)
+        if discharge is None or due_at is None:
             continue  # integration follows discharge; it is not due yet
         finding = duty_finding(
             facts,
@@ -68,7 +69,7 @@ def integration_findings(facts: JourneyFacts) -> list[Finding]:
             f"session-{n}",
             duty=f"The integration session for session {n} (within {days} days of discharge)",
             after=discharge,
-            due_at=discharge["at"] + timedelta(days=days),
+            due_at=due_at,
             done=session["integration"],
         )
         if finding:
@@ -84,13 +85,16 @@ def rems_form_findings(facts: JourneyFacts) -> list[Finding]:
     found = []
     for session, dose in dosed_sessions(facts):
         n = session["session"]
+        due_at = facts.due_at("rems_form", session)
+        if due_at is None:
+            continue  # no dose on record: nothing is due (dosed_sessions has one)
         finding = duty_finding(
             facts,
             "C-07",
             f"session-{n}",
             duty=f"The REMS monitoring form for session {n} (within {days} days of the dose)",
             after=dose,
-            due_at=dose["at"] + timedelta(days=days),
+            due_at=due_at,
             done=session["rems_form"],
         )
         if finding:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -11,15 +11,13 @@ from markupsafe import Markup
 
 from application.answers import HistoryEntry
 from domain.facts import AdverseEventFact, CorrectionFact, OverrideFact
+from domain.fold import LATE_AFTER
 from domain.state import JourneyFacts
 from domain.status import JourneyStatus
 from interface.services import Services
 from interface.web.chart import outcome_chart
 from interface.web.scores import INSTRUMENTS, Score
 from interface.web.track import TrackStep, stage_track
-
-LATE_AFTER = timedelta(hours=24)
-"""Documented more than this after it occurred: a late entry (C-08)."""
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from domain.compliance import RULES
 from interface.audit.compliance_csv import findings_csv
 from interface.auth.tokens import validate_identifier
 from interface.cli.operator import log_operator_read
+from interface.presentation.compliance_report import ComplianceReport, build_compliance_report
 from interface.readmodels.caseload import ReadModelNotReadyError
-from interface.readmodels.findings import FindingsQuery, FindingsReport, rule_counts
 from interface.readmodels.runtime import projector_for
 from interface.services import Services
 from interface.settings import Settings
@@ -80,12 +80,12 @@ def catch_up_findings(services: Services) -> int:
     return projector.position()
 
 
-def report_json(clinic_id: str, as_of: datetime, report: FindingsReport, store: int) -> str:
+def report_json(report: ComplianceReport) -> str:
     body: dict[str, Any] = {
-        "clinic_id": clinic_id,
-        "as_of": _wire_time(as_of),
+        "clinic_id": report.clinic_id,
+        "as_of": _wire_time(report.as_of),
         "read_model_position": report.read_model_position,
-        "store_position": store,
+        "store_position": report.store_position,
         "findings": [
             {
                 **finding,
@@ -95,7 +95,7 @@ def report_json(clinic_id: str, as_of: datetime, report: FindingsReport, store: 
             }
             for finding in report.findings
         ],
-        "counts": rule_counts(report.findings),
+        "counts": report.counts,
     }
     return json.dumps(body, indent=2) + "\n"
 
@@ -146,11 +146,9 @@ def compliance(
     services = Services(Settings().model_copy(update={"run_projections": False}))
     try:
         catch_up_findings(services)
-        now = services.clock()
-        report = services.findings.report(
-            FindingsQuery(clinic_id, now, rule, journey_id, since=start, until=end)
+        report = build_compliance_report(
+            services, clinic_id, rule=rule, journey_id=journey_id, since=start, until=end
         )
-        store = services.journeys.log_position()
         log_operator_read(services, clinic_id, journey_id, "compliance")
     except (MissingCipherKey, ReadModelNotReadyError) as error:
         _fail(str(error), code=1)
@@ -160,7 +158,7 @@ def compliance(
         services.close()
 
     if output_format is ReportFormat.json:
-        text = report_json(clinic_id, now, report, store)
+        text = report_json(report)
     else:
         text = findings_csv(report.findings)  # the dashboard's download, byte for byte
     if out is None:

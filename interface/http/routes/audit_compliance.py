@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
@@ -12,14 +11,13 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 
 from interface.http.deps import Auditor, PurposeOfUse, ServicesDep
+from interface.http.read_your_writes import wait_for_position
 from interface.http.routes.journeys import ERRORS
 from interface.http.schemas.common import WireTime
+from interface.presentation.compliance_report import build_compliance_report
 from interface.presentation.journey_reads import log_journey_read
-from interface.readmodels.findings import FindingsQuery, rule_counts
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
-
-READ_YOUR_WRITES_WAIT = 2.0
 
 RuleId = Literal[
     "C-01", "C-02", "C-03", "C-04", "C-05", "C-06", "C-07", "C-08", "C-09", "C-10", "C-11"
@@ -88,28 +86,16 @@ def compliance_report(
     """The clinic's compliance findings standing now: each names the journey, the event
     versions involved and why. A duty that falls due with time shows once it is due."""
     _period_checked(since, until)
-    findings = services.findings
-    if after_position is not None:
-        deadline = time.monotonic() + READ_YOUR_WRITES_WAIT
-        while (findings.position() or 0) < after_position and time.monotonic() < deadline:
-            time.sleep(0.02)
-    now = services.clock()
-    report = findings.report(
-        FindingsQuery(
-            clinic_id=principal.clinic_id,
-            now=now,
-            rule=rule,
-            journey_id=journey,
-            since=since,
-            until=until,
-        )
+    wait_for_position(services.findings.position, after_position)
+    report = build_compliance_report(
+        services, principal.clinic_id, rule=rule, journey_id=journey, since=since, until=until
     )
     log_journey_read(request, principal, None, "compliance")
     return ComplianceReportPublic(
-        clinic_id=principal.clinic_id,
-        as_of=now,
+        clinic_id=report.clinic_id,
+        as_of=report.as_of,
         read_model_position=report.read_model_position,
-        store_position=services.journeys.log_position(),
+        store_position=report.store_position,
         findings=[ComplianceFindingPublic(**f) for f in report.findings],
-        counts=rule_counts(report.findings),
+        counts=report.counts,
     )

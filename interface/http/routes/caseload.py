@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
 from interface.http.deps import PurposeOfUse, Reader, ServicesDep
+from interface.http.read_your_writes import wait_for_position
 from interface.http.routes.journeys import ERRORS
 from interface.http.schemas.answers import NextStepPublic
 from interface.http.schemas.caseload import CaseloadJourneyPublic, CaseloadPublic
@@ -16,8 +16,6 @@ from interface.presentation.journey_reads import log_journey_read
 from interface.readmodels.caseload import CaseloadQuery
 
 router = APIRouter(prefix="/v1/journeys", tags=["caseload"])
-
-READ_YOUR_WRITES_WAIT = 2.0
 
 
 @router.get("", responses=ERRORS, dependencies=[PurposeOfUse])
@@ -38,10 +36,7 @@ def caseload(
 ) -> CaseloadPublic:
     """The clinic's journeys; what needs attention first (safety holds, duties due)."""
     caseloads = services.caseloads
-    if after_position is not None:
-        deadline = time.monotonic() + READ_YOUR_WRITES_WAIT
-        while (caseloads.position() or 0) < after_position and time.monotonic() < deadline:
-            time.sleep(0.02)
+    wait_for_position(caseloads.position, after_position)
     page = caseloads.page(
         CaseloadQuery(
             clinic_id=principal.clinic_id,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -11,9 +10,9 @@ from starlette.responses import Response
 
 from domain.compliance import RULES
 from interface.audit.compliance_csv import findings_csv
+from interface.presentation.compliance_report import ComplianceReport, build_compliance_report
 from interface.presentation.journey_reads import log_journey_read
 from interface.presentation.page_headers import secured
-from interface.readmodels.findings import FindingsQuery, rule_counts
 from interface.services import Services
 from interface.web.auth import AuditorOnly, Viewer
 from interface.web.bars import Part, bar_rows
@@ -31,12 +30,14 @@ def _uuid(value: str | None) -> UUID | None:
         return None
 
 
-def _report(services: Services, viewer: Viewer, rule: str | None, journey: UUID | None) -> Any:
-    now = services.clock()
-    query = FindingsQuery(viewer.principal.clinic_id, now, rule=rule, journey_id=journey)
-    report = services.findings.report(query)
+def _report(
+    services: Services, viewer: Viewer, rule: str | None, journey: UUID | None
+) -> ComplianceReport:
+    report = build_compliance_report(
+        services, viewer.principal.clinic_id, rule=rule, journey_id=journey
+    )
     log_journey_read(services, viewer.principal, None, "compliance")
-    return now, report
+    return report
 
 
 @router.get("/audit/compliance")
@@ -46,21 +47,19 @@ def compliance_page(
     services: Services = request.app.state.services
     rule = rule if rule in RULES else None
     journey_id = _uuid(journey)
-    now, report = _report(services, viewer, rule, journey_id)
-    counts = rule_counts(report.findings)
-    store_position = services.journeys.log_position()
+    report = _report(services, viewer, rule, journey_id)
     return page(
         request,
         "compliance.html",
         section="compliance",
-        now=now,
+        now=report.as_of,
         findings=report.findings,
-        counts=counts,
-        bars=bar_rows([Part(r, r, n) for r, n in counts.items()], "Findings per rule"),
+        counts=report.counts,
+        bars=bar_rows([Part(r, r, n) for r, n in report.counts.items()], "Findings per rule"),
         rules=RULES,
         rule=rule or "",
         journey=str(journey_id or ""),
-        lag=max(store_position - report.read_model_position, 0),
+        lag=report.lag,
     )
 
 
@@ -69,8 +68,8 @@ def compliance_csv(
     request: Request, viewer: AuditorOnly, rule: str | None = None, journey: str | None = None
 ) -> Response:
     services: Services = request.app.state.services
-    now, report = _report(services, viewer, rule if rule in RULES else None, _uuid(journey))
-    name = f"compliance-{viewer.principal.clinic_id}-{now:%Y%m%dT%H%M%SZ}.csv"
+    report = _report(services, viewer, rule if rule in RULES else None, _uuid(journey))
+    name = f"compliance-{viewer.principal.clinic_id}-{report.as_of:%Y%m%dT%H%M%SZ}.csv"
     # The CLI's ``audit compliance --format csv`` writes the same bytes.
     answer = Response(findings_csv(report.findings), media_type="text/csv; charset=utf-8")
     answer.headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -1,0 +1,55 @@
+"""The compliance report (C-01 to C-11) as of now: one function the API, the pages and
+the CLI all build it with, so the three show the same findings, counts and lag."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from interface.readmodels.findings import FindingsQuery, rule_counts
+from interface.services import Services
+
+
+@dataclass(frozen=True)
+class ComplianceReport:
+    clinic_id: str
+    as_of: datetime
+    """The service clock's now: the findings standing then."""
+    findings: list[dict[str, Any]]
+    counts: dict[str, int]
+    """Findings per rule, every rule C-01 to C-11 named (zero if none)."""
+    read_model_position: int
+    store_position: int
+
+    @property
+    def lag(self) -> int:
+        """How many log positions the findings are behind the store (never below 0)."""
+        return max(self.store_position - self.read_model_position, 0)
+
+
+def build_compliance_report(
+    services: Services,
+    clinic_id: str,
+    *,
+    rule: str | None = None,
+    journey_id: UUID | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> ComplianceReport:
+    """The clinic's findings standing now, optionally of one rule, one journey, and a
+    period on each finding's moment (``since <= at < until``). Logging the read is the
+    caller's: the API, the pages and the CLI each log it as their own kind of read."""
+    now = services.clock()
+    report = services.findings.report(
+        FindingsQuery(clinic_id, now, rule=rule, journey_id=journey_id, since=since, until=until)
+    )
+    return ComplianceReport(
+        clinic_id=clinic_id,
+        as_of=now,
+        findings=report.findings,
+        counts=rule_counts(report.findings),
+        read_model_position=report.read_model_position,
+        store_position=services.journeys.log_position(),
+    )

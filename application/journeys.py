@@ -55,6 +55,10 @@ UNREADABLE = (EntryOutOfPlace, MapperDeserialisationError, ValueError, KeyError)
 no longer decode (a bad header, a body that no longer decrypts)."""
 
 
+StoredEntry = Journey.JourneyOpened | Journey.Event
+"""A journey's stored entry: its opening, or any entry after it."""
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -160,14 +164,14 @@ class Journeys(Application[UUID]):
                 pass  # opened by a concurrent retry: answer as a replay below
             else:
                 return self._answer(journey, recordings[-1].notification.id, posting.recorded_at)
-        self._check_same_opening(clinic_id, journey_id, command, posting)
-        return self._answer_again(clinic_id, journey_id, version=1)
+        journey = self._journey(clinic_id, journey_id)
+        self._check_same_opening(journey, command, posting)
+        return self._answer_again(journey, self._event_at(journey_id, 1))
 
-    def _check_same_opening(
-        self, clinic_id: str, journey_id: UUID, command: OpenJourney, posting: Posting
-    ) -> None:
+    @staticmethod
+    def _check_same_opening(journey: Journey, command: OpenJourney, posting: Posting) -> None:
         """A retried opening must be the same request; otherwise it is a conflict."""
-        facts = self._journey(clinic_id, journey_id).facts
+        facts = journey.facts
         first = {
             "protocol": facts.protocol["name"],
             "primary clinician": facts.primary_clinician,
@@ -182,7 +186,7 @@ class Journeys(Application[UUID]):
         }
         for name, value in first.items():
             if again[name] != value:
-                raise JourneyAlreadyOpen(journey_id, name)
+                raise JourneyAlreadyOpen(journey.id, name)
 
     def append(
         self,
@@ -217,7 +221,7 @@ class Journeys(Application[UUID]):
 
     def _decide(self, journey: Journey, entry: NewEntry, posting: Posting) -> None:
         if entry.type == "EntryCorrected":
-            original = self._effective_entry(journey.id, int(entry.data["corrects_version"]))
+            original = self._effective_entry(journey, int(entry.data["corrects_version"]))
             journey.correct_entry(cast(EntryCorrectedPayload, entry.data), original, posting)
             return
         command_for(entry.type)(journey, entry.data, posting)
@@ -244,8 +248,7 @@ class Journeys(Application[UUID]):
 
     def entry(self, clinic_id: str | None, journey_id: UUID, version: int) -> Entry:
         """An entry as it stands after every correction so far (for validating a new one)."""
-        self._journey(clinic_id, journey_id)
-        return self._effective_entry(journey_id, version)
+        return self._effective_entry(self._journey(clinic_id, journey_id), version)
 
     # Helpers.
 
@@ -303,19 +306,30 @@ class Journeys(Application[UUID]):
     def _exists(self, journey_id: UUID) -> bool:
         return any(True for _ in self.events.get(journey_id, limit=1))
 
-    def _effective_entry(self, journey_id: UUID, version: int) -> Entry:
-        events = list(self.events.get(journey_id))
-        if not 1 <= version <= len(events):
-            raise EntryNotFound(journey_id, version)
-        original = events[version - 1]
-        assert isinstance(original, Journey.JourneyOpened | Journey.Event)
+    def _event_at(self, journey_id: UUID, version: int) -> StoredEntry:
+        """One stored entry, read alone."""
+        (event,) = self.events.get(journey_id, gt=version - 1, lte=version)
+        assert isinstance(event, Journey.JourneyOpened | Journey.Event)
+        return event
+
+    def _effective_entry(self, journey: Journey, version: int) -> Entry:
+        """The entry at ``version`` as it stands after every correction so far: its own
+        type and times, with the latest correction's data.
+
+        The journey's facts name its corrections, so this reads the entry and (if it was
+        corrected) its latest correction: two entries, never the whole stream."""
+        if not 1 <= version <= journey.version:
+            raise EntryNotFound(journey.id, version)
+        original = self._event_at(journey.id, version)
         data = dict(original.data)
-        for later in events[version:]:
-            if (
-                isinstance(later, Journey.EntryCorrected)
-                and later.data["corrects_version"] == version
-            ):
-                data = dict(later.corrected["data"])
+        latest = max(
+            (c["version"] for c in journey.facts.corrections if c["corrects_version"] == version),
+            default=None,
+        )
+        if latest is not None:
+            correction = self._event_at(journey.id, latest)
+            assert isinstance(correction, Journey.EntryCorrected)
+            data = dict(correction.corrected["data"])
         return Entry(
             version, type(original).__name__, original.occurred_at, original.timestamp, data
         )
@@ -324,7 +338,7 @@ class Journeys(Application[UUID]):
         self, journey: Journey, key: str, entry: NewEntry, posting: Posting
     ) -> AppendResult:
         version = journey.facts.idempotency[key]
-        first = self._effective_entry_raw(journey.id, version)
+        first = self._event_at(journey.id, version)
         same = (
             type(first).__name__ == entry.type
             and first.data == entry.data
@@ -332,26 +346,26 @@ class Journeys(Application[UUID]):
         )
         if not same:
             raise IdempotencyKeyReused(key, version)
-        return self._answer_again(journey.facts.clinic_id, journey.id, version)
-
-    def _effective_entry_raw(self, journey_id: UUID, version: int) -> Journey.Event:
-        (event,) = self.events.get(journey_id, gt=version - 1, lte=version)
-        assert isinstance(event, Journey.Event)
-        return event
+        return self._answer_again(journey, first)
 
     def _answer(self, journey: Journey, position: int, now: datetime) -> AppendResult:
         status = journey_status(journey.id, journey.version, journey.facts, now)
         return AppendResult(journey.id, journey.version, position, status.stage, status.next_step)
 
-    def _answer_again(self, clinic_id: str, journey_id: UUID, version: int) -> AppendResult:
-        """The answer first given for ``version``, rebuilt from the store."""
-        self._journey(clinic_id, journey_id)
-        journey = self._load(clinic_id, journey_id, version)
-        (event,) = self.events.get(journey_id, gt=version - 1, lte=version)
-        position = self.journey_log.positions_of(journey_id)[version]
-        status = journey_status(journey.id, version, journey.facts, event.timestamp)  # type: ignore[attr-defined]
+    def _answer_again(self, journey: Journey, first: StoredEntry) -> AppendResult:
+        """The answer first given for ``first``, rebuilt from the store.
+
+        ``journey`` is the journey as it stands, its clinic already checked; the journey
+        as it stood then is loaded only if later entries followed (a retry of the last
+        write, the usual case, reads nothing more)."""
+        version = first.originator_version
+        then = journey
+        if version != journey.version:
+            then = self._load(journey.facts.clinic_id, journey.id, version)
+        position = self.journey_log.positions_of(journey.id)[version]
+        status = journey_status(journey.id, version, then.facts, first.timestamp)
         return AppendResult(
-            journey_id, version, position, status.stage, status.next_step, replayed=True
+            journey.id, version, position, status.stage, status.next_step, replayed=True
         )
 
     @staticmethod

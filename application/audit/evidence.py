@@ -10,10 +10,13 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.persistence import StoredEvent
+
 from application.audit.leaves import leaves
 from application.journeys import Journeys
-from application.sealed_mapper import MalformedSeal, split_state
+from application.sealed_mapper import MalformedSeal, SealedMapper, split_state
 from domain.audit.hashing import canonical_json
+from domain.journey import state_content
 
 Entry = dict[str, Any]
 
@@ -24,31 +27,37 @@ def _plain(value: Any) -> Any:
 
 
 def journey_entries(journeys: Journeys, journey_id: UUID) -> list[Entry]:
-    """Every entry of the journey, as the bundle's events.ndjson lines carry them."""
+    """Every entry of the journey, as the bundle's events.ndjson lines carry them.
+
+    A sealed entry's line holds its content as stored, before any upcaster: that is what
+    its seal was made over, so an offline verifier recomputes the same digest after a
+    payload change. (An unsealed entry, stored before seals, shows as it loads today.)"""
+    mapper = journeys.mapper
+    assert isinstance(mapper, SealedMapper)
     found = []
-    stored = _stored_of(journeys, journey_id)
-    for event in journeys.events.get(journey_id):
-        line = dict(_plain(event.content()))  # type: ignore[attr-defined]
+    for row in journeys.recorder.select_events(journey_id):
+        event: Any = mapper.to_domain_event(row)
+        content = event.content()
+        if event.hash:
+            content = state_content(mapper.stored_state(row), type(event).__name__)
+        line = dict(_plain(content))
         line.update(
-            salt=event.salt,  # type: ignore[attr-defined]
-            digest=event.digest,  # type: ignore[attr-defined]
-            hash=event.hash,  # type: ignore[attr-defined]
-            stored=stored.get(event.originator_version),
+            salt=event.salt,
+            digest=event.digest,
+            hash=event.hash,
+            stored=_stored_of(row),
         )
         found.append(line)
     return found
 
 
-def _stored_of(journeys: Journeys, journey_id: UUID) -> dict[int, str | None]:
-    """Each version's ``stored`` (None for an entry sealed before it existed)."""
-    found: dict[int, str | None] = {}
-    for row in journeys.recorder.select_events(journey_id):
-        try:
-            seal, _ = split_state(row.state)
-        except MalformedSeal:
-            seal = None
-        found[row.originator_version] = seal.stored if seal else None
-    return found
+def _stored_of(row: StoredEvent) -> str | None:
+    """The row's ``stored`` (None for an entry sealed before it existed)."""
+    try:
+        seal, _ = split_state(row.state)
+    except MalformedSeal:
+        seal = None
+    return seal.stored if seal else None
 
 
 def clinic_journeys(

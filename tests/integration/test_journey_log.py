@@ -4,6 +4,7 @@ and PostgreSQL, on the same story, including the bounds of every range and page.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -12,18 +13,24 @@ from application import in_memory_log
 from application.journey_log import HEADER_BYTES, SEAL_MAGICS
 from application.journeys import Journeys
 from interface.storage import postgres, sqlite
+from tests.databases import throwaway_postgres
 from tests.integration.journeys_app import FixedClock, build_app, new_key, open_journey, post
 from tests.story import START, intake
 
 
-@pytest.fixture(params=["memory", "database"])
-def app(request: pytest.FixtureRequest, database_url: str) -> Iterator[Journeys]:
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Journeys]:
+    """The same journey log in memory, in SQLite and in PostgreSQL."""
+    if request.param == "postgres":
+        with throwaway_postgres() as url:
+            journeys = build_app(url, new_key())
+            yield journeys
+            journeys.close()
+        return
     if request.param == "memory":
-        if not database_url.startswith("sqlite"):
-            pytest.skip("the in-memory store runs once")
         journeys = Journeys(env={"CIPHER_KEY": new_key()}, clock=FixedClock(START))
     else:
-        journeys = build_app(database_url, new_key())
+        journeys = build_app(f"sqlite:///{tmp_path / 'kap.db'}", new_key())
     yield journeys
     journeys.close()
 

@@ -9,7 +9,7 @@ class ApplicationError(Exception):
     """Base class of the application's refusals."""
 
 
-class JourneyNotFound(ApplicationError):  # noqa: N818
+class JourneyNotFoundError(ApplicationError):
     """No such journey for this clinic (another clinic's journey is not found either)."""
 
     def __init__(self, journey_id: UUID | str) -> None:
@@ -17,7 +17,7 @@ class JourneyNotFound(ApplicationError):  # noqa: N818
         self.journey_id = journey_id
 
 
-class JourneyDamaged(ApplicationError):  # noqa: N818
+class JourneyDamagedError(ApplicationError):
     """The journey's stored entries no longer fold or no longer decrypt: they were altered
     after recording. Its status cannot be trusted, so nothing is read from it or appended
     to it; ``audit verify`` names what broke."""
@@ -31,12 +31,12 @@ class JourneyDamaged(ApplicationError):  # noqa: N818
         self.journey_id = journey_id
 
 
-class EntryNotFound(ApplicationError):  # noqa: N818
+class EntryNotFoundError(ApplicationError):
     def __init__(self, journey_id: UUID, version: int) -> None:
         super().__init__(f"Journey {journey_id} has no entry at version {version}.")
 
 
-class VersionMismatch(ApplicationError):  # noqa: N818
+class VersionMismatchError(ApplicationError):
     """``If-Match`` named a version that is not the journey's current one."""
 
     def __init__(self, expected: int, current: int) -> None:
@@ -48,7 +48,7 @@ class VersionMismatch(ApplicationError):  # noqa: N818
         self.current = current
 
 
-class IdempotencyKeyReused(ApplicationError):  # noqa: N818
+class IdempotencyKeyReusedError(ApplicationError):
     """The same Idempotency-Key came with a different request."""
 
     def __init__(self, key: str, version: int) -> None:
@@ -58,11 +58,11 @@ class IdempotencyKeyReused(ApplicationError):  # noqa: N818
         )
 
 
-class JourneyConflict(ApplicationError):  # noqa: N818
+class JourneyConflictError(ApplicationError):
     """Concurrent writers kept winning; the client may retry."""
 
 
-class JourneyAlreadyOpen(ApplicationError):  # noqa: N818
+class JourneyAlreadyOpenError(ApplicationError):
     """The patient's episode is already open with different details."""
 
     def __init__(self, journey_id: UUID, differs: str) -> None:

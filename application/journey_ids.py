@@ -15,7 +15,7 @@ ID_KEY_LABEL = b"kap-journeys/journey-id-key/v1"
 """HKDF's info: fixed, so the same cipher key always gives the same id key."""
 
 
-class MissingIdKey(ValueError):  # noqa: N818
+class MissingIdKeyError(ValueError):
     """Journeys need a cipher key (or an explicit id key) to name journeys."""
 
 
@@ -24,8 +24,8 @@ def id_key_from_cipher_key(cipher_key: str) -> bytes:
     try:
         material = base64.b64decode(cipher_key, validate=True)
     except (binascii.Error, ValueError):
-        raise MissingIdKey("the cipher key is not base64: no journey id key from it") from None
+        raise MissingIdKeyError("the cipher key is not base64: no journey id key from it") from None
     if not material:
-        raise MissingIdKey("an empty cipher key gives no journey id key")
+        raise MissingIdKeyError("an empty cipher key gives no journey id key")
     hkdf = HKDF(algorithm=hashes.SHA256(), length=ID_KEY_BYTES, salt=None, info=ID_KEY_LABEL)
     return hkdf.derive(material)

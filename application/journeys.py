@@ -25,21 +25,21 @@ from eventsourcing.persistence import (
 
 from application.answers import AppendResult, HistoryEntry, NewEntry, OpenJourney
 from application.errors import (
-    EntryNotFound,
-    IdempotencyKeyReused,
-    JourneyAlreadyOpen,
-    JourneyConflict,
-    JourneyDamaged,
-    JourneyNotFound,
-    VersionMismatch,
+    EntryNotFoundError,
+    IdempotencyKeyReusedError,
+    JourneyAlreadyOpenError,
+    JourneyConflictError,
+    JourneyDamagedError,
+    JourneyNotFoundError,
+    VersionMismatchError,
 )
 from application.in_memory_log import TOPIC as IN_MEMORY_STORE
-from application.journey_ids import MissingIdKey, id_key_from_cipher_key
+from application.journey_ids import MissingIdKeyError, id_key_from_cipher_key
 from application.journey_log import JourneyLog
 from application.sealed_mapper import SealedMapper
 from application.transcodings import JourneyFactsAsDict
 from domain.entries import Entry, Posting
-from domain.errors import EntryOutOfPlace
+from domain.errors import EntryOutOfPlaceError
 from domain.fold import fold_journey
 from domain.identity import journey_id_for, legacy_journey_id
 from domain.journey import Journey, command_for
@@ -50,7 +50,7 @@ from domain.status import JourneyStatus, journey_status
 SNAPSHOT_EVERY = 25
 WRITE_ATTEMPTS = 5
 
-UNREADABLE = (EntryOutOfPlace, MapperDeserialisationError, ValueError, KeyError)
+UNREADABLE = (EntryOutOfPlaceError, MapperDeserialisationError, ValueError, KeyError)
 """What loading an altered journey raises: an entry out of place, or stored bytes that
 no longer decode (a bad header, a body that no longer decrypts)."""
 
@@ -92,7 +92,7 @@ class Journeys(Application[UUID]):
     def _id_key_from_env(self) -> bytes:
         cipher_key = self.env.get("CIPHER_KEY")
         if not cipher_key:
-            raise MissingIdKey("Journeys need CIPHER_KEY (or an id_key) to name journeys")
+            raise MissingIdKeyError("Journeys need CIPHER_KEY (or an id_key) to name journeys")
         return id_key_from_cipher_key(cipher_key)
 
     @property
@@ -186,7 +186,7 @@ class Journeys(Application[UUID]):
         }
         for name, value in first.items():
             if again[name] != value:
-                raise JourneyAlreadyOpen(journey.id, name)
+                raise JourneyAlreadyOpenError(journey.id, name)
 
     def append(
         self,
@@ -208,16 +208,16 @@ class Journeys(Application[UUID]):
             if key and key in journey.facts.idempotency:
                 return self._replay(journey, key, entry, posting)
             if expected_version is not None and expected_version != journey.version:
-                raise VersionMismatch(expected_version, journey.version)
+                raise VersionMismatchError(expected_version, journey.version)
             self._decide(journey, entry, posting)
             try:
                 recordings = self.save(journey)
             except IntegrityError:
                 if expected_version is not None:
-                    raise VersionMismatch(expected_version, journey.version) from None
+                    raise VersionMismatchError(expected_version, journey.version) from None
                 continue
             return self._answer(journey, recordings[-1].notification.id, posting.recorded_at)
-        raise JourneyConflict(f"Journey {journey_id} kept changing; retry the request.")
+        raise JourneyConflictError(f"Journey {journey_id} kept changing; retry the request.")
 
     def _decide(self, journey: Journey, entry: NewEntry, posting: Posting) -> None:
         if entry.type == "EntryCorrected":
@@ -257,7 +257,8 @@ class Journeys(Application[UUID]):
     caseload's memory of it); without one, such a journey is not found by any clinic."""
 
     def ensure_readable(self, clinic_id: str | None, journey_id: UUID) -> None:
-        """Raise JourneyNotFound unless the clinic's, JourneyDamaged if it no longer folds."""
+        """Raise JourneyNotFoundError unless the clinic's; JourneyDamagedError if it no
+        longer folds."""
         self._journey(clinic_id, journey_id)
 
     def clinic_of_stored(self, journey_id: UUID) -> str | None:
@@ -282,7 +283,7 @@ class Journeys(Application[UUID]):
     def _journey(self, clinic_id: str | None, journey_id: UUID) -> Journey:
         journey = self._load(clinic_id, journey_id)
         if clinic_id is not None and journey.facts.clinic_id != clinic_id:
-            raise JourneyNotFound(journey_id)
+            raise JourneyNotFoundError(journey_id)
         return journey
 
     def _load(self, clinic_id: str | None, journey_id: UUID, version: int | None = None) -> Journey:
@@ -296,11 +297,11 @@ class Journeys(Application[UUID]):
                 journey_id, version=version, projector_func=fold_journey
             )
         except AggregateNotFoundError:
-            raise JourneyNotFound(journey_id) from None
+            raise JourneyNotFoundError(journey_id) from None
         except UNREADABLE:
             if clinic_id is not None and self.clinic_of_stored(journey_id) != clinic_id:
-                raise JourneyNotFound(journey_id) from None
-            raise JourneyDamaged(journey_id) from None
+                raise JourneyNotFoundError(journey_id) from None
+            raise JourneyDamagedError(journey_id) from None
         return journey
 
     def _exists(self, journey_id: UUID) -> bool:
@@ -319,7 +320,7 @@ class Journeys(Application[UUID]):
         The journey's facts name its corrections, so this reads the entry and (if it was
         corrected) its latest correction: two entries, never the whole stream."""
         if not 1 <= version <= journey.version:
-            raise EntryNotFound(journey.id, version)
+            raise EntryNotFoundError(journey.id, version)
         original = self._event_at(journey.id, version)
         data = dict(original.data)
         latest = max(
@@ -345,7 +346,7 @@ class Journeys(Application[UUID]):
             and first.occurred_at == posting.occurred_at
         )
         if not same:
-            raise IdempotencyKeyReused(key, version)
+            raise IdempotencyKeyReusedError(key, version)
         return self._answer_again(journey, first)
 
     def _answer(self, journey: Journey, position: int, now: datetime) -> AppendResult:

@@ -24,17 +24,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from application.errors import ApplicationError, JourneyNotFound
+from application.errors import ApplicationError, JourneyNotFoundError
 from application.journeys import Journeys
 from domain.journey import Journey
 from domain.status import JourneyStatus, journey_status
 
 
-class InvalidReplayPoint(ApplicationError, ValueError):  # noqa: N818
+class InvalidReplayPointError(ApplicationError, ValueError):
     """Not exactly one of as_of, version and occurred_as_of, or a time without an offset."""
 
 
-class NotYetOpen(ApplicationError):  # noqa: N818
+class NotYetOpenError(ApplicationError):
     """The moment (or version) asked for is before the journey was opened."""
 
     def __init__(self, journey_id: UUID, detail: str) -> None:
@@ -42,7 +42,7 @@ class NotYetOpen(ApplicationError):  # noqa: N818
         self.journey_id = journey_id
 
 
-class VersionNotRecorded(ApplicationError):  # noqa: N818
+class VersionNotRecordedError(ApplicationError):
     """The version asked for is beyond the journey's last one."""
 
     def __init__(self, journey_id: UUID, version: int, last: int) -> None:
@@ -63,12 +63,12 @@ class ReplayPoint:
     def __post_init__(self) -> None:
         given = [v for v in (self.as_of, self.version, self.occurred_as_of) if v is not None]
         if len(given) != 1:
-            raise InvalidReplayPoint("Give exactly one of as_of, version and occurred_as_of.")
+            raise InvalidReplayPointError("Give exactly one of as_of, version and occurred_as_of.")
         for moment in (self.as_of, self.occurred_as_of):
             if moment is not None and moment.tzinfo is None:
-                raise InvalidReplayPoint("A replay time needs an offset (Z or +hh:mm).")
+                raise InvalidReplayPointError("A replay time needs an offset (Z or +hh:mm).")
         if self.version is not None and self.version < 1:
-            raise InvalidReplayPoint("Versions start at 1 (the opening).")
+            raise InvalidReplayPointError("Versions start at 1 (the opening).")
 
 
 @dataclass(frozen=True)
@@ -90,20 +90,20 @@ def replay(
     opened = events[0]
     if point.version is not None:
         if point.version > len(events):
-            raise VersionNotRecorded(journey_id, point.version, len(events))
+            raise VersionNotRecordedError(journey_id, point.version, len(events))
         chosen = events[: point.version]
         now = chosen[-1].timestamp
     elif point.as_of is not None:
         now = point.as_of
         if opened.timestamp > now:
-            raise NotYetOpen(journey_id, f"as recorded at {now.isoformat()}")
+            raise NotYetOpenError(journey_id, f"as recorded at {now.isoformat()}")
         last = max(e.originator_version for e in events if e.timestamp <= now)
         chosen = events[:last]
     else:
         assert point.occurred_as_of is not None  # ReplayPoint guarantees one is given
         now = point.occurred_as_of
         if opened.occurred_at > now:
-            raise NotYetOpen(journey_id, f"at {now.isoformat()} (clinical time)")
+            raise NotYetOpenError(journey_id, f"at {now.isoformat()} (clinical time)")
         chosen = _occurred_by(events, now)
     return Replay(point, _status(chosen, now), now)
 
@@ -119,9 +119,9 @@ def _journey_events(
         assert isinstance(event, Journey.JourneyOpened | Journey.Event)
         events.append(event)
     if not events or not isinstance(events[0], Journey.JourneyOpened):
-        raise JourneyNotFound(journey_id)
+        raise JourneyNotFoundError(journey_id)
     if clinic_id is not None and events[0].data["clinic_id"] != clinic_id:
-        raise JourneyNotFound(journey_id)
+        raise JourneyNotFoundError(journey_id)
     return events
 
 

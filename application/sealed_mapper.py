@@ -34,7 +34,7 @@ MAGIC = MAGIC_V2
 """What new entries are written with."""
 
 
-class MalformedSeal(ValueError):  # noqa: N818 - reads as what it is
+class MalformedSealError(ValueError):
     """A state that begins with a seal's magic, but whose header is not a seal's."""
 
 
@@ -54,7 +54,7 @@ def v2_header(digest: str, chain_hash: str, stored: str) -> bytes:
 def _header(state: bytes) -> tuple[bytes, bytes]:
     end = state.find(b"\n", len(MAGIC_V1))
     if end < 0:
-        raise MalformedSeal("the seal's header has no end")
+        raise MalformedSealError("the seal's header has no end")
     return state[len(MAGIC_V1) : end], state[end + 1 :]
 
 
@@ -67,12 +67,12 @@ _V2_HEADER = re.compile(
 def split_state(state: bytes) -> tuple[StoredSeal | None, bytes]:
     """The header's seal (None for a stored state without one) and the body.
 
-    MalformedSeal (a ValueError) for a state that starts with a seal's magic but whose
+    MalformedSealError (a ValueError) for a state that starts with a seal's magic but whose
     header does not read as one (a ``KAPSEAL2`` header in any but its one byte form)."""
     if state.startswith(MAGIC_V2):
         found = _V2_HEADER.match(state, len(MAGIC_V2))
         if found is None:
-            raise MalformedSeal("the seal's header is not in its one form")
+            raise MalformedSealError("the seal's header is not in its one form")
         digest, chain_hash, stored = (value.decode("ascii") for value in found.groups())
         return StoredSeal(digest, chain_hash, stored), state[found.end() :]
     if state.startswith(MAGIC_V1):
@@ -81,7 +81,7 @@ def split_state(state: bytes) -> tuple[StoredSeal | None, bytes]:
             header = json.loads(raw)
             return StoredSeal(str(header["digest"]), str(header["hash"])), body
         except (ValueError, KeyError, TypeError):
-            raise MalformedSeal("the seal's header does not read") from None
+            raise MalformedSealError("the seal's header does not read") from None
     return None, state
 
 
@@ -89,7 +89,7 @@ def readable_seal(state: bytes) -> StoredSeal | None:
     """The state's seal in the clear; None without one, or when it no longer reads."""
     try:
         return split_state(state)[0]
-    except MalformedSeal:
+    except MalformedSealError:
         return None
 
 
@@ -98,7 +98,7 @@ def stored_bytes_hold(topic: str, state: bytes) -> bool | None:
     over; None for a row that has no ``stored`` to check (``KAPSEAL1``, unsealed)."""
     try:
         seal, body = split_state(state)
-    except MalformedSeal:
+    except MalformedSealError:
         return False if state.startswith(MAGIC_V2) else None
     if seal is None or seal.stored is None:
         return None

@@ -7,7 +7,7 @@ from typing import Any
 
 from eventsourcing.persistence import Transcoding
 
-from domain.state import JourneyFacts
+from domain.journey_facts import JourneyFacts
 
 
 class JourneyFactsAsDict(Transcoding):
@@ -20,7 +20,7 @@ class JourneyFactsAsDict(Transcoding):
     def decode(self, data: dict[str, Any]) -> JourneyFacts | dict[str, Any]:
         """The facts; or, from a snapshot stored in an older shape that no longer fits
         ``JourneyFacts``, the plain dict, for ``Journey``'s upcasters to bring to today's
-        shape (``domain.state.stored_facts``) before ``Journey.facts`` reads it."""
+        shape (``domain.journey_facts.stored_facts``) before ``Journey.facts`` reads it."""
         try:
             return JourneyFacts(**data)
         except TypeError:

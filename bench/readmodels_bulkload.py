@@ -99,7 +99,7 @@ def bulk_rebuild(
     load: Callable[[Journeys, Sequence[tuple[UUID, int]]], list[Journey]] = load_many,
 ) -> int:
     """``Projector.rebuild`` with ``load_many`` in place of one ``repository.get`` each."""
-    since = target.checkpoint()
+    since = target.current_position()
     if since.position != 0:
         raise ValueError("rebuild needs an empty generation")
     latest = app.journey_log.latest_versions(end)

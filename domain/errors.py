@@ -9,7 +9,7 @@ class DomainError(Exception):
     """Base class of everything the domain refuses."""
 
 
-class RuleViolation(DomainError):  # noqa: N818 - the domain's own word for a refusal
+class RuleViolationError(DomainError):
     """A protocol rule (J-xx in DOMAIN.md) refuses the command; nothing is recorded.
 
     ``detail`` says what is wrong and what would satisfy the rule.
@@ -33,7 +33,7 @@ class Blocker:
     """True where a prescriber's override with a reason lifts it (J-06 override level)."""
 
 
-class CorrectionRefused(DomainError):  # noqa: N818
+class CorrectionRefusedError(DomainError):
     """An EntryCorrected names an entry that cannot be corrected that way."""
 
 
@@ -41,7 +41,7 @@ class UnknownProtocolError(DomainError):
     """No protocol profile has that name."""
 
 
-class EntryOutOfPlace(DomainError):  # noqa: N818
+class EntryOutOfPlaceError(DomainError):
     """A stored entry does not fit where the fold meets it (an opening after the first
     version, an entry before any opening, content that is not its type's): the stored
     journey was altered and cannot be folded. Names only the version and type stored."""

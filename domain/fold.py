@@ -19,8 +19,9 @@ from eventsourcing.domain import (
 )
 
 from domain.entries import Entry, parse_time
-from domain.errors import EntryOutOfPlace
-from domain.facts import Fact, ScreeningFact, SessionFact
+from domain.errors import EntryOutOfPlaceError
+from domain.fact_records import Fact, ScreeningFact, SessionFact
+from domain.journey_facts import JourneyFacts
 from domain.payloads import (
     PAYLOADS,
     AdverseEventReportedPayload,
@@ -46,7 +47,6 @@ from domain.payloads import (
     VitalsRecordedPayload,
 )
 from domain.scales import safety_concern, score
-from domain.state import JourneyFacts
 
 LATE_AFTER_HOURS = 24
 LATE_AFTER = timedelta(hours=LATE_AFTER_HOURS)
@@ -310,7 +310,7 @@ def apply_entry(facts: JourneyFacts, entry: Entry) -> None:
     try:
         HANDLERS[PAYLOADS[entry.type]](facts, entry)
     except _MISFIT:
-        raise EntryOutOfPlace(entry.version, entry.type) from None
+        raise EntryOutOfPlaceError(entry.version, entry.type) from None
 
 
 def fold_journey(journey: Any, events: Iterable[Any]) -> Any:
@@ -323,13 +323,13 @@ def fold_journey(journey: Any, events: Iterable[Any]) -> Any:
         version, type_name = event.originator_version, type(event).__name__
         starts = isinstance(event, CanInitAggregate | CanSnapshotAggregate)
         if (journey is None) != starts:
-            raise EntryOutOfPlace(version, type_name)
+            raise EntryOutOfPlaceError(version, type_name)
         try:
             journey = event.mutate(journey)
             if starts:
                 _ = journey.facts  # a snapshot's facts fit today's shape, or it is out of place
         except (*_MISFIT, OriginatorIDError, OriginatorVersionError):
-            raise EntryOutOfPlace(version, type_name) from None
+            raise EntryOutOfPlaceError(version, type_name) from None
     return journey
 
 

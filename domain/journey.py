@@ -18,6 +18,7 @@ from domain.audit.hashing import GENESIS
 from domain.audit.seal import Seal, entry_content, seal
 from domain.entries import Entry, Posting, parse_time
 from domain.fold import apply_entry, note_arrival
+from domain.journey_facts import JourneyFacts
 from domain.payloads import (
     AdverseEventReportedPayload,
     ConsentSignedPayload,
@@ -50,7 +51,6 @@ from domain.rules.corrections import check_correction
 from domain.rules.dose import check_dose
 from domain.rules.sessions import check_pre_dose_check_opens
 from domain.scales import score
-from domain.state import JourneyFacts
 
 UNATTRIBUTED_SOURCE = "unattributed"
 
@@ -88,7 +88,7 @@ class Journey(Aggregate):
     ``JourneyFacts`` is a stored shape: ``class_version`` counts it (snapshots written
     at version 1 carry none, the library's "absent means 1"). A change to the facts
     that an old snapshot cannot load as is bumps it, with ``upcast_vN_vN+1`` working
-    on the snapshot's state; ``domain.state.stored_facts(state)`` gives it the facts as
+    on the snapshot's state; ``domain.journey_facts.stored_facts(state)`` gives it the facts as
     a dict to change.
 
     Each event class states its own ``class_version`` and payload type: entries are at
@@ -101,7 +101,7 @@ class Journey(Aggregate):
     @property
     def facts(self) -> JourneyFacts:
         """What the journey knows (assigned by ``JourneyOpened.apply``). A snapshot whose
-        upcasters reshaped it (``domain.state.stored_facts``) hands it over as a dict,
+        upcasters reshaped it (``domain.journey_facts.stored_facts``) hands it over as a dict,
         read as ``JourneyFacts`` here, once."""
         facts = self.__dict__["facts"]
         if not isinstance(facts, JourneyFacts):

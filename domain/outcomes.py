@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.state import JourneyFacts
+from domain.journey_facts import JourneyFacts
 
 RESPONSE_DROP_PCT = -50.0
 REMISSION_BELOW = {"PHQ-9": 5, "GAD-7": 5}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from domain.errors import RuleViolation
+from domain.errors import RuleViolationError
 
 
 @dataclass(frozen=True)
@@ -41,17 +41,17 @@ def score(instrument: str, items: Sequence[int]) -> ScaleScore:
     scale = SCALES.get(instrument)
     if scale is None:
         known = ", ".join(SCALES)
-        raise RuleViolation("J-14", f"Unknown instrument {instrument!r}: use one of {known}.")
+        raise RuleViolationError("J-14", f"Unknown instrument {instrument!r}: use one of {known}.")
     if len(items) != scale.item_count:
-        raise RuleViolation(
+        raise RuleViolationError(
             "J-14",
             f"{instrument} needs exactly {scale.item_count} answers; {len(items)} were given.",
         )
     for number, answer in enumerate(items, start=1):
         if not isinstance(answer, int) or isinstance(answer, bool):
-            raise RuleViolation("J-14", f"{instrument} item {number} must be a whole number.")
+            raise RuleViolationError("J-14", f"{instrument} item {number} must be a whole number.")
         if not 0 <= answer <= scale.max_answer:
-            raise RuleViolation(
+            raise RuleViolationError(
                 "J-14",
                 f"{instrument} item {number} is {answer}: "
                 f"answers run from 0 to {scale.max_answer}.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.state import JourneyFacts
+from domain.journey_facts import JourneyFacts
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.errors import Blocker
+from domain.journey_facts import JourneyFacts
 from domain.outcomes import OutcomeSummary, summarize
 from domain.rules.readiness import dose_blockers
 from domain.rules.sessions import dosing_target, is_finished, session_state
 from domain.sessions_view import SessionSummary, summarize_sessions
-from domain.state import JourneyFacts
 
 
 @dataclass(frozen=True)

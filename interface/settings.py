@@ -81,11 +81,11 @@ class Settings(BaseSettings):
     def _ed25519_key(cls, value: str | None) -> str | None:
         if not value:
             return None
-        from interface.audit.signing import BadSigningKey, SigningKey  # it reads Settings
+        from interface.audit.signing import BadSigningKeyError, SigningKey  # it reads Settings
 
         try:
             SigningKey.parse(value)
-        except BadSigningKey as error:
+        except BadSigningKeyError as error:
             raise ValueError(f"{error}; make one with {KEY_COMMAND}") from None
         return value
 

@@ -10,7 +10,7 @@ for a row without a seal SHA-256 of its stored state (``application.audit.leaves
 Each checkpoint after the first carries the RFC 6962 consistency proof from the one
 before it, and is only stored after that proof verified against the previous signed
 root: a log whose signed part was changed, cut or reordered refuses to be checkpointed
-(``InconsistentLog``) instead of being signed over.
+(``InconsistentLogError``) instead of being signed over.
 
 The use case owns what it needs from outside as Protocols: a ``CheckpointStore`` (the
 SQL one is ``interface.storage.checkpoints``: checkpoints numbered 1, 2, 3...; two
@@ -32,7 +32,7 @@ from uuid import UUID
 from application.audit.leaves import leaf_hashes, leaves
 from domain.audit.checkpoint_format import checkpoint_message
 from domain.audit.merkle import (
-    LogTooShort,
+    LogTooShortError,
     MerkleAccumulator,
     grow,
     inclusion_proof,
@@ -62,11 +62,11 @@ def canonical_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(TIME_FORMAT)
 
 
-class CheckpointTaken(RuntimeError):  # noqa: N818 - reads as what happened
+class CheckpointTakenError(RuntimeError):
     """The store already holds a checkpoint with this number: another process stored it."""
 
 
-class InconsistentLog(RuntimeError):  # noqa: N818 - reads as what was found
+class InconsistentLogError(RuntimeError):
     """The log no longer extends what a signed checkpoint recorded: it was altered."""
 
 
@@ -180,7 +180,7 @@ class CheckpointStore(Protocol):
         ...
 
     def add(self, checkpoint: Checkpoint, heads: Mapping[UUID, Head]) -> None:
-        """Store a checkpoint with its heads, all or nothing; ``CheckpointTaken`` when its
+        """Store a checkpoint with its heads, all or nothing; ``CheckpointTakenError`` when its
         number is stored already."""
         ...
 
@@ -257,7 +257,7 @@ class CheckpointService:
     def create(self) -> Checkpoint | None:
         """Sign the log as it stands; None when nothing was added since the last checkpoint.
 
-        Raises InconsistentLog, and stores nothing, when the log does not extend the
+        Raises InconsistentLogError, and stores nothing, when the log does not extend the
         last signed checkpoint (or that checkpoint's own signature does not verify).
         """
         with self._lock:
@@ -265,7 +265,7 @@ class CheckpointService:
                 previous = self.latest()
                 position = self._store_size()
                 if previous is not None and position < previous.log_position:
-                    raise InconsistentLog(
+                    raise InconsistentLogError(
                         f"The store ends at position {position}, before the "
                         f"{previous.log_position} that checkpoint {previous.id} read up to: "
                         "events at the end of the log were removed."
@@ -280,7 +280,7 @@ class CheckpointService:
                     heads = self._heads(previous.log_position if previous else 0, position)
                 try:
                     self.store.add(checkpoint, heads)
-                except CheckpointTaken:
+                except CheckpointTakenError:
                     log.info("checkpoint %d was stored by another process; again", checkpoint.id)
                     continue
                 log.info("checkpoint %d: %d events", checkpoint.id, checkpoint.tree_size)
@@ -293,16 +293,16 @@ class CheckpointService:
             self._check_signature(previous)
         try:
             growth = grow(self._leaf_hashes(position), old_size)
-        except LogTooShort:
+        except LogTooShortError:
             assert previous is not None
-            raise InconsistentLog(
+            raise InconsistentLogError(
                 f"The log holds fewer events than the {old_size} that checkpoint "
                 f"{previous.id} signed: events were removed."
             ) from None
         if previous is not None and not verify_consistency(
             old_size, growth.size, bytes.fromhex(previous.root), growth.root, growth.proof
         ):
-            raise InconsistentLog(
+            raise InconsistentLogError(
                 f"The log's first {old_size} events no longer have the root checkpoint "
                 f"{previous.id} signed: events in them were changed, removed or reordered."
             )
@@ -333,7 +333,7 @@ class CheckpointService:
             )
             return
         if not self._signature_verifies(public, checkpoint):
-            raise InconsistentLog(
+            raise InconsistentLogError(
                 f"Checkpoint {checkpoint.id}'s signature does not verify: the stored "
                 "checkpoint was altered."
             )
@@ -471,15 +471,15 @@ class CheckpointService:
             proof = inclusion_proof(
                 remember(self._entries(checkpoint.log_position)), leaf_index, checkpoint.tree_size
             )
-        except LogTooShort:
-            raise InconsistentLog(
+        except LogTooShortError:
+            raise InconsistentLogError(
                 f"The log holds fewer events than the {checkpoint.tree_size} that checkpoint "
                 f"{checkpoint.id} signed: events were removed."
             ) from None
         leaf = leaf_hash(found[0])
         root = bytes.fromhex(checkpoint.root)
         if not verify_inclusion(leaf, leaf_index, checkpoint.tree_size, proof, root):
-            raise InconsistentLog(
+            raise InconsistentLogError(
                 f"Event {leaf_index} is not in the tree checkpoint {checkpoint.id} signed: "
                 "the log was altered."
             )

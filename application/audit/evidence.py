@@ -14,7 +14,7 @@ from eventsourcing.persistence import StoredEvent
 
 from application.audit.leaves import leaves
 from application.journeys import Journeys
-from application.sealed_mapper import MalformedSeal, SealedMapper, split_state
+from application.sealed_mapper import MalformedSealError, SealedMapper, split_state
 from domain.audit.hashing import canonical_json
 from domain.journey import state_content
 
@@ -55,7 +55,7 @@ def _stored_of(row: StoredEvent) -> str | None:
     """The row's ``stored`` (None for an entry sealed before it existed)."""
     try:
         seal, _ = split_state(row.state)
-    except MalformedSeal:
+    except MalformedSealError:
         seal = None
     return seal.stored if seal else None
 

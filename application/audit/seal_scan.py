@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.journey_log import JourneyLog
-from application.sealed_mapper import MalformedSeal, split_state
+from application.sealed_mapper import MalformedSealError, split_state
 from domain.audit.stored import merkle_entry, stored_hash
 
 
@@ -48,7 +48,7 @@ def _row(
     """From the header bytes (``full``: the whole state of a row without a seal)."""
     try:
         seal, _ = split_state(head) if b"\n" in head else (None, head)
-    except MalformedSeal:
+    except MalformedSealError:
         seal = None
     if seal is None:
         return _unsealed(position, journey_id, version, full if full is not None else head)
@@ -64,7 +64,7 @@ def _checked_row(
     """From the whole row, its stored bytes checked against its seal."""
     try:
         seal, body = split_state(state)
-    except MalformedSeal:
+    except MalformedSealError:
         return StoredSealRow(
             position, journey_id, version, None, hashlib.sha256(state).digest(), intact=False
         )

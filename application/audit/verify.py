@@ -21,7 +21,7 @@ from domain.audit.hashing import GENESIS, content_digest, entry_hash
 from domain.journey import state_content
 
 
-class WrongCipherKey(Exception):  # noqa: N818
+class WrongCipherKeyError(Exception):
     """Not one entry of the journey decrypts: the key is not the one it was written with."""
 
 
@@ -107,7 +107,7 @@ class ChainVerifier:
                 )
             return Verification(journey_id, not problems, 0, problems)
         if len(reads) > 1 and all(r.event is None for r in reads):
-            raise WrongCipherKey(
+            raise WrongCipherKeyError(
                 f"None of journey {journey_id}'s {len(reads)} entries decrypt: is the cipher "
                 "key the one the store was written with?"
             )

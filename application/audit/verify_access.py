@@ -6,14 +6,14 @@ from __future__ import annotations
 from uuid import UUID
 
 from application.audit.verify import Anchor
-from application.errors import JourneyNotFound
+from application.errors import JourneyNotFoundError
 from application.journeys import Journeys
 
 
 def ensure_may_verify(
     journeys: Journeys, clinic_id: str | None, journey_id: UUID, anchor: Anchor | None
 ) -> None:
-    """Raise JourneyNotFound unless the caller may verify the journey.
+    """Raise JourneyNotFoundError unless the caller may verify the journey.
 
     The operator (``clinic_id`` None) may verify any journey with a stored entry; a
     clinic, a journey whose stored opening names it (read entry by entry, so a journey
@@ -25,7 +25,7 @@ def ensure_may_verify(
     """
     if not journeys.recorder.select_events(journey_id, limit=1):
         if anchor is None:
-            raise JourneyNotFound(journey_id)
+            raise JourneyNotFoundError(journey_id)
         return
     if clinic_id is not None and journeys.clinic_of_stored(journey_id) != clinic_id:
-        raise JourneyNotFound(journey_id)
+        raise JourneyNotFoundError(journey_id)

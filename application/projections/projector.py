@@ -34,7 +34,7 @@ STORE_TROUBLE = (PersistenceError, ConnectionPoolClosedError)
 log = logging.getLogger("kap.projections")
 
 
-class ReadModelSuperseded(Exception):  # noqa: N818
+class ReadModelSupersededError(Exception):
     """A newer table shape of the read model is in use: this (older) code leaves it be."""
 
 
@@ -52,7 +52,7 @@ class ProjectionFailure:
 
 
 @dataclass(frozen=True)
-class Checkpoint:
+class ReadModelPosition:
     """How far one generation of a read model has followed the log."""
 
     generation: int
@@ -64,12 +64,12 @@ class ProjectionTarget(Protocol):
 
     name: str
 
-    def checkpoint(self) -> Checkpoint: ...
+    def current_position(self) -> ReadModelPosition: ...
 
     def apply(
         self,
         journeys: Sequence[Journey],
-        since: Checkpoint,
+        since: ReadModelPosition,
         position: int,
         failures: Sequence[ProjectionFailure] = (),
         loaded_upto: int | None = None,
@@ -96,15 +96,15 @@ class Projector:
 
     def position(self) -> int:
         try:
-            return self.target.checkpoint().position
-        except ReadModelSuperseded:
+            return self.target.current_position().position
+        except ReadModelSupersededError:
             return self.store_position()  # nothing for this code to do
 
     def process_batch(self, stop: int | None = None) -> int:
         """Project the next batch after the tracking position; the number of events."""
         try:
-            since = self.target.checkpoint()
-        except ReadModelSuperseded:
+            since = self.target.current_position()
+        except ReadModelSupersededError:
             return 0
         notifications = self.journeys.recorder.select_notifications(
             since.position + 1, self.batch_size, stop=stop
@@ -156,7 +156,7 @@ class Projector:
         version there, in chunks; the position moves to ``end`` only with the last write,
         so an interrupted rebuild is never mistaken for a finished one."""
         end = self.store_position() if end is None else end
-        since = self.target.checkpoint()
+        since = self.target.current_position()
         if since.position != 0:
             raise ValueError("rebuild needs an empty generation")
         latest = self.journeys.journey_log.latest_versions(end)

@@ -31,7 +31,7 @@ LEAF_PREFIX = b"\x00"
 NODE_PREFIX = b"\x01"
 
 
-class LogTooShort(ValueError):  # noqa: N818 - reads as what happened
+class LogTooShortError(ValueError):
     """Fewer leaves than a tree size asked for: the log lost entries, or a bad size."""
 
 
@@ -230,7 +230,7 @@ class _Pieces:
                 current.append(leaf)
             count += 1
         if size is not None and count < size:
-            raise LogTooShort(f"the log holds {count} leaves, fewer than {size}")
+            raise LogTooShortError(f"the log holds {count} leaves, fewer than {size}")
         self.size = count
         self.root = whole.root()
         self._nodes = (whole.nodes() if first is None else first) + [
@@ -292,7 +292,7 @@ def grow(leaves: Iterable[bytes], old_size: int, new_size: int | None = None) ->
         raise ValueError(f"no consistency proof from {old_size} to {new_size} leaves")
     pieces = _Pieces(leaves, [old_size], new_size)
     if pieces.size < old_size:
-        raise LogTooShort(f"the log holds {pieces.size} leaves, fewer than {old_size}")
+        raise LogTooShortError(f"the log holds {pieces.size} leaves, fewer than {old_size}")
     if old_size in (0, pieces.size):
         return Growth(old_size, pieces.size, pieces.root, [])
     ranges = _subproof_ranges(old_size, 0, pieces.size)

@@ -11,8 +11,8 @@ from datetime import datetime
 
 from domain.compliance.evidence import dosed_sessions, involved, span, stamp
 from domain.compliance.finding import Finding
-from domain.facts import Fact
-from domain.state import JourneyFacts
+from domain.fact_records import Fact
+from domain.journey_facts import JourneyFacts
 
 
 def duty_finding(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from domain.compliance.evidence import dosed_sessions, involved, stamp
 from domain.compliance.finding import Finding
-from domain.facts import DischargeFact, DoseFact
+from domain.fact_records import DischargeFact, DoseFact
+from domain.journey_facts import JourneyFacts
 from domain.rules.aftercare import observation_minutes
 from domain.rules.dose import valid_override
-from domain.state import JourneyFacts
 
 
 def _observation(

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from domain.compliance.evidence import STAFF_WORDS, dosed_sessions, involved, span, stamp
 from domain.compliance.finding import Finding
-from domain.facts import ConsentFact, DoseFact, SessionFact
+from domain.fact_records import ConsentFact, DoseFact, SessionFact
+from domain.journey_facts import JourneyFacts
 from domain.rules.dose import valid_override
 from domain.rules.readiness import vitals_blockers
-from domain.state import JourneyFacts
 
 
 def _consent_standing(facts: JourneyFacts, dose: DoseFact) -> ConsentFact | None:

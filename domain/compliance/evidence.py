@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from domain.facts import DoseFact, SessionFact
-from domain.state import JourneyFacts
+from domain.fact_records import DoseFact, SessionFact
+from domain.journey_facts import JourneyFacts
 
 STAFF_WORDS = {
     "therapist_present": "a therapist in the room (therapist_present)",

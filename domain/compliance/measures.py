@@ -14,8 +14,8 @@ from datetime import timedelta
 from domain.compliance.deadlines import duty_finding
 from domain.compliance.evidence import dosed_sessions, involved, span, stamp
 from domain.compliance.finding import Finding
-from domain.facts import DoseFact
-from domain.state import JourneyFacts
+from domain.fact_records import DoseFact
+from domain.journey_facts import JourneyFacts
 
 INSTRUMENT = "PHQ-9"
 END_OF_SERIES_DUE_DAYS = 14

@@ -6,7 +6,7 @@ from __future__ import annotations
 from domain.compliance.evidence import involved, span, stamp
 from domain.compliance.finding import Finding
 from domain.fold import LATE_AFTER_HOURS
-from domain.state import JourneyFacts
+from domain.journey_facts import JourneyFacts
 
 
 def late_entry_findings(facts: JourneyFacts) -> list[Finding]:

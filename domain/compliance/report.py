@@ -15,7 +15,7 @@ from domain.compliance.record_keeping import (
     override_findings,
     unreviewed_safety_findings,
 )
-from domain.state import JourneyFacts
+from domain.journey_facts import JourneyFacts
 
 CHECKS: tuple[Callable[[JourneyFacts], list[Finding]], ...] = (
     dose_findings,  # C-01, C-02, C-03

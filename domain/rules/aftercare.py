@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from domain.errors import RuleViolation
+from domain.errors import RuleViolationError
+from domain.journey_facts import JourneyFacts
 from domain.rules.dose import valid_override
 from domain.rules.sessions import existing_session
-from domain.state import JourneyFacts
 
 
 def observation_minutes(dosed_at: datetime, until: datetime) -> float:
@@ -21,41 +21,43 @@ def check_discharge(facts: JourneyFacts, data: Mapping[str, Any], at: datetime) 
     session = existing_session(facts, number)
     dose = session["dose"]
     if dose is None:
-        raise RuleViolation("J-10", f"Session {number} has no dose yet: nothing to discharge from.")
+        raise RuleViolationError(
+            "J-10", f"Session {number} has no dose yet: nothing to discharge from."
+        )
     if session["discharge"] is not None:
-        raise RuleViolation("J-10", f"Session {number} is already discharged.")
+        raise RuleViolationError("J-10", f"Session {number} is already discharged.")
     profile = facts.profile
     watched = observation_minutes(dose["at"], at)
     if watched < profile.min_observation_minutes and not valid_override(data.get("override")):
-        raise RuleViolation(
+        raise RuleViolationError(
             "J-10",
             f"Only {max(watched, 0):.0f} min observed since the dose: discharge needs at least "
             f"{profile.min_observation_minutes} min (or a prescriber's override with a reason).",
         )
     if not data.get("alert_and_oriented"):
-        raise RuleViolation("J-10", "Discharge needs the patient alert and oriented.")
+        raise RuleViolationError("J-10", "Discharge needs the patient alert and oriented.")
     if profile.escort_required and not data.get("released_to"):
-        raise RuleViolation("J-10", "Discharge needs an escort: name released_to.")
+        raise RuleViolationError("J-10", "Discharge needs an escort: name released_to.")
 
 
 def check_integration(facts: JourneyFacts, data: Mapping[str, Any]) -> None:
     number = int(data["session"])
     session = facts.session(number)
     if session is None or session["discharge"] is None:
-        raise RuleViolation(
+        raise RuleViolationError(
             "J-11", f"Session {number} is not discharged: integration follows discharge."
         )
     if session["integration"] is not None:
-        raise RuleViolation("J-11", f"Session {number} is already integrated.")
+        raise RuleViolationError("J-11", f"Session {number} is already integrated.")
 
 
 def check_cancellation(facts: JourneyFacts, data: Mapping[str, Any]) -> None:
     number = int(data["session"])
     session = existing_session(facts, number)
     if session["cancellation"] is not None:
-        raise RuleViolation("J-08", f"Session {number} is already cancelled.")
+        raise RuleViolationError("J-08", f"Session {number} is already cancelled.")
     if session["dose"] is not None:
-        raise RuleViolation(
+        raise RuleViolationError(
             "J-08", f"Session {number} was dosed: it cannot be cancelled; discharge it instead."
         )
 
@@ -70,8 +72,8 @@ def check_rems_form(facts: JourneyFacts, data: Mapping[str, Any]) -> None:
     number = int(data["session"])
     session = existing_session(facts, number)
     if session["dose"] is None:
-        raise RuleViolation(
+        raise RuleViolationError(
             "J-08", f"Session {number} has no dose: the REMS form follows a dosing session."
         )
     if session["rems_form"] is not None:
-        raise RuleViolation("J-08", f"Session {number} already has its REMS form.")
+        raise RuleViolationError("J-08", f"Session {number} already has its REMS form.")

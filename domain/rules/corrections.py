@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from domain.entries import Entry
-from domain.errors import CorrectionRefused
+from domain.errors import CorrectionRefusedError
 from domain.rules.pathway import check_screening_decision
 from domain.scales import score
 
@@ -17,12 +17,12 @@ IDENTIFYING_FIELDS = {"session", "instrument"}
 def check_correction(original: Entry, changes: Mapping[str, Any]) -> dict[str, Any]:
     """The entry's data with ``changes`` applied, checked as the entry itself was."""
     if original.type in UNCORRECTABLE_TYPES:
-        raise CorrectionRefused(f"A {original.type} entry cannot be corrected.")
+        raise CorrectionRefusedError(f"A {original.type} entry cannot be corrected.")
     if not changes:
-        raise CorrectionRefused("A correction must change at least one field.")
+        raise CorrectionRefusedError("A correction must change at least one field.")
     touched = IDENTIFYING_FIELDS & set(changes)
     if touched:
-        raise CorrectionRefused(
+        raise CorrectionRefusedError(
             f"{', '.join(sorted(touched))} identifies the entry and cannot be corrected; "
             "correct the entry that was meant instead."
         )

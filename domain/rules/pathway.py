@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from domain.entries import Actor
-from domain.errors import RuleViolation
-from domain.state import JourneyFacts
+from domain.errors import RuleViolationError
+from domain.journey_facts import JourneyFacts
 
 ABSOLUTE_CONTRAINDICATIONS = {
     "active_psychosis": "active psychosis",
@@ -27,7 +27,7 @@ CLEARABLE_CONTRAINDICATIONS = {
 
 def check_screening(facts: JourneyFacts, data: Mapping[str, Any]) -> None:
     if facts.consultation is None:
-        raise RuleViolation(
+        raise RuleViolationError(
             "J-01", "Screening needs a completed consultation: record ConsultationCompleted."
         )
     check_screening_decision(data)
@@ -39,13 +39,13 @@ def check_screening_decision(data: Mapping[str, Any]) -> None:
     found = data.get("contraindications") or {}
     for key, name in ABSOLUTE_CONTRAINDICATIONS.items():
         if found.get(key):
-            raise RuleViolation(
+            raise RuleViolationError(
                 "J-02", f"Eligible is refused while {name} is present: decide ineligible."
             )
     if not data.get("medical_clearance"):
         for key, name in CLEARABLE_CONTRAINDICATIONS.items():
             if found.get(key):
-                raise RuleViolation(
+                raise RuleViolationError(
                     "J-02",
                     f"Eligible is refused with {name} unless a medical clearance is recorded: "
                     "set medical_clearance true once obtained.",
@@ -54,41 +54,41 @@ def check_screening_decision(data: Mapping[str, Any]) -> None:
 
 def check_consent(facts: JourneyFacts) -> None:
     if not facts.eligible:
-        raise RuleViolation(
+        raise RuleViolationError(
             "J-03", "Consent needs an eligible screening: record ScreeningCompleted (eligible)."
         )
 
 
 def check_consent_withdrawal(facts: JourneyFacts) -> None:
     if not facts.consent_active:
-        raise RuleViolation("J-03", "There is no active consent to withdraw.")
+        raise RuleViolationError("J-03", "There is no active consent to withdraw.")
 
 
 def check_preparation(facts: JourneyFacts) -> None:
     if not facts.consent_active:
-        raise RuleViolation("J-03", "Preparation needs active consent: record ConsentSigned.")
+        raise RuleViolationError("J-03", "Preparation needs active consent: record ConsentSigned.")
 
 
 def check_safety_review(recorded_by: Actor) -> None:
     if recorded_by.role != "prescriber":
-        raise RuleViolation(
+        raise RuleViolationError(
             "J-12", "A safety review must be recorded by a prescriber (recorded_by.role)."
         )
 
 
 def check_pause(facts: JourneyFacts) -> None:
     if facts.paused:
-        raise RuleViolation("J-13", "The journey is already paused.")
+        raise RuleViolationError("J-13", "The journey is already paused.")
 
 
 def check_resume(facts: JourneyFacts) -> None:
     if not facts.paused:
-        raise RuleViolation("J-13", "The journey is not paused: nothing to resume.")
+        raise RuleViolationError("J-13", "The journey is not paused: nothing to resume.")
 
 
 def check_dosing_allowed(facts: JourneyFacts) -> None:
     """A pre-dose check starts dosing, which is refused while paused or ineligible."""
     if facts.paused:
-        raise RuleViolation("J-13", "The journey is paused: record JourneyResumed first.")
+        raise RuleViolationError("J-13", "The journey is paused: record JourneyResumed first.")
     if facts.ineligible:
-        raise RuleViolation("J-13", "The patient was screened ineligible: no dosing.")
+        raise RuleViolationError("J-13", "The patient was screened ineligible: no dosing.")

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from domain.errors import Blocker
-from domain.facts import PreDoseFact
+from domain.fact_records import PreDoseFact
+from domain.journey_facts import JourneyFacts
 from domain.protocols import ProtocolProfile
 from domain.rules.sessions import dosing_target, unfinished_session_blocker
-from domain.state import JourneyFacts
 
 
 def _stamp(moment: datetime) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from domain.errors import RuleViolation
-from domain.facts import SessionFact
-from domain.state import JourneyFacts
+from domain.errors import RuleViolationError
+from domain.fact_records import SessionFact
+from domain.journey_facts import JourneyFacts
 
 
 def is_finished(facts: JourneyFacts, session: SessionFact) -> bool:
@@ -54,7 +54,7 @@ def dosing_target(facts: JourneyFacts) -> int:
 def existing_session(facts: JourneyFacts, number: int) -> SessionFact:
     session = facts.session(number)
     if session is None or session["pre_dose"] is None:
-        raise RuleViolation(
+        raise RuleViolationError(
             "J-08",
             f"Session {number} has not been opened: record PreDoseCheckCompleted for it first.",
         )
@@ -68,14 +68,14 @@ def check_pre_dose_check_opens(facts: JourneyFacts, number: int) -> None:
     if number == target and current is not None and current["pre_dose"] is not None:
         return  # a repeated check of the session that is still waiting for its dose
     if number != target:
-        raise RuleViolation(
+        raise RuleViolationError(
             "J-08", f"The next dosing session is {target}; a pre-dose check names session {number}."
         )
     blocker = unfinished_session_blocker(facts)
     if blocker:
-        raise RuleViolation("J-08", blocker)
+        raise RuleViolationError("J-08", blocker)
     if len(facts.doses()) >= facts.doses_allowed():
-        raise RuleViolation(
+        raise RuleViolationError(
             "J-09",
             f"The {facts.doses_allowed()} planned doses are given: record TreatmentPlanUpdated "
             f"before opening session {number}.",

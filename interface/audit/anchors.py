@@ -7,7 +7,7 @@ from uuid import UUID
 
 from application.audit.checkpoints import JourneyHead
 from application.audit.verify import Anchor
-from interface.audit.signing import BadSigningKey, MissingSigningKey
+from interface.audit.signing import BadSigningKeyError, MissingSigningKeyError
 from interface.services import Services
 
 
@@ -25,7 +25,7 @@ def anchor_for(services: Services, clinic_id: str | None, journey_id: UUID) -> A
     """
     try:
         heads = services.checkpoints.heads(journey_id)
-    except (MissingSigningKey, BadSigningKey):
+    except (MissingSigningKeyError, BadSigningKeyError):
         return None  # no checkpoints can exist without the key that signs them
     head = heads.get(journey_id)
     if head is None:
@@ -48,6 +48,6 @@ def all_anchors(services: Services) -> dict[UUID, Anchor]:
     """Every journey's head at the latest checkpoint that recorded it."""
     try:
         heads = services.checkpoints.heads()
-    except (MissingSigningKey, BadSigningKey):
+    except (MissingSigningKeyError, BadSigningKeyError):
         return {}
     return {journey_id: _anchor(head) for journey_id, head in heads.items()}

@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from application.audit.checkpoints import Checkpoint, CheckpointService, InconsistentLog
+from application.audit.checkpoints import Checkpoint, CheckpointService, InconsistentLogError
 from application.audit.clinic_checkpoints import clinic_checkpoints
 from application.audit.evidence import journey_entries, leaf_positions
 from domain.audit.merkle import leaf_hash
@@ -44,7 +44,7 @@ bundle (in /1 and /2: every checkpoint of the store, each with its proof as stor
 the store's previous one). The verifier reads all three."""
 
 
-class NothingToExport(ValueError):  # noqa: N818
+class NothingToExportError(ValueError):
     pass
 
 
@@ -56,11 +56,11 @@ def build_bundle(services: Services, journey_ids: Sequence[UUID], scope: dict[st
     """The bundle of these journeys of the clinic ``scope["clinic_id"]``, proven against
     a checkpoint signed just now."""
     if not journey_ids:
-        raise NothingToExport("no journeys match: nothing to export")
+        raise NothingToExportError("no journeys match: nothing to export")
     checkpoints = services.checkpoints
     try:
         checkpoints.create()  # cover every entry written so far
-    except InconsistentLog as error:
+    except InconsistentLogError as error:
         # The log no longer extends what was signed: nothing new is signed over it, and
         # the bundle, proven against the last checkpoint, fails where it was altered.
         log.warning("bundle proven against the last checkpoint: %s", error)

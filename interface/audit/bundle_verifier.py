@@ -10,7 +10,7 @@ Formats /1, /2 and /3 are read (see ``interface.audit.bundle.FORMAT``): the chec
 the same computations, and in /3 "consecutive" means consecutive in the bundle, which
 holds only the checkpoints its clinic may see. A file whose shape is not the format's
 (``checkpoints.json`` a list, a checkpoint without its signature, an events line that is
-no JSON object) is ``BundleMalformed``: one line naming that file and what is wrong,
+no JSON object) is ``BundleMalformedError``: one line naming that file and what is wrong,
 where an entry's own fields (a seal field gone, as a flipped byte in its key leaves it)
 are findings naming the entry.
 """
@@ -351,24 +351,26 @@ def _check_entries(
 # Reading the bundle.
 
 
-class BundleUnreadable(ValueError):  # noqa: N818 - reads as what happened
+class BundleUnreadableError(ValueError):
     """Not a bundle at all (no file, not a zip, a zip without a bundle's files): nothing
     to verify, as opposed to a bundle whose contents do not hold."""
 
 
-class BundleMalformed(BundleUnreadable):
+class BundleMalformedError(BundleUnreadableError):
     """A file in the bundle does not have the format's structure: the message names the
     file (inside the bundle) and what is wrong, in one line."""
 
 
-def _open_error(path: str | Path, error: OSError) -> BundleUnreadable:
+def _open_error(path: str | Path, error: OSError) -> BundleUnreadableError:
     if isinstance(error, FileNotFoundError):
-        return BundleUnreadable(f"{path}: no such file")
+        return BundleUnreadableError(f"{path}: no such file")
     if isinstance(error, IsADirectoryError):
-        return BundleUnreadable(f"{path}: not a file (a directory)")
+        return BundleUnreadableError(f"{path}: not a file (a directory)")
     if isinstance(error, PermissionError):
-        return BundleUnreadable(f"{path}: not readable (permission denied)")
-    return BundleUnreadable(f"{path}: cannot be read ({error.strerror or type(error).__name__})")
+        return BundleUnreadableError(f"{path}: not readable (permission denied)")
+    return BundleUnreadableError(
+        f"{path}: cannot be read ({error.strerror or type(error).__name__})"
+    )
 
 
 WANTED = ("public_key.b64", "checkpoints.json", "proofs.json", "events.ndjson", "manifest.json")
@@ -380,12 +382,12 @@ def _read(path: str | Path) -> dict[str, bytes]:
             names = set(bundle.namelist())
             for name in WANTED:
                 if name not in names:
-                    raise BundleUnreadable(f"{path}: not an evidence bundle: it lacks {name}")
+                    raise BundleUnreadableError(f"{path}: not an evidence bundle: it lacks {name}")
             return {name: bundle.read(name) for name in WANTED}
     except OSError as error:
         raise _open_error(path, error) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError):
-        raise BundleUnreadable(f"{path}: not a zip file (an evidence bundle is one)") from None
+        raise BundleUnreadableError(f"{path}: not a zip file (an evidence bundle is one)") from None
 
 
 def _base64(body: bytes) -> bytes:
@@ -399,11 +401,11 @@ def _file(path: str | Path, name: str, read: Callable[[], Any]) -> Any:
     try:
         return read()
     except _ShapeError as problem:
-        raise BundleMalformed(f"{path}: {name}: {problem}") from None
+        raise BundleMalformedError(f"{path}: {name}: {problem}") from None
 
 
 def verify_bundle(path: str | Path) -> BundleReport:
-    """BundleUnreadable when ``path`` is not a bundle at all, BundleMalformed (one of
+    """BundleUnreadableError when ``path`` is not a bundle at all, BundleMalformedError (one of
     those) when a file in it does not have the format's structure."""
     report = BundleReport()
     files = _read(path)

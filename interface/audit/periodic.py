@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from application.audit.checkpoints import CheckpointService, InconsistentLog
+from application.audit.checkpoints import CheckpointService, InconsistentLogError
 
 log = logging.getLogger("kap.audit.checkpoints")
 
@@ -44,7 +44,7 @@ def start_periodic_checkpoints(
     def attempt() -> None:
         try:
             service.create()
-        except InconsistentLog as error:
+        except InconsistentLogError as error:
             log.error("checkpoint refused: %s", error)
         except Exception:
             log.exception("checkpoint failed; trying again in %s s", every_seconds)

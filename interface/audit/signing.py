@@ -43,11 +43,11 @@ ALGORITHM = "Ed25519"
 KEY_FILE_SUFFIX = ".signing-key"
 
 
-class MissingSigningKey(RuntimeError):  # noqa: N818 - mirrors MissingCipherKey
+class MissingSigningKeyError(RuntimeError):
     pass
 
 
-class BadSigningKey(ValueError):  # noqa: N818
+class BadSigningKeyError(ValueError):
     pass
 
 
@@ -121,16 +121,16 @@ class SigningKey:
             try:
                 key = serialization.load_pem_private_key(text.encode("ascii"), password=None)
             except (ValueError, TypeError) as error:
-                raise BadSigningKey(f"the signing key's PEM does not load: {error}") from None
+                raise BadSigningKeyError(f"the signing key's PEM does not load: {error}") from None
             if not isinstance(key, Ed25519PrivateKey):
-                raise BadSigningKey("the signing key is not an Ed25519 key")
+                raise BadSigningKeyError("the signing key is not an Ed25519 key")
             return cls(key)
         try:
             raw = base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError):
-            raise BadSigningKey("the signing key is neither PEM nor base64") from None
+            raise BadSigningKeyError("the signing key is neither PEM nor base64") from None
         if len(raw) != 32:
-            raise BadSigningKey(f"a raw Ed25519 private key is 32 bytes, this is {len(raw)}")
+            raise BadSigningKeyError(f"a raw Ed25519 private key is 32 bytes, this is {len(raw)}")
         return cls(Ed25519PrivateKey.from_private_bytes(raw))
 
 
@@ -143,7 +143,7 @@ def resolve_signing_key(settings: Settings) -> SigningKey:
     if settings.signing_key:
         return SigningKey.parse(settings.signing_key)
     if settings.is_postgres:
-        raise MissingSigningKey(
+        raise MissingSigningKeyError(
             f"KAP_SIGNING_KEY is required with PostgreSQL for checkpoints: make one with "
             f"{KEY_COMMAND}"
         )
@@ -151,8 +151,8 @@ def resolve_signing_key(settings: Settings) -> SigningKey:
     if path.exists():
         try:
             return SigningKey.parse(path.read_text())
-        except BadSigningKey as error:
-            raise BadSigningKey(f"the key file {path}: {error}") from None
+        except BadSigningKeyError as error:
+            raise BadSigningKeyError(f"the key file {path}: {error}") from None
     path.parent.mkdir(parents=True, exist_ok=True)
     key = SigningKey.generate()
     # Written whole under a private name, then linked into place: a process starting at

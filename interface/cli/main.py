@@ -11,7 +11,7 @@ from uuid import UUID
 import typer
 from pydantic import ValidationError
 
-from application.errors import JourneyNotFound
+from application.errors import JourneyNotFoundError
 from interface.cli.audit import audit_app
 from interface.cli.demo import demo_command
 from interface.cli.operator import log_operator_read
@@ -19,7 +19,7 @@ from interface.cli.readmodels import project_command, rebuild_command
 from interface.cli.tokens import tokens_app
 from interface.services import Services
 from interface.settings import Settings, setting_problems
-from interface.storage.keys import MissingCipherKey, resolve_cipher_key
+from interface.storage.keys import MissingCipherKeyError, resolve_cipher_key
 
 app = typer.Typer(
     name="kap-journeys",
@@ -85,7 +85,7 @@ def status(journey_id: str) -> None:
         current = services.journeys.status(None, _journey_id(journey_id))
         log_operator_read(services, current.clinic_id, current.journey_id, "status")
         _print_json(asdict(current))
-    except JourneyNotFound as error:
+    except JourneyNotFoundError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
     finally:
@@ -102,7 +102,7 @@ def history(journey_id: str) -> None:
         log_operator_read(services, str(entries[0].data["clinic_id"]), journey, "history")
         for entry in entries:
             typer.echo(json.dumps(asdict(entry), default=str))
-    except JourneyNotFound as error:
+    except JourneyNotFoundError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
     finally:
@@ -119,6 +119,6 @@ def main() -> None:
         for line in setting_problems(error):
             typer.echo(line, err=True)
         sys.exit(2)
-    except MissingCipherKey as error:
+    except MissingCipherKeyError as error:
         typer.echo(f"error: {error}", err=True)
         sys.exit(2)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from application.answers import NewEntry, OpenJourney
-from application.errors import JourneyNotFound
+from application.errors import JourneyNotFoundError
 from application.journeys import Journeys
 from domain.entries import Posting
 from interface.demo.cases import demo_stories
@@ -35,7 +35,7 @@ def seed_demo_clinic(journeys: Journeys, clinic_id: str = DEMO_CLINIC) -> int:
     stories = demo_stories(now)
     try:
         journeys.status(clinic_id, demo_journey_id(journeys, stories[0].patient_ref, clinic_id))
-    except JourneyNotFound:
+    except JourneyNotFoundError:
         pass
     else:
         return 0

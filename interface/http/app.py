@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request, Response
 
 from application.journeys import utc_now
 from interface.audit.periodic import PeriodicCheckpoints, start_periodic_checkpoints
-from interface.audit.signing import BadSigningKey, MissingSigningKey
+from interface.audit.signing import BadSigningKeyError, MissingSigningKeyError
 from interface.http.deadlines import RequestDeadlines
 from interface.http.docs import install_docs
 from interface.http.head import HeadAsGet
@@ -55,7 +55,7 @@ def _start_checkpoints(services: Services) -> PeriodicCheckpoints | None:
     try:
         # Not at start: the first comes after one interval (a restart signs nothing twice).
         return start_periodic_checkpoints(services.checkpoints, every, immediately=False)
-    except (MissingSigningKey, BadSigningKey) as error:
+    except (MissingSigningKeyError, BadSigningKeyError) as error:
         log.warning("no periodic checkpoints: %s", error)
     except UNAVAILABLE:
         log.warning("database unavailable at start: no periodic checkpoints")

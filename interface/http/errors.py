@@ -1,5 +1,5 @@
 """Errors only the HTTP layer knows (mapped to problems in ``interface.http.problems``)."""
 
 
-class MalformedIfMatch(Exception):  # noqa: N818
+class MalformedIfMatchError(Exception):
     """If-Match names no version."""

@@ -15,22 +15,22 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from application.audit.verify import WrongCipherKey
+from application.audit.verify import WrongCipherKeyError
 from application.errors import (
-    EntryNotFound,
-    IdempotencyKeyReused,
-    JourneyAlreadyOpen,
-    JourneyConflict,
-    JourneyDamaged,
-    JourneyNotFound,
-    VersionMismatch,
+    EntryNotFoundError,
+    IdempotencyKeyReusedError,
+    JourneyAlreadyOpenError,
+    JourneyConflictError,
+    JourneyDamagedError,
+    JourneyNotFoundError,
+    VersionMismatchError,
 )
-from domain.errors import CorrectionRefused, RuleViolation
-from interface.audit.signing import BadSigningKey, MissingSigningKey
+from domain.errors import CorrectionRefusedError, RuleViolationError
+from interface.audit.signing import BadSigningKeyError, MissingSigningKeyError
 from interface.http.allow import allowed_methods
-from interface.http.errors import MalformedIfMatch
+from interface.http.errors import MalformedIfMatchError
 from interface.readmodels.caseload import InvalidCursorError, ReadModelNotReadyError
-from interface.storage.keys import MissingCipherKey
+from interface.storage.keys import MissingCipherKeyError
 from interface.storage.unavailable import UNAVAILABLE
 
 log = logging.getLogger("kap.http")
@@ -82,7 +82,7 @@ def _validation(_: Request, error: Exception) -> JSONResponse:
 
 
 def _rule(_: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, RuleViolation)
+    assert isinstance(error, RuleViolationError)
     blockers = [{"rule": b.rule, "text": b.text} for b in error.also] or None
     return problem(
         409,
@@ -136,22 +136,22 @@ def _unexpected(request: Request, error: Exception) -> JSONResponse:
 
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
-    app.add_exception_handler(RuleViolation, _rule)
+    app.add_exception_handler(RuleViolationError, _rule)
     app.add_exception_handler(HTTPException, _http)
-    app.add_exception_handler(JourneyNotFound, _simple(404, "journey_not_found"))
-    app.add_exception_handler(EntryNotFound, _simple(422, "entry_not_found"))
-    app.add_exception_handler(VersionMismatch, _simple(412, "version_mismatch"))
-    app.add_exception_handler(MalformedIfMatch, _simple(412, "invalid_if_match"))
-    app.add_exception_handler(JourneyAlreadyOpen, _simple(409, "journey_exists"))
-    app.add_exception_handler(IdempotencyKeyReused, _simple(422, "idempotency_key_reused"))
-    app.add_exception_handler(CorrectionRefused, _simple(409, "correction_refused"))
-    app.add_exception_handler(JourneyConflict, _simple(409, "write_conflict"))
+    app.add_exception_handler(JourneyNotFoundError, _simple(404, "journey_not_found"))
+    app.add_exception_handler(EntryNotFoundError, _simple(422, "entry_not_found"))
+    app.add_exception_handler(VersionMismatchError, _simple(412, "version_mismatch"))
+    app.add_exception_handler(MalformedIfMatchError, _simple(412, "invalid_if_match"))
+    app.add_exception_handler(JourneyAlreadyOpenError, _simple(409, "journey_exists"))
+    app.add_exception_handler(IdempotencyKeyReusedError, _simple(422, "idempotency_key_reused"))
+    app.add_exception_handler(CorrectionRefusedError, _simple(409, "correction_refused"))
+    app.add_exception_handler(JourneyConflictError, _simple(409, "write_conflict"))
     # 409: the request is sound but conflicts with the journey's stored state (altered).
-    app.add_exception_handler(JourneyDamaged, _simple(409, "journey_damaged"))
-    app.add_exception_handler(MissingCipherKey, _simple(503, "not_configured"))
-    app.add_exception_handler(WrongCipherKey, _simple(503, "not_configured"))
-    app.add_exception_handler(MissingSigningKey, _no_signing_key)
-    app.add_exception_handler(BadSigningKey, _no_signing_key)
+    app.add_exception_handler(JourneyDamagedError, _simple(409, "journey_damaged"))
+    app.add_exception_handler(MissingCipherKeyError, _simple(503, "not_configured"))
+    app.add_exception_handler(WrongCipherKeyError, _simple(503, "not_configured"))
+    app.add_exception_handler(MissingSigningKeyError, _no_signing_key)
+    app.add_exception_handler(BadSigningKeyError, _no_signing_key)
     app.add_exception_handler(ReadModelNotReadyError, _read_model_building)
     app.add_exception_handler(InvalidCursorError, _simple(422, "invalid_cursor"))
     for error_class in UNAVAILABLE:

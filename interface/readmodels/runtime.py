@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from application.journeys import Journeys
 from application.projections.loop import RETRY_CAP_SECONDS, ProjectorLoop
-from application.projections.projector import Projector, ReadModelSuperseded
+from application.projections.projector import Projector, ReadModelSupersededError
 from interface.readmodels.rows import ROWS_OF
 from interface.storage.readmodels.generations import Generations
 from interface.storage.readmodels.tables import SHAPES, ReadModelShape
@@ -37,7 +37,7 @@ def live_projectors(journeys: Journeys, engine: Engine, registry: Generations) -
     for shape in SHAPES.values():
         try:
             registry.prepare(shape)
-        except ReadModelSuperseded:
+        except ReadModelSupersededError:
             log.warning("%s: a newer table shape is in use; not projecting it", shape.name)
             continue
         projectors.append(projector_for(journeys, engine, registry, shape))

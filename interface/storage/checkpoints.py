@@ -3,7 +3,7 @@
 database itself, behind ``application.audit.checkpoints.CheckpointStore``.
 
 Checkpoints are numbered 1, 2, 3... by their primary key: two processes checkpointing
-at once cannot both store the same number (``CheckpointTaken``), so the chain never forks.
+at once cannot both store the same number (``CheckpointTakenError``), so the chain never forks.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sqlalchemy
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Text, select
 from sqlalchemy.exc import IntegrityError
 
-from application.audit.checkpoints import Checkpoint, CheckpointTaken, Head, JourneyHead
+from application.audit.checkpoints import Checkpoint, CheckpointTakenError, Head, JourneyHead
 from interface.storage.appendonly import protect_append_only
 
 metadata = MetaData()
@@ -147,7 +147,7 @@ class SqlCheckpointStore:
                         ],
                     )
         except IntegrityError as error:
-            raise CheckpointTaken(f"checkpoint {checkpoint.id} is stored already") from error
+            raise CheckpointTakenError(f"checkpoint {checkpoint.id} is stored already") from error
 
     def heads(self, journey_id: UUID | None = None) -> dict[UUID, JourneyHead]:
         self.create_tables()

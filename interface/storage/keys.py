@@ -12,7 +12,7 @@ from interface.settings import KEY_COMMAND, Settings, check_cipher_key
 KEY_BYTES = 32
 
 
-class MissingCipherKey(RuntimeError):  # noqa: N818
+class MissingCipherKeyError(RuntimeError):
     pass
 
 
@@ -25,7 +25,7 @@ def resolve_cipher_key(settings: Settings) -> str:
     if settings.cipher_key:
         return settings.cipher_key
     if settings.is_postgres:
-        raise MissingCipherKey(
+        raise MissingCipherKeyError(
             f"KAP_CIPHER_KEY is required with PostgreSQL: make one with {KEY_COMMAND}"
         )
     path = key_file_for(settings)
@@ -34,7 +34,7 @@ def resolve_cipher_key(settings: Settings) -> str:
         try:
             check_cipher_key(key)
         except ValueError as error:
-            raise MissingCipherKey(f"the key file {path} {error}") from None
+            raise MissingCipherKeyError(f"the key file {path} {error}") from None
         return key
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # beside the database: owner-only
     key = AESCipher.create_key(KEY_BYTES)

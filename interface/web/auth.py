@@ -33,7 +33,7 @@ class Viewer:
         return self.principal.role == Role.AUDITOR
 
 
-class SignInRequired(Exception):  # noqa: N818
+class SignInRequiredError(Exception):
     """No live session: the answer is a redirect to the sign-in page."""
 
     def __init__(self, next_path: str, expired: bool = False) -> None:
@@ -48,7 +48,7 @@ class SignInRequired(Exception):  # noqa: N818
         return "/sign-in" + query
 
 
-class RoleRefused(Exception):  # noqa: N818
+class RoleRefusedError(Exception):
     """A signed-in viewer whose role may not open this page (answered 403)."""
 
 
@@ -78,7 +78,7 @@ def signed_in(request: Request) -> Viewer:
     found = current_session(request)
     if not isinstance(found, WebSession) or found.principal.role not in DASHBOARD_ROLES:
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        raise SignInRequired(path, expired=isinstance(found, Expired))
+        raise SignInRequiredError(path, expired=isinstance(found, Expired))
     viewer = Viewer(found.principal, found.csrf)
     request.state.viewer = viewer
     return viewer
@@ -86,7 +86,7 @@ def signed_in(request: Request) -> Viewer:
 
 def auditor_only(viewer: Annotated[Viewer, Depends(signed_in)]) -> Viewer:
     if not viewer.is_auditor:
-        raise RoleRefused("This page is for auditors.")
+        raise RoleRefusedError("This page is for auditors.")
     return viewer
 
 

@@ -10,9 +10,9 @@ from uuid import UUID
 from markupsafe import Markup
 
 from application.answers import HistoryEntry
-from domain.facts import AdverseEventFact, CorrectionFact, OverrideFact
+from domain.fact_records import AdverseEventFact, CorrectionFact, OverrideFact
 from domain.fold import LATE_AFTER
-from domain.state import JourneyFacts
+from domain.journey_facts import JourneyFacts
 from domain.status import JourneyStatus
 from interface.services import Services
 from interface.web.chart import outcome_chart

@@ -16,12 +16,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 from starlette.responses import Response
 
-from application.errors import JourneyNotFound
+from application.errors import JourneyNotFoundError
 from interface.presentation.page_headers import secured
 from interface.readmodels.caseload import ReadModelNotReadyError
 from interface.storage.unavailable import UNAVAILABLE
 from interface.web import labels
-from interface.web.auth import SESSION_COOKIE, RoleRefused, SignInRequired
+from interface.web.auth import SESSION_COOKIE, RoleRefusedError, SignInRequiredError
 
 log = logging.getLogger("kap.web")
 
@@ -75,14 +75,14 @@ def error_page(request: Request, status: int, title: str, detail: str) -> HTMLRe
 
 
 def _answer_for(request: Request, error: Exception) -> Response:
-    if isinstance(error, SignInRequired):
+    if isinstance(error, SignInRequiredError):
         answer: Response = see_other(error.location())
         if error.expired:
             answer.delete_cookie(SESSION_COOKIE, path="/")
         return answer
-    if isinstance(error, RoleRefused):
+    if isinstance(error, RoleRefusedError):
         return error_page(request, 403, "Not for your role", str(error))
-    if isinstance(error, JourneyNotFound):
+    if isinstance(error, JourneyNotFoundError):
         return error_page(
             request, 404, "Journey not found", "No journey of your clinic has that address."
         )
@@ -100,9 +100,9 @@ def _answer_for(request: Request, error: Exception) -> Response:
 
 
 HANDLED = (
-    SignInRequired,
-    RoleRefused,
-    JourneyNotFound,
+    SignInRequiredError,
+    RoleRefusedError,
+    JourneyNotFoundError,
     RequestValidationError,
     ReadModelNotReadyError,
     *UNAVAILABLE,

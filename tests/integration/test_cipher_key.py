@@ -8,7 +8,7 @@ import pytest
 from eventsourcing.cipher import AESCipher
 
 from interface.settings import Settings
-from interface.storage.keys import MissingCipherKey, key_file_for, resolve_cipher_key
+from interface.storage.keys import MissingCipherKeyError, key_file_for, resolve_cipher_key
 
 
 def test_the_embedded_default_creates_an_owner_only_key_file_beside_the_database(tmp_path):
@@ -35,5 +35,5 @@ def test_a_key_from_the_environment_wins_and_writes_no_file(tmp_path, monkeypatc
 
 def test_postgresql_without_a_key_is_refused_with_how_to_make_one():
     settings = Settings(database_url="postgresql://kap@db:5432/kap", cipher_key=None)
-    with pytest.raises(MissingCipherKey, match="KAP_CIPHER_KEY"):
+    with pytest.raises(MissingCipherKeyError, match="KAP_CIPHER_KEY"):
         resolve_cipher_key(settings)

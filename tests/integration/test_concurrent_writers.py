@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from application.errors import VersionMismatch
-from domain.errors import RuleViolation
+from application.errors import VersionMismatchError
+from domain.errors import RuleViolationError
 from tests.integration.journeys_app import CLINIC, build_app, new_key, open_journey, post
 from tests.story import START, dosing_session, intake, step
 
@@ -52,7 +52,7 @@ def test_two_doses_for_one_session_at_once_store_exactly_one(ready_for_dose, att
     apps, journey_id, dose = ready_for_dose
     outcomes = race(2, lambda i: post(apps[i], journey_id, dose))
 
-    refused = [o for o in outcomes if isinstance(o, RuleViolation)]
+    refused = [o for o in outcomes if isinstance(o, RuleViolationError)]
     assert len(refused) == 1, outcomes
     assert refused[0].rule == "J-08"
     doses = [h for h in apps[0].history(CLINIC, journey_id) if h.type == "KetamineAdministered"]
@@ -77,5 +77,5 @@ def test_writers_naming_the_same_version_get_exactly_one_through(ready_for_dose)
     vitals = step("VitalsRecorded", dose.occurred_at - timedelta(minutes=5), session=1)
     outcomes = race(2, lambda i: post(apps[i], journey_id, vitals, expected_version=current))
 
-    assert sum(isinstance(o, VersionMismatch) for o in outcomes) == 1, outcomes
+    assert sum(isinstance(o, VersionMismatchError) for o in outcomes) == 1, outcomes
     assert len(apps[0].history(CLINIC, journey_id)) == current + 1

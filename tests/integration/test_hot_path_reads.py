@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from application.answers import NewEntry
-from application.errors import EntryNotFound, IdempotencyKeyReused
+from application.errors import EntryNotFoundError, IdempotencyKeyReusedError
 from application.journeys import SNAPSHOT_EVERY, Journeys
 from tests.integration.journeys_app import CLINIC, build_app, new_key, open_journey, post, posting
 from tests.story import START, Step, dosing_session, intake, session_days
@@ -136,7 +136,7 @@ def test_a_reused_key_is_still_refused(app):
     steps = intake()
     post(app, journey_id, steps[0], key="retry-3")
 
-    with pytest.raises(IdempotencyKeyReused):
+    with pytest.raises(IdempotencyKeyReusedError):
         post(app, journey_id, steps[1], key="retry-3")
 
 
@@ -181,9 +181,9 @@ def test_an_entry_beyond_the_journey_is_not_found(app, version):
     for s in intake():
         post(app, journey_id, s)  # versions 1 to 6
 
-    with pytest.raises(EntryNotFound):
+    with pytest.raises(EntryNotFoundError):
         app.entry(CLINIC, journey_id, version)
-    with pytest.raises(EntryNotFound):
+    with pytest.raises(EntryNotFoundError):
         app.append(
             CLINIC,
             journey_id,

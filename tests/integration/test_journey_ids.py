@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from application.answers import OpenJourney
-from application.errors import JourneyAlreadyOpen
-from application.journey_ids import MissingIdKey, id_key_from_cipher_key
+from application.errors import JourneyAlreadyOpenError
+from application.journey_ids import MissingIdKeyError, id_key_from_cipher_key
 from application.journeys import Journeys, salted
 from domain.identity import journey_id_for, legacy_journey_id
 from domain.journey import Journey
@@ -120,7 +120,7 @@ def test_a_different_opening_of_an_old_id_journey_is_still_a_conflict(app):
     events = stored_events(app)
     changed = OpenJourney("MRN-0042", 1, "kap-standard", "dr-kim", ["ptsd"])
 
-    with pytest.raises(JourneyAlreadyOpen):
+    with pytest.raises(JourneyAlreadyOpenError):
         app.open_journey(CLINIC, changed, posting(START))
 
     assert stored_events(app) == events
@@ -151,7 +151,7 @@ def test_without_a_key_journeys_cannot_be_named(tmp_path):
     env.pop("CIPHER_TOPIC")
     env.pop("CIPHER_KEY")
 
-    with pytest.raises(MissingIdKey, match="CIPHER_KEY"):
+    with pytest.raises(MissingIdKeyError, match="CIPHER_KEY"):
         Journeys(env=env)
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from application.answers import NewEntry
-from application.errors import IdempotencyKeyReused, JourneyNotFound, VersionMismatch
+from application.errors import IdempotencyKeyReusedError, JourneyNotFoundError, VersionMismatchError
 from application.journeys import Journeys
 from tests.integration.journeys_app import (
     CLINIC,
@@ -84,7 +84,7 @@ def test_a_key_reused_for_a_different_entry_is_refused(app):
     journey_id = open_journey(app)
     consultation, baseline = intake()[:2]
     post(app, journey_id, consultation, key="visit-1")
-    with pytest.raises(IdempotencyKeyReused):
+    with pytest.raises(IdempotencyKeyReusedError):
         post(app, journey_id, baseline, key="visit-1")
     assert len(app.history(CLINIC, journey_id)) == 2
 
@@ -93,23 +93,23 @@ def test_a_stale_expected_version_is_refused(app):
     journey_id = open_journey(app)
     consultation, baseline = intake()[:2]
     post(app, journey_id, consultation, expected_version=1)
-    with pytest.raises(VersionMismatch):
+    with pytest.raises(VersionMismatchError):
         post(app, journey_id, baseline, expected_version=1)
     assert post(app, journey_id, baseline, expected_version=2).version == 3
 
 
 def test_another_clinic_cannot_see_or_write_the_journey(app):
     journey_id = open_journey(app)
-    with pytest.raises(JourneyNotFound):
+    with pytest.raises(JourneyNotFoundError):
         app.status("clinic-b", journey_id)
-    with pytest.raises(JourneyNotFound):
+    with pytest.raises(JourneyNotFoundError):
         app.append(
             "clinic-b",
             journey_id,
             NewEntry("JourneyPaused", {"reason": "x"}),
             posting(START + timedelta(hours=1)),
         )
-    with pytest.raises(JourneyNotFound):
+    with pytest.raises(JourneyNotFoundError):
         app.history("clinic-b", journey_id)
 
 
@@ -174,10 +174,10 @@ def test_time_based_flags_follow_the_clock(database_url, key):
 
 
 def test_a_refused_entry_leaves_the_store_unchanged(app):
-    from domain.errors import RuleViolation
+    from domain.errors import RuleViolationError
 
     journey_id = open_journey(app)
-    with pytest.raises(RuleViolation) as refusal:
+    with pytest.raises(RuleViolationError) as refusal:
         post(app, journey_id, step("ConsentSigned", START + timedelta(hours=1)))
     assert refusal.value.rule == "J-03"
     assert len(app.history(CLINIC, journey_id)) == 1

@@ -11,10 +11,10 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
 from application.audit.verify import ChainVerifier
-from application.errors import JourneyDamaged
+from application.errors import JourneyDamagedError
 from application.journeys import Journeys
 from domain.journey import UNATTRIBUTED_SOURCE, Journey
-from domain.state import stored_facts
+from domain.journey_facts import stored_facts
 from tests.integration.journeys_app import (
     CLINIC,
     build_app,
@@ -140,7 +140,7 @@ def test_an_old_snapshot_without_its_upcaster_is_damaged_not_an_error(journey_wi
     entry that no longer fits), never as an unexplained failure."""
     app, journey_id, _, now = journey_with_old_snapshot
 
-    with pytest.raises(JourneyDamaged):
+    with pytest.raises(JourneyDamagedError):
         app.status(CLINIC, journey_id, now=now)
 
 

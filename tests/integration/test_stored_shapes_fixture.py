@@ -10,9 +10,7 @@ bytes each entry would be stored as today.
 
 from __future__ import annotations
 
-import base64
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import datetime
@@ -30,7 +28,7 @@ from application.sealed_mapper import split_state
 from domain.fold import fold_journey
 from interface.cli.main import app as cli
 from interface.services import Services
-from interface.settings import Settings
+from tests.integration.signed import signed_settings
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "stored_shapes.json").read_text())
 NOW = datetime.fromisoformat(FIXTURE["now"])
@@ -57,10 +55,9 @@ def _rows(journey: dict[str, Any], key: str) -> list[StoredEvent]:
 
 
 def _services(database_url: str, *, snapshots: bool) -> Services:
-    settings = Settings(
-        database_url=database_url,
+    settings = signed_settings(
+        database_url,
         cipher_key=FIXTURE["cipher_key"],
-        signing_key=base64.b64encode(os.urandom(32)).decode(),
         run_projections=False,
     )
     services = Services(settings)

@@ -10,9 +10,9 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from application.audit.checkpoints import CheckpointService, InconsistentLog
+from application.audit.checkpoints import CheckpointService, InconsistentLogError
 from application.audit.clinic_checkpoints import public_listing
-from interface.audit.signing import BadSigningKey, MissingSigningKey
+from interface.audit.signing import BadSigningKeyError, MissingSigningKeyError
 from interface.services import Services
 from interface.settings import Settings
 
@@ -23,10 +23,10 @@ def _with_service(work: Callable[[CheckpointService], T]) -> T:
     services = Services(Settings(run_projections=False))
     try:
         return work(services.checkpoints)
-    except (MissingSigningKey, BadSigningKey) as error:
+    except (MissingSigningKeyError, BadSigningKeyError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
-    except InconsistentLog as error:
+    except InconsistentLogError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
     finally:

@@ -28,7 +28,7 @@ from interface.readmodels.caseload import ReadModelNotReadyError
 from interface.readmodels.runtime import projector_for
 from interface.services import Services
 from interface.settings import Settings
-from interface.storage.keys import MissingCipherKey
+from interface.storage.keys import MissingCipherKeyError
 from interface.storage.readmodels.tables import FINDINGS
 
 CATCH_UP_ATTEMPTS = 20
@@ -150,7 +150,7 @@ def compliance(
             services, clinic_id, rule=rule, journey_id=journey_id, since=start, until=end
         )
         log_operator_read(services, clinic_id, journey_id, "compliance")
-    except (MissingCipherKey, ReadModelNotReadyError) as error:
+    except (MissingCipherKeyError, ReadModelNotReadyError) as error:
         _fail(str(error), code=1)
     except (SQLAlchemyError, persistence.PersistenceError, psycopg.Error) as error:
         _fail(f"database error: {type(error).__name__}", code=1)

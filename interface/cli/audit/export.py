@@ -13,8 +13,8 @@ from typing import Annotated
 import typer
 
 from application.audit.evidence import clinic_journeys
-from interface.audit.bundle import NothingToExport, build_bundle, period_scope
-from interface.audit.bundle_verifier import BundleUnreadable, verify_bundle
+from interface.audit.bundle import NothingToExportError, build_bundle, period_scope
+from interface.audit.bundle_verifier import BundleUnreadableError, verify_bundle
 from interface.cli.operator import log_operator_read
 from interface.services import Services
 from interface.settings import Settings
@@ -49,7 +49,7 @@ def export(
         bundle = build_bundle(services, journeys, period_scope(clinic, begin, end))
         for journey_id in journeys:
             log_operator_read(services, clinic, journey_id, "export")
-    except NothingToExport as error:
+    except NothingToExportError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
     finally:
@@ -85,7 +85,7 @@ def verify_bundle_command(
     all or a file in it does not have a bundle's structure."""
     try:
         report = verify_bundle(bundle)
-    except BundleUnreadable as error:
+    except BundleUnreadableError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
     typer.echo(json.dumps(asdict(report), indent=2))

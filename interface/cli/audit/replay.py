@@ -10,12 +10,12 @@ from uuid import UUID
 
 import typer
 
-from application.errors import JourneyNotFound
+from application.errors import JourneyNotFoundError
 from application.replay import (
-    InvalidReplayPoint,
-    NotYetOpen,
+    InvalidReplayPointError,
+    NotYetOpenError,
     ReplayPoint,
-    VersionNotRecorded,
+    VersionNotRecordedError,
     replay,
 )
 from interface.cli.operator import log_operator_read
@@ -69,13 +69,13 @@ def replay_command(
             version=version,
             occurred_as_of=_time(occurred_as_of, "--occurred-as-of"),
         )
-    except InvalidReplayPoint as error:
+    except InvalidReplayPointError as error:
         raise _fail(f"{error} (--as-of, --version, --occurred-as-of)", 2) from None
     services = Services(Settings())
     try:
         replayed = replay(services.journeys, None, journey, point)
         log_operator_read(services, replayed.status.clinic_id, journey, "replay")
-    except (JourneyNotFound, NotYetOpen, VersionNotRecorded) as error:
+    except (JourneyNotFoundError, NotYetOpenError, VersionNotRecordedError) as error:
         raise _fail(str(error), 1) from None
     finally:
         services.close()

@@ -11,9 +11,9 @@ import typer
 
 from application.audit.chain_scan import scan_chains
 from application.audit.store_check import verify_store
-from application.audit.verify import ChainVerifier, WrongCipherKey
+from application.audit.verify import ChainVerifier, WrongCipherKeyError
 from interface.audit.anchors import all_anchors, anchor_for
-from interface.audit.signing import BadSigningKey, MissingSigningKey
+from interface.audit.signing import BadSigningKeyError, MissingSigningKeyError
 from interface.cli.operator import log_operator_read
 from interface.services import Services
 from interface.settings import Settings
@@ -32,7 +32,7 @@ def verify(
     services = Services(Settings(run_projections=False))
     try:
         ok = _verify(services, journey, deep)
-    except WrongCipherKey as error:
+    except WrongCipherKeyError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
     finally:
@@ -72,7 +72,7 @@ def _checkpoint_report(services: Services) -> dict[str, Any]:
     """The signed checkpoints checked, and their roots recomputed from the log as it is."""
     try:
         report = services.checkpoints.verify_all(against_log=True)
-    except (MissingSigningKey, BadSigningKey) as error:
+    except (MissingSigningKeyError, BadSigningKeyError) as error:
         return {"ok": True, "checkpoints": 0, "note": f"no checkpoints to check: {error}"}
     return asdict(report)
 

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
-from application.audit.checkpoints import InconsistentLog
+from application.audit.checkpoints import InconsistentLogError
 from application.audit.clinic_checkpoints import clinic_inclusion, clinic_listing
-from interface.audit.signing import BadSigningKey, MissingSigningKey
+from interface.audit.signing import BadSigningKeyError, MissingSigningKeyError
 from interface.http.deps import Auditor, ServicesDep
 from interface.http.problems import problem
 from interface.services import Services
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 def _service_or_problem(services: Services) -> Any:
     try:
         return services.checkpoints
-    except (MissingSigningKey, BadSigningKey) as error:
+    except (MissingSigningKeyError, BadSigningKeyError) as error:
         return problem(503, "signing_key_unavailable", str(error), "Signing key unavailable")
 
 
@@ -69,7 +69,7 @@ def inclusion(
         )
     except LookupError as error:
         return problem(404, "not_found", str(error))
-    except InconsistentLog as error:
+    except InconsistentLogError as error:
         return problem(409, "log_inconsistent", str(error), "The log was altered")
     return {
         "leaf_index": found.leaf_index,

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
 
-from application.errors import JourneyDamaged
+from application.errors import JourneyDamagedError
 from application.journeys import UNREADABLE
 from interface.audit.bundle import build_bundle
 from interface.http.deps import Auditor, PurposeOfUse, ServicesDep
@@ -37,7 +37,7 @@ def export_journey(
     """
     try:
         services.journeys.ensure_readable(principal.clinic_id, journey)  # 404 unless ours
-    except JourneyDamaged:
+    except JourneyDamagedError:
         damaged = True  # exported as stored: the bundle's check names what was altered
     else:
         damaged = False
@@ -48,7 +48,7 @@ def export_journey(
             raise
         # An entry no longer decrypts, so no plaintext bundle can hold it: the verify
         # route names which one.
-        raise JourneyDamaged(journey) from None
+        raise JourneyDamagedError(journey) from None
     log_journey_read(request, principal, journey, "export")
     return Response(
         bundle,

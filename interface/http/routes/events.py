@@ -15,7 +15,7 @@ from application.answers import NewEntry
 from application.journeys import Journeys
 from domain.entries import Actor, Posting
 from interface.http.deps import ClinicSystem, ServicesDep
-from interface.http.errors import MalformedIfMatch
+from interface.http.errors import MalformedIfMatchError
 from interface.http.payloads import payload_of
 from interface.http.presenters import append_public
 from interface.http.routes.journeys import ERRORS
@@ -33,7 +33,7 @@ def _expected_version(if_match: str | None) -> int | None:
         return None
     found = IF_MATCH.match(if_match.strip())
     if not found:
-        raise MalformedIfMatch('If-Match must name a version, like "7" (or be *).')
+        raise MalformedIfMatchError('If-Match must name a version, like "7" (or be *).')
     return int(found.group(1))
 
 

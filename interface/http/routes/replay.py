@@ -12,11 +12,11 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from application.replay import (
-    InvalidReplayPoint,
-    NotYetOpen,
+    InvalidReplayPointError,
+    NotYetOpenError,
     Replay,
     ReplayPoint,
-    VersionNotRecorded,
+    VersionNotRecordedError,
     replay,
 )
 from interface.http.deps import Auditor, PurposeOfUse, ServicesDep
@@ -78,15 +78,15 @@ def replay_journey(
     """The journey's status as it stood then: exactly one of as_of, version, occurred_as_of."""
     try:
         point = ReplayPoint(as_of=as_of, version=version, occurred_as_of=occurred_as_of)
-    except InvalidReplayPoint as error:
+    except InvalidReplayPointError as error:
         raise RequestValidationError(
             [{"loc": ("query",), "msg": str(error), "type": "value_error"}]
         ) from None
     try:
         replayed = replay(services.journeys, principal.clinic_id, journey_id, point)
-    except NotYetOpen as error:
+    except NotYetOpenError as error:
         return problem(404, "not_yet_open", str(error), "Not yet open")
-    except VersionNotRecorded as error:
+    except VersionNotRecordedError as error:
         return problem(404, "version_not_recorded", str(error), "No such version")
     log_journey_read(request, principal, journey_id, "replay")
     return replay_public(replayed)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, and_, func, select, update
 from sqlalchemy.exc import DBAPIError
 
-from application.projections.projector import ReadModelSuperseded
+from application.projections.projector import ReadModelSupersededError
 from interface.storage.readmodels.tables import (
     ReadModelShape,
     dead_letters,
@@ -88,7 +88,7 @@ class Generations:
         """
         for _ in range(PREPARE_ATTEMPTS):
             if self.superseded(shape):
-                raise ReadModelSuperseded(f"a newer shape of {shape.name} is in use")
+                raise ReadModelSupersededError(f"a newer shape of {shape.name} is in use")
             followed = self.followed(shape)
             if followed is not None:
                 return followed

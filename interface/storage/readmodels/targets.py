@@ -16,7 +16,7 @@ from uuid import UUID
 from sqlalchemy import Connection, Engine, Table, and_, delete, insert, update
 from sqlalchemy.exc import DataError, IntegrityError
 
-from application.projections.projector import Checkpoint, ProjectionFailure
+from application.projections.projector import ProjectionFailure, ReadModelPosition
 from domain.journey import Journey
 from interface.storage.readmodels.generations import ACTIVE, BUILDING, Generations
 from interface.storage.readmodels.tables import ReadModelShape, dead_letters, generations
@@ -56,17 +56,17 @@ class GenerationTarget:
         self.rows_of = rows_of
         self.generation = generation
 
-    def checkpoint(self) -> Checkpoint:
+    def current_position(self) -> ReadModelPosition:
         if self.generation is not None:
             fixed = self.registry.get(self.shape, self.generation)
-            return Checkpoint(fixed.generation, fixed.position)
+            return ReadModelPosition(fixed.generation, fixed.position)
         followed = self.registry.followed(self.shape) or self.registry.prepare(self.shape)
-        return Checkpoint(followed.generation, followed.position)
+        return ReadModelPosition(followed.generation, followed.position)
 
     def apply(
         self,
         journeys: Sequence[Journey],
-        since: Checkpoint,
+        since: ReadModelPosition,
         position: int,
         failures: Sequence[ProjectionFailure] = (),
         loaded_upto: int | None = None,
@@ -108,7 +108,9 @@ class GenerationTarget:
                 )
         return made, failed
 
-    def move_position(self, connection: Connection, since: Checkpoint, position: int) -> bool:
+    def move_position(
+        self, connection: Connection, since: ReadModelPosition, position: int
+    ) -> bool:
         # Compare-and-set on the position: it also takes the registry row's lock, so
         # concurrent projectors and a swap never interleave within a batch.
         moved = connection.execute(

@@ -8,12 +8,12 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from application.errors import JourneyDamaged
+from application.errors import JourneyDamagedError
 from application.replay import (
-    InvalidReplayPoint,
-    NotYetOpen,
+    InvalidReplayPointError,
+    NotYetOpenError,
     ReplayPoint,
-    VersionNotRecorded,
+    VersionNotRecordedError,
     replay,
 )
 from domain.journey import Journey
@@ -63,7 +63,7 @@ def _point(at: str | None, view: str | None, version: str | None) -> ReplayPoint
             if view == "occurred":
                 return ReplayPoint(occurred_as_of=moment)
             return ReplayPoint(as_of=moment)
-    except (ValueError, InvalidReplayPoint):
+    except (ValueError, InvalidReplayPointError):
         return "Give a moment as date and time (UTC), or a version number from 1."
     return None
 
@@ -93,7 +93,7 @@ def replay_page(
         if isinstance(point, ReplayPoint):
             try:
                 replayed = replay(services.journeys, clinic, journey_id, point)
-            except (NotYetOpen, VersionNotRecorded) as error:
+            except (NotYetOpenError, VersionNotRecordedError) as error:
                 context["message"], status = str(error), 404
             else:
                 log_journey_read(services, viewer.principal, journey_id, "replay")
@@ -102,7 +102,7 @@ def replay_page(
                 context["track"] = stage_track(replayed.status, length)
         else:
             services.journeys.ensure_readable(clinic, journey_id)  # not found unless the clinic's
-    except JourneyDamaged:
+    except JourneyDamagedError:
         return damaged_page(request, journey_id)
     return page(request, "replay.html", status, **context)
 

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from application.errors import JourneyDamaged
+from application.errors import JourneyDamagedError
 from interface.presentation.journey_reads import log_journey_read
 from interface.services import Services
 from interface.web.auth import SignedIn
@@ -24,7 +24,7 @@ def journey_page(request: Request, viewer: SignedIn, journey_id: UUID) -> HTMLRe
     principal = viewer.principal
     try:
         view = journey_view(services, principal.clinic_id, journey_id)
-    except JourneyDamaged:  # the clinic's own: another clinic's is not found
+    except JourneyDamagedError:  # the clinic's own: another clinic's is not found
         return damaged_page(request, journey_id)
     log_journey_read(services, principal, journey_id, "status")
     log_journey_read(services, principal, journey_id, "history")

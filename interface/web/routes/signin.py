@@ -16,7 +16,7 @@ from interface.web.auth import (
     local_path,
     session_store,
 )
-from interface.web.forms import FormRefused, read_form
+from interface.web.forms import FormRefusedError, read_form
 from interface.web.render import WebRoute, error_page, page, see_other
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -76,7 +76,7 @@ def _start_session(services: Services, token: str) -> tuple[str | None, str]:
 async def sign_in(request: Request) -> Response:
     try:
         form = await read_form(request)
-    except FormRefused as error:
+    except FormRefusedError as error:
         return error_page(request, 400, "Form not understood", str(error))
     next_path = local_path(form.get("next"))
     presession = request.cookies.get(csrf.PRESESSION_COOKIE)
@@ -105,7 +105,7 @@ async def sign_in(request: Request) -> Response:
 async def sign_out(request: Request) -> Response:
     try:
         form = await read_form(request)
-    except FormRefused as error:
+    except FormRefusedError as error:
         return error_page(request, 400, "Form not understood", str(error))
     found = await run_in_threadpool(current_session, request)
     if isinstance(found, WebSession) and not (

@@ -3,7 +3,6 @@ patient data), and a file that is not a bundle refused in one line."""
 
 from __future__ import annotations
 
-import base64
 import os
 import stat
 import zipfile
@@ -13,17 +12,15 @@ from typer.testing import CliRunner
 
 from interface.cli.main import app as cli
 from interface.services import Services
-from interface.settings import Settings
-from tests.integration.journeys_app import new_key, open_journey, post
+from tests.integration.journeys_app import open_journey, post
+from tests.integration.signed import signed_settings
 from tests.story import intake
 
 
 @pytest.fixture
 def env(database_url):
-    settings = Settings(
-        database_url=database_url,
-        cipher_key=new_key(),
-        signing_key=base64.b64encode(os.urandom(32)).decode(),
+    settings = signed_settings(
+        database_url,
         run_projections=False,
     )
     services = Services(settings)

@@ -6,9 +6,7 @@ read; another format is refused in one line."""
 
 from __future__ import annotations
 
-import base64
 import json
-import os
 import random
 import zipfile
 from collections.abc import Callable
@@ -21,11 +19,11 @@ from typer.testing import CliRunner
 
 from application.audit.clinic_checkpoints import public_listing
 from interface.audit.bundle import build_bundle
-from interface.audit.bundle_verifier import BundleUnreadable, verify_bundle
+from interface.audit.bundle_verifier import BundleUnreadableError, verify_bundle
 from interface.cli.main import app as cli
 from interface.services import Services
-from interface.settings import Settings
-from tests.integration.journeys_app import new_key, open_journey, post
+from tests.integration.journeys_app import open_journey, post
+from tests.integration.signed import signed_settings
 from tests.story import intake
 
 
@@ -34,10 +32,8 @@ def made(tmp_path_factory) -> tuple[dict[str, bytes], str, dict[str, Any]]:
     """One clinic-a bundle, its journey, and the store's full listing (for a /2 bundle).
     The structure does not depend on the database: SQLite only."""
     folder = tmp_path_factory.mktemp("bundle")
-    settings = Settings(
-        database_url=f"sqlite:///{folder / 'kap.db'}",
-        cipher_key=new_key(),
-        signing_key=base64.b64encode(os.urandom(32)).decode(),
+    settings = signed_settings(
+        f"sqlite:///{folder / 'kap.db'}",
         run_projections=False,
     )
     services = Services(settings)
@@ -297,7 +293,7 @@ def test_no_shape_of_any_file_ends_in_a_traceback(made, tmp_path):
         refused = ""
         try:
             json.dumps(asdict(verify_bundle(write(tmp_path, {**files, name: body}))))
-        except BundleUnreadable as error:
+        except BundleUnreadableError as error:
             refused = str(error)
         assert "\n" not in refused, (attempt, name)
         assert not refused or f": {name}: " in refused, (attempt, name, refused)

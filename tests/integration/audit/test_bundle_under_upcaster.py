@@ -4,9 +4,7 @@ entries still verifies offline, and its lines hold the content the seals were ma
 
 from __future__ import annotations
 
-import base64
 import json
-import os
 import zipfile
 from typing import Any
 
@@ -17,8 +15,8 @@ from domain.journey import Journey
 from interface.audit.bundle import build_bundle
 from interface.audit.bundle_verifier import verify_bundle
 from interface.services import Services
-from interface.settings import Settings
-from tests.integration.journeys_app import new_key, open_journey, post
+from tests.integration.journeys_app import open_journey, post
+from tests.integration.signed import signed_settings
 from tests.story import intake
 
 
@@ -29,10 +27,8 @@ def upcast_v3_v4(state: dict[str, Any]) -> None:
 
 @pytest.fixture
 def scene(database_url, monkeypatch):
-    settings = Settings(
-        database_url=database_url,
-        cipher_key=new_key(),
-        signing_key=base64.b64encode(os.urandom(32)).decode(),
+    settings = signed_settings(
+        database_url,
         run_projections=False,
     )
     services = Services(settings)

@@ -13,7 +13,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from typer.testing import CliRunner
 
-from application.audit.checkpoints import CheckpointService, InconsistentLog, journey_heads
+from application.audit.checkpoints import CheckpointService, InconsistentLogError, journey_heads
 from application.audit.leaves import leaf_hashes, leaves
 from application.sealed_mapper import split_state
 from domain.audit.checkpoint_format import checkpoint_message
@@ -126,7 +126,7 @@ def test_a_rewritten_signed_seal_refuses_the_next_checkpoint(signed):
     state, topic = intruder.row(journey_id, 3)
     intruder.overwrite(journey_id, 3, forged_seal(state, topic, hash="0" * 64))
 
-    with pytest.raises(InconsistentLog, match="checkpoint 1"):
+    with pytest.raises(InconsistentLogError, match="checkpoint 1"):
         service.create()
     assert len(service.all()) == 1
     report = service.verify_all()
@@ -136,7 +136,7 @@ def test_a_rewritten_signed_seal_refuses_the_next_checkpoint(signed):
 def test_a_deleted_signed_entry_refuses_the_next_checkpoint(signed):
     _, service, journey_id, intruder = signed
     intruder.delete(journey_id, 2, 2)
-    with pytest.raises(InconsistentLog):
+    with pytest.raises(InconsistentLogError):
         service.create()
     assert not service.verify_all().ok
 
@@ -144,7 +144,7 @@ def test_a_deleted_signed_entry_refuses_the_next_checkpoint(signed):
 def test_a_swapped_signed_pair_refuses_the_next_checkpoint(signed):
     _, service, journey_id, intruder = signed
     intruder.swap(journey_id, 4, 5)
-    with pytest.raises(InconsistentLog):
+    with pytest.raises(InconsistentLogError):
         service.create()
 
 
@@ -157,7 +157,7 @@ def test_a_signed_tail_cut_off_is_refused_with_nothing_new(scene):
     intruder = Intruder(database_url, app)
     intruder.drop_protection()
     intruder.delete(journey_id, INTAKE_EVENTS, INTAKE_EVENTS)
-    with pytest.raises(InconsistentLog, match="removed"):
+    with pytest.raises(InconsistentLogError, match="removed"):
         service.create()
 
 

@@ -4,8 +4,6 @@ recorded before they did are the operator's only once no entry says whose they w
 
 from __future__ import annotations
 
-import base64
-import os
 from datetime import timedelta
 from uuid import uuid4
 
@@ -16,20 +14,18 @@ from fastapi.testclient import TestClient
 from interface.audit.anchors import anchor_for
 from interface.auth.roles import Role
 from interface.http.app import create_app
-from interface.settings import Settings
 from interface.storage.engine import create_sql_engine
 from tests.integration.audit.intruder import Intruder
-from tests.integration.journeys_app import FixedClock, new_key, open_journey, post
+from tests.integration.journeys_app import FixedClock, open_journey, post
+from tests.integration.signed import signed_settings
 from tests.story import START, intake
 
 OURS = 6  # clinic-a's journey: opened and five intake steps
 
 
 def build(database_url):
-    settings = Settings(
-        database_url=database_url,
-        cipher_key=new_key(),
-        signing_key=base64.b64encode(os.urandom(32)).decode(),
+    settings = signed_settings(
+        database_url,
         checkpoint_every_seconds=0,
     )
     return create_app(settings, clock=FixedClock(START + timedelta(days=12)))

@@ -5,11 +5,9 @@ no longer tells the store's growth between them. It still verifies offline."""
 
 from __future__ import annotations
 
-import base64
 import io
 import itertools
 import json
-import os
 import zipfile
 from pathlib import Path
 
@@ -26,9 +24,9 @@ from interface.auth.roles import Role
 from interface.cli.main import app as cli
 from interface.http.app import create_app
 from interface.services import Services
-from interface.settings import Settings
 from tests.integration.audit.intruder import Intruder
-from tests.integration.journeys_app import new_key, open_journey, post, posting
+from tests.integration.journeys_app import open_journey, post, posting
+from tests.integration.signed import signed_settings
 from tests.story import intake
 
 A_SIZES = [1, 7, 9, 11, 12]
@@ -55,10 +53,8 @@ def store(database_url, tmp_path):
     size 11  a writes two entries           recorded: a
     size 12  a writes one more (signed by the first export)
     """
-    settings = Settings(
-        database_url=database_url,
-        cipher_key=new_key(),
-        signing_key=base64.b64encode(os.urandom(32)).decode(),
+    settings = signed_settings(
+        database_url,
         run_projections=False,
         checkpoint_every_seconds=0,
     )

@@ -3,8 +3,6 @@ answer as a failed verification (as ``audit verify`` does), never a 500."""
 
 from __future__ import annotations
 
-import base64
-import os
 from datetime import timedelta
 
 import pytest
@@ -13,18 +11,16 @@ from fastapi.testclient import TestClient
 from interface.audit.bundle_verifier import verify_bundle
 from interface.auth.roles import Role
 from interface.http.app import create_app
-from interface.settings import Settings
 from tests.integration.audit.intruder import Intruder
-from tests.integration.journeys_app import FixedClock, new_key, open_journey, post
+from tests.integration.journeys_app import FixedClock, open_journey, post
+from tests.integration.signed import signed_settings
 from tests.story import START, intake
 
 
 @pytest.fixture
 def api(database_url):
-    settings = Settings(
-        database_url=database_url,
-        cipher_key=new_key(),
-        signing_key=base64.b64encode(os.urandom(32)).decode(),
+    settings = signed_settings(
+        database_url,
         checkpoint_every_seconds=0,
     )
     app = create_app(settings, clock=FixedClock(START + timedelta(days=12)))

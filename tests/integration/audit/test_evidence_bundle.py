@@ -6,7 +6,6 @@ import ast
 import base64
 import io
 import json
-import os
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -18,8 +17,8 @@ from interface.audit.bundle import build_bundle
 from interface.audit.bundle_verifier import verify_bundle
 from interface.cli.main import app as cli
 from interface.services import Services
-from interface.settings import Settings
-from tests.integration.journeys_app import new_key, open_journey, post
+from tests.integration.journeys_app import open_journey, post
+from tests.integration.signed import signed_settings
 from tests.story import START, dosing_session, intake
 
 VERIFIER = Path(__file__).resolve().parents[3] / "interface" / "audit" / "bundle_verifier.py"
@@ -27,10 +26,8 @@ VERIFIER = Path(__file__).resolve().parents[3] / "interface" / "audit" / "bundle
 
 @pytest.fixture
 def clinic(database_url, tmp_path):
-    settings = Settings(
-        database_url=database_url,
-        cipher_key=new_key(),
-        signing_key=base64.b64encode(os.urandom(32)).decode(),
+    settings = signed_settings(
+        database_url,
         run_projections=False,
     )
     services = Services(settings)

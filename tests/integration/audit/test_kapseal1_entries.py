@@ -8,9 +8,7 @@ root that code computed as ``root(leaf_hashes(app))`` over them.
 
 from __future__ import annotations
 
-import base64
 import json
-import os
 import zipfile
 from pathlib import Path
 from uuid import UUID
@@ -28,9 +26,9 @@ from interface.audit.bundle import build_bundle
 from interface.audit.bundle_verifier import verify_bundle
 from interface.cli.main import app as cli
 from interface.services import Services
-from interface.settings import Settings
 from tests.integration.audit.intruder import Intruder
 from tests.integration.journeys_app import open_journey, post
+from tests.integration.signed import signed_settings
 from tests.story import intake
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "kapseal1_journey.json").read_text())
@@ -39,10 +37,9 @@ OLD = UUID(FIXTURE["journey_id"])
 
 @pytest.fixture
 def store(database_url):
-    settings = Settings(
-        database_url=database_url,
+    settings = signed_settings(
+        database_url,
         cipher_key=FIXTURE["cipher_key"],
-        signing_key=base64.b64encode(os.urandom(32)).decode(),
         run_projections=False,
     )
     services = Services(settings)

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from interface.audit.signing import MissingSigningKey
+from interface.audit.signing import MissingSigningKeyError
 from interface.services import Services
 from interface.settings import Settings
 from tests.databases import throwaway_postgres
@@ -53,7 +53,7 @@ def test_a_missing_signing_key_is_refused_each_time_and_nothing_is_kept() -> Non
         services = _services(url, None)
         try:
             for _ in range(2):
-                with pytest.raises(MissingSigningKey):
+                with pytest.raises(MissingSigningKeyError):
                     _ = services.checkpoints
             services.settings = services.settings.model_copy(
                 update={"signing_key": base64.b64encode(os.urandom(32)).decode()}

@@ -4,9 +4,7 @@ body. Each on SQLite and PostgreSQL, by raw SQL, the append-only triggers droppe
 
 from __future__ import annotations
 
-import base64
 import json
-import os
 from datetime import timedelta
 
 import pytest
@@ -16,9 +14,9 @@ from application.audit.chain_scan import scan_chains
 from interface.audit.anchors import all_anchors
 from interface.cli.main import app as cli
 from interface.services import Services
-from interface.settings import Settings
 from tests.integration.audit.intruder import Intruder, forged_seal
-from tests.integration.journeys_app import new_key, open_journey, post
+from tests.integration.journeys_app import open_journey, post
+from tests.integration.signed import signed_settings
 from tests.story import START, dosing_session, intake
 
 LAST = 11  # opened, intake (5), one dosing session with integration (5)
@@ -26,10 +24,8 @@ LAST = 11  # opened, intake (5), one dosing session with integration (5)
 
 @pytest.fixture
 def scene(database_url):
-    settings = Settings(
-        database_url=database_url,
-        cipher_key=new_key(),
-        signing_key=base64.b64encode(os.urandom(32)).decode(),
+    settings = signed_settings(
+        database_url,
         run_projections=False,
     )
     services = Services(settings)

@@ -3,8 +3,6 @@ log itself altered — each on SQLite and PostgreSQL, by raw SQL, protection dro
 
 from __future__ import annotations
 
-import base64
-import os
 from datetime import timedelta
 
 import pytest
@@ -16,18 +14,16 @@ from application.audit.verify import ChainVerifier
 from interface.audit.anchors import all_anchors, anchor_for
 from interface.cli.main import app as cli
 from interface.services import Services
-from interface.settings import Settings
 from tests.integration.audit.intruder import Intruder, forged_seal
-from tests.integration.journeys_app import new_key, open_journey, post
+from tests.integration.journeys_app import open_journey, post
+from tests.integration.signed import signed_settings
 from tests.story import START, dosing_session, intake
 
 
 @pytest.fixture
 def scene(database_url):
-    settings = Settings(
-        database_url=database_url,
-        cipher_key=new_key(),
-        signing_key=base64.b64encode(os.urandom(32)).decode(),
+    settings = signed_settings(
+        database_url,
         run_projections=False,
     )
     services = Services(settings)

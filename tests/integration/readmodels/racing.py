@@ -8,7 +8,7 @@ import itertools
 import threading
 from collections.abc import Sequence
 
-from application.projections.projector import Checkpoint, ProjectionFailure, ProjectionTarget
+from application.projections.projector import ProjectionFailure, ProjectionTarget, ReadModelPosition
 from domain.journey import Journey
 
 
@@ -23,13 +23,13 @@ class RecordingTarget:
         self.refused = 0
         """Batches another projector applied first."""
 
-    def checkpoint(self) -> Checkpoint:
-        return self.target.checkpoint()
+    def current_position(self) -> ReadModelPosition:
+        return self.target.current_position()
 
     def apply(
         self,
         journeys: Sequence[Journey],
-        since: Checkpoint,
+        since: ReadModelPosition,
         position: int,
         failures: Sequence[ProjectionFailure] = (),
         loaded_upto: int | None = None,

@@ -13,7 +13,7 @@ import pytest
 from eventsourcing.popo import POPOApplicationRecorder
 
 from application.answers import AppendResult, NewEntry, OpenJourney
-from application.errors import JourneyNotFound
+from application.errors import JourneyNotFoundError
 from application.journeys import Journeys
 from application.replay import ReplayPoint, replay
 from domain.entries import Actor, Posting
@@ -71,7 +71,7 @@ def test_history_gives_each_entry_its_log_position_in_memory(app):
 
 def test_history_of_another_clinics_journey_is_not_found_in_memory(app):
     opened = open_one(app)
-    with pytest.raises(JourneyNotFound):
+    with pytest.raises(JourneyNotFoundError):
         app.history("clinic-b", opened.journey_id)
 
 

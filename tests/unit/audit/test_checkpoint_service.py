@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 import pytest
 import sqlalchemy
 
-from application.audit.checkpoints import CheckpointService, InconsistentLog
+from application.audit.checkpoints import CheckpointService, InconsistentLogError
 from domain.audit.checkpoint_format import checkpoint_message
 from domain.audit.merkle import leaf_hash, root, verify_consistency, verify_inclusion
 from interface.audit.signing import SigningKey, verify_signature
@@ -103,7 +103,7 @@ def test_a_changed_event_in_the_signed_past_is_refused_and_nothing_is_stored(
     position, _ = log.entries[where]
     log.entries[where] = (position, entry(999))
 
-    with pytest.raises(InconsistentLog, match="checkpoint 1"):
+    with pytest.raises(InconsistentLogError, match="checkpoint 1"):
         service.create()
     assert len(service.all()) == 1
 
@@ -114,7 +114,7 @@ def test_events_removed_from_the_signed_past_are_refused(engine, key, log):
     service.create()
     del log.entries[2:4]
     log.add(1)
-    with pytest.raises(InconsistentLog, match="removed"):
+    with pytest.raises(InconsistentLogError, match="removed"):
         service.create()
 
 
@@ -124,7 +124,7 @@ def test_a_cut_tail_is_refused_even_with_nothing_new(engine, key, log):
     service.create()
     del log.entries[-1]
     log.position -= 1
-    with pytest.raises(InconsistentLog, match="end of the log"):
+    with pytest.raises(InconsistentLogError, match="end of the log"):
         service.create()
 
 
@@ -135,7 +135,7 @@ def test_reordered_events_are_refused(engine, key, log):
     (p1, e1), (p2, e2) = log.entries[1], log.entries[2]
     log.entries[1], log.entries[2] = (p1, e2), (p2, e1)
     log.add(1)
-    with pytest.raises(InconsistentLog):
+    with pytest.raises(InconsistentLogError):
         service.create()
 
 
@@ -145,7 +145,7 @@ def test_a_tampered_stored_checkpoint_is_refused_as_a_base(engine, key, log):
     service.create()
     rewrite_checkpoints(engine, sqlalchemy.update(checkpoints_table).values(root="00" * 32))
     log.add(1)
-    with pytest.raises(InconsistentLog, match="signature"):
+    with pytest.raises(InconsistentLogError, match="signature"):
         service.create()
 
 

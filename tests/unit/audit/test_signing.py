@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from application.audit.checkpoints import canonical_time
 from domain.audit.checkpoint_format import checkpoint_message
 from interface.audit.signing import (
-    BadSigningKey,
-    MissingSigningKey,
+    BadSigningKeyError,
+    MissingSigningKeyError,
     SigningKey,
     key_id_for,
     resolve_signing_key,
@@ -58,7 +58,7 @@ def test_a_pem_key_round_trips():
     ],
 )
 def test_a_malformed_key_is_refused_clearly(text):
-    with pytest.raises(BadSigningKey):
+    with pytest.raises(BadSigningKeyError):
         SigningKey.parse(text)
 
 
@@ -121,5 +121,5 @@ def test_a_key_from_the_environment_wins_and_writes_no_file(tmp_path, monkeypatc
 
 def test_postgresql_without_a_key_is_refused_with_how_to_make_one():
     settings = Settings(database_url="postgresql://kap@db:5432/kap", signing_key=None)
-    with pytest.raises(MissingSigningKey, match="KAP_SIGNING_KEY"):
+    with pytest.raises(MissingSigningKeyError, match="KAP_SIGNING_KEY"):
         resolve_signing_key(settings)

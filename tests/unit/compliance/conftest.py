@@ -13,8 +13,8 @@ from domain.compliance import Finding, compliance_findings
 from domain.entries import Entry
 from domain.fold import apply_entry, note_arrival
 from domain.journey import Journey
+from domain.journey_facts import JourneyFacts
 from domain.protocols import KAP_STANDARD, SPRAVATO_REMS, ProtocolProfile
-from domain.state import JourneyFacts
 from tests.story import Step, phq9, step
 from tests.unit.domain.conftest import (
     FIRST_DOSE,

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from domain.entries import Actor, Entry, Posting
-from domain.errors import CorrectionRefused, RuleViolation
+from domain.errors import CorrectionRefusedError, RuleViolationError
 from domain.identity import journey_id_for
 from domain.journey import Journey, command_for
 from domain.protocols import KAP_STANDARD, SPRAVATO_REMS, ProtocolProfile
@@ -80,10 +80,12 @@ def assert_unchanged(journey: Journey, before: tuple[int, Any, int]) -> None:
     assert len(journey.pending_events) == pending
 
 
-def refused(journey: Journey, s: Step, *, recorded_at: datetime | None = None) -> RuleViolation:
+def refused(
+    journey: Journey, s: Step, *, recorded_at: datetime | None = None
+) -> RuleViolationError:
     """Post a step that must be refused; the journey must stay exactly as it was."""
     before = snapshot(journey)
-    with pytest.raises(RuleViolation) as caught:
+    with pytest.raises(RuleViolationError) as caught:
         post(journey, s, recorded_at=recorded_at)
     assert_unchanged(journey, before)
     assert caught.value.detail.strip(), "a refusal says what would satisfy the rule"
@@ -104,7 +106,7 @@ def refused_correction(
 ) -> Exception:
     """A correction that must be refused, leaving the journey as it was."""
     before = snapshot(journey)
-    with pytest.raises((CorrectionRefused, RuleViolation)) as caught:
+    with pytest.raises((CorrectionRefusedError, RuleViolationError)) as caught:
         correct(journey, version, changes, at)
     assert_unchanged(journey, before)
     return caught.value

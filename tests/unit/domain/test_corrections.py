@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from domain.errors import CorrectionRefused, RuleViolation
+from domain.errors import CorrectionRefusedError, RuleViolationError
 from domain.journey import Journey
 from tests.story import START, Step, phq9, step
 from tests.unit.domain.conftest import (
@@ -143,7 +143,7 @@ def test_a_correction_of_what_identifies_an_entry_is_refused(profile, version, c
 
     error = refused_correction(journey, version, changes, CORRECTED_AT)
 
-    assert isinstance(error, CorrectionRefused)
+    assert isinstance(error, CorrectionRefusedError)
     assert expected in str(error)
 
 
@@ -152,7 +152,7 @@ def test_correcting_a_dose_session_is_refused(profile):
 
     error = refused_correction(journey, 8, {"session": 2}, FIRST_DOSE + DAY)
 
-    assert isinstance(error, CorrectionRefused)
+    assert isinstance(error, CorrectionRefusedError)
 
 
 def test_correcting_a_correction_is_refused(profile):
@@ -161,7 +161,7 @@ def test_correcting_a_correction_is_refused(profile):
 
     error = refused_correction(journey, 7, {"reason": "again"}, CORRECTED_AT + MIN)
 
-    assert isinstance(error, CorrectionRefused)
+    assert isinstance(error, CorrectionRefusedError)
 
 
 def test_a_correction_with_answers_out_of_range_is_refused_under_j14(profile):
@@ -169,7 +169,7 @@ def test_a_correction_with_answers_out_of_range_is_refused_under_j14(profile):
 
     error = refused_correction(journey, BASELINE_VERSION, {"items": [4] * 9}, CORRECTED_AT)
 
-    assert isinstance(error, RuleViolation)
+    assert isinstance(error, RuleViolationError)
     assert error.rule == "J-14"
 
 
@@ -184,7 +184,7 @@ def test_correcting_a_screening_to_eligible_despite_a_contraindication_is_refuse
         journey, SCREENING_VERSION, {"contraindications": found}, CORRECTED_AT
     )
 
-    assert isinstance(error, RuleViolation)
+    assert isinstance(error, RuleViolationError)
     assert error.rule == "J-02"
 
 
@@ -200,7 +200,7 @@ def test_a_correction_from_the_future_is_refused_under_j15(profile):
     journey = given_journey(profile, intake_for(profile))
     body = {"corrects_version": 3, "reason": "typo", "data": {"items": SEVERE_19}}
     late = Step("EntryCorrected", CORRECTED_AT, body)
-    with pytest.raises(RuleViolation) as caught:
+    with pytest.raises(RuleViolationError) as caught:
         journey.correct_entry(
             body, entry_of(journey, 3), posting_for(late, recorded_at=CORRECTED_AT - HOUR)
         )

@@ -89,7 +89,7 @@ def test_deadlines_are_counted_from_a_fact_in_one_module_only():
         for name, text in sources().items()
         if "_due_days" in text and "timedelta(" in text and name != "domain/protocols.py"
     ]
-    assert counted == ["domain/state.py"]
+    assert counted == ["domain/journey_facts.py"]
 
 
 def test_lateness_has_one_threshold():

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from domain.errors import CorrectionRefused, RuleViolation
+from domain.errors import CorrectionRefusedError, RuleViolationError
 from domain.journey import Journey
 from domain.protocols import KAP_STANDARD, SPRAVATO_REMS, ProtocolProfile
 from domain.rules.sessions import dosing_target
@@ -172,7 +172,7 @@ def _check_refusal_changes_nothing(journey, profile, name, at) -> None:
     before = snapshot(journey)
     try:
         _act(journey, profile, name, at)
-    except (RuleViolation, CorrectionRefused):
+    except (RuleViolationError, CorrectionRefusedError):
         assert_unchanged(journey, before)
         event(f"refused: {name}")
     else:
@@ -190,7 +190,7 @@ def _check_blockers_are_the_dose_rule(journey, profile, at) -> None:
         post(trial, well_formed)  # must not raise
         assert len(trial.facts.doses()) == len(journey.facts.doses()) + 1
         return
-    with pytest.raises(RuleViolation) as refusal:
+    with pytest.raises(RuleViolationError) as refusal:
         post(trial, well_formed)
     assert refusal.value.rule in {b.rule for b in blockers}, (refusal.value, blockers)
 

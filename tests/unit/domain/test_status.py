@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from domain.errors import RuleViolation
+from domain.errors import RuleViolationError
 from domain.protocols import KAP_STANDARD, SPRAVATO_REMS
 from tests.story import START, phq9, step
 from tests.unit.domain.conftest import (
@@ -147,7 +147,7 @@ def test_after_the_series_the_next_step_is_the_plan_and_a_further_check_is_refus
     journey = given_journey(profile, [*intake_for(profile), *series(profile, length)])
     at = FIRST_DOSE + 40 * DAY
 
-    with pytest.raises(RuleViolation) as refusal:
+    with pytest.raises(RuleViolationError) as refusal:
         post(journey, pre_dose_check(length + 1, at))
 
     assert refusal.value.rule == "J-09"

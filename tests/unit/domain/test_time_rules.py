@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from domain.entries import Actor, Posting
-from domain.errors import RuleViolation
+from domain.errors import RuleViolationError
 from domain.journey import COMMANDS, Journey
 from tests.examples import VALID_EVENT_DATA
 from tests.story import START, Step, step
@@ -220,7 +220,7 @@ def test_a_dose_from_the_future_is_refused_under_j15_before_any_other_rule(profi
 
 
 def test_opening_a_journey_in_the_future_is_refused_under_j15(profile):
-    with pytest.raises(RuleViolation) as caught:
+    with pytest.raises(RuleViolationError) as caught:
         Journey.open(
             journey_id=JOURNEY_ID,
             clinic_id="clinic-1",

@@ -6,7 +6,7 @@ import pytest
 from starlette.requests import Request
 
 from interface.audit.compliance_csv import safe_cell
-from interface.web.auth import SignInRequired, local_path
+from interface.web.auth import SignInRequiredError, local_path
 from interface.web.csrf import new_token, same_origin, tokens_match
 from interface.web.routes.audit import parse_moment
 
@@ -66,9 +66,12 @@ def test_a_local_path_with_its_query_is_kept():
 
 
 def test_sign_in_required_remembers_where_to_come_back():
-    assert SignInRequired("/").location() == "/sign-in"
-    assert SignInRequired("/?flag=safety_hold").location() == "/sign-in?next=/%3Fflag%3Dsafety_hold"
-    assert SignInRequired("/", expired=True).location() == "/sign-in?expired=1"
+    assert SignInRequiredError("/").location() == "/sign-in"
+    assert (
+        SignInRequiredError("/?flag=safety_hold").location()
+        == "/sign-in?next=/%3Fflag%3Dsafety_hold"
+    )
+    assert SignInRequiredError("/", expired=True).location() == "/sign-in?expired=1"
 
 
 @pytest.mark.parametrize("text", ["=HYPERLINK(1)", "+1", "-1", "@SUM(A1)"])

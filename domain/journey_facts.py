@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, cast
 
 from domain.audit.hashing import GENESIS
-from domain.facts import (
+from domain.fact_records import (
     AdverseEventFact,
     ClosureFact,
     ConsentFact,

@@ -120,6 +120,50 @@ def test_a_systolic_of_89_is_held_and_no_override_lets_it_through(profile):
         assert "no override" in violation.detail
 
 
+def test_a_heart_rate_of_150_is_dosed_and_151_is_held(profile):
+    # The high-HR hold is "above 150": 150 itself is inside the limits.
+    assert profile.hold_heart_rate_above == 150
+    calm = given_journey(
+        profile,
+        [*intake_for(profile), pre_dose_check(1, FIRST_DOSE, vitals={**VITALS, "heart_rate": 150})],
+    )
+    racing = given_journey(
+        profile,
+        [*intake_for(profile), pre_dose_check(1, FIRST_DOSE, vitals={**VITALS, "heart_rate": 151})],
+    )
+
+    post(calm, dose(profile, 1, FIRST_DOSE))
+    violation = refused(racing, dose(profile, 1, FIRST_DOSE, override=PRESCRIBER_OVERRIDE))
+
+    assert len(calm.facts.doses()) == 1
+    assert violation.rule == "J-06"
+    assert "beyond the hold limits" in violation.detail
+
+
+# --- J-04: a dose follows its pre-dose check ------------------------------------------------
+
+
+def test_a_dose_at_the_very_minute_of_its_pre_dose_check_is_accepted(profile):
+    journey = given_journey(
+        profile, [*intake_for(profile), pre_dose_check(1, FIRST_DOSE, checked_at=FIRST_DOSE)]
+    )
+
+    post(journey, dose(profile, 1, FIRST_DOSE))
+
+    assert len(journey.facts.doses()) == 1
+
+
+def test_a_dose_a_second_before_its_pre_dose_check_is_refused_under_j04(profile):
+    journey = given_journey(
+        profile, [*intake_for(profile), pre_dose_check(1, FIRST_DOSE, checked_at=FIRST_DOSE)]
+    )
+
+    violation = refused(journey, dose(profile, 1, FIRST_DOSE - timedelta(seconds=1)))
+
+    assert violation.rule == "J-04"
+    assert "a dose follows its check" in violation.detail
+
+
 # --- J-04: a baseline PHQ-9 within the protocol's window before the first dose -----------
 
 # The intake records its baseline PHQ-9 at START + 1 h 30 min.

@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from domain.compliance import compliance_findings
 from tests.examples import VITALS
-from tests.story import START, step
-from tests.unit.compliance.conftest import MIN, imported, only
+from tests.story import START, phq9, step
+from tests.unit.compliance.conftest import MIN, PHQ9_8, imported, only, series_gap, whole_series
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
     discharge,
@@ -138,3 +138,65 @@ def test_a_discharge_a_second_short_of_the_minimum_observation_is_c04(profile):
 
     assert len(found) == 1
     assert f"requires at least {profile.min_observation_minutes} min" in found[0].detail
+
+
+# --- C-01: consent and screening in force at the dose (at or before it) -------------------
+
+
+def _intake_with_at(profile, kind: str, at):
+    """The intake with its ``kind`` entry moved to ``at``, then session 1 dosed at FIRST_DOSE."""
+    intake = [s for s in intake_for(profile) if s.type != kind]
+    return [
+        *intake,
+        pre_dose_check(1, FIRST_DOSE),
+        step(kind, at),
+        dose(profile, 1, FIRST_DOSE),
+    ]
+
+
+def test_consent_signed_at_the_moment_of_the_dose_covers_it(profile):
+    steps = _intake_with_at(profile, "ConsentSigned", FIRST_DOSE)
+
+    assert _findings(profile, steps, "C-01", "session-1/consent") == []
+
+
+def test_consent_signed_a_second_after_the_dose_is_c01(profile):
+    steps = _intake_with_at(profile, "ConsentSigned", FIRST_DOSE + SECOND)
+
+    [finding] = _findings(profile, steps, "C-01", "session-1/consent")
+
+    assert "no consent had been signed" in finding.detail
+
+
+def test_a_screening_at_the_moment_of_the_dose_covers_it(profile):
+    steps = _intake_with_at(profile, "ScreeningCompleted", FIRST_DOSE)
+
+    assert _findings(profile, steps, "C-01", "session-1/screening") == []
+
+
+def test_a_screening_a_second_after_the_dose_is_c01(profile):
+    steps = _intake_with_at(profile, "ScreeningCompleted", FIRST_DOSE + SECOND)
+
+    [finding] = _findings(profile, steps, "C-01", "session-1/screening")
+
+    assert "occurred after it" in finding.detail
+
+
+# --- C-06: the end-of-series PHQ-9 is taken at or after the series' last dose --------------
+
+
+def _series_then_phq9(profile, offset: timedelta):
+    last_dose = FIRST_DOSE + series_gap(profile) * (profile.series_length - 1)
+    return [*whole_series(profile), phq9(PHQ9_8, last_dose + offset, "end_of_series")]
+
+
+def test_an_end_of_series_phq9_at_the_moment_of_the_last_dose_counts(profile):
+    steps = _series_then_phq9(profile, timedelta(0))
+
+    assert _findings(profile, steps, "C-06", "end-of-series") == []
+
+
+def test_an_end_of_series_phq9_a_second_before_the_last_dose_does_not_count(profile):
+    steps = _series_then_phq9(profile, -SECOND)
+
+    assert len(_findings(profile, steps, "C-06", "end-of-series")) == 1

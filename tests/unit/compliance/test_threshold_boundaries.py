@@ -11,7 +11,15 @@ from datetime import timedelta
 from domain.compliance import compliance_findings
 from tests.examples import VITALS
 from tests.story import START, phq9, step
-from tests.unit.compliance.conftest import MIN, PHQ9_8, imported, only, series_gap, whole_series
+from tests.unit.compliance.conftest import (
+    MIN,
+    PHQ9_8,
+    imported,
+    last_series_discharge,
+    only,
+    series_gap,
+    whole_series,
+)
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
     discharge,
@@ -200,3 +208,10 @@ def test_an_end_of_series_phq9_a_second_before_the_last_dose_does_not_count(prof
     steps = _series_then_phq9(profile, -SECOND)
 
     assert len(_findings(profile, steps, "C-06", "end-of-series")) == 1
+
+
+def test_the_end_of_series_phq9_is_due_14_days_after_the_series_last_discharge(profile):
+    # A literal, not the module's constant: moving the audit's own deadline must fail here.
+    [finding] = _findings(profile, whole_series(profile), "C-06", "end-of-series")
+
+    assert finding.due_at == last_series_discharge(profile) + timedelta(days=14)

@@ -155,6 +155,20 @@ def test_a_snapshot_written_today_carries_no_version_and_needs_no_upcaster(datab
     app.close()
 
 
+def consent_form_renamed_at_v4(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hypothetical payload change: ConsentSigned's ``form`` renamed ``form_name`` at
+    version 4, with the upcaster its version-3 entries need."""
+
+    def upcast_v3_v4(state: dict[str, Any]) -> None:
+        state["data"] = {**state["data"], "form_name": state["data"]["form"]}
+        del state["data"]["form"]
+
+    monkeypatch.setattr(Journey.ConsentSigned, "class_version", 4)
+    monkeypatch.setattr(
+        Journey.ConsentSigned, "upcast_v3_v4", staticmethod(upcast_v3_v4), raising=False
+    )
+
+
 def test_a_payload_change_bumps_its_own_event_class_and_upcasts_its_old_entries(
     database_url, monkeypatch
 ):
@@ -165,14 +179,7 @@ def test_a_payload_change_bumps_its_own_event_class_and_upcasts_its_old_entries(
     for s in intake():
         post(app, journey_id, s)
 
-    def upcast_v3_v4(state: dict[str, Any]) -> None:
-        state["data"] = {**state["data"], "form_name": state["data"]["form"]}
-        del state["data"]["form"]
-
-    monkeypatch.setattr(Journey.ConsentSigned, "class_version", 4)
-    monkeypatch.setattr(
-        Journey.ConsentSigned, "upcast_v3_v4", staticmethod(upcast_v3_v4), raising=False
-    )
+    consent_form_renamed_at_v4(monkeypatch)
 
     (consent,) = [h for h in app.history(CLINIC, journey_id) if h.type == "ConsentSigned"]
     assert "form" not in consent.data
@@ -188,14 +195,7 @@ def test_entries_upcast_to_a_new_payload_version_still_verify(database_url, monk
     for s in intake():
         post(app, journey_id, s)
 
-    def upcast_v3_v4(state: dict[str, Any]) -> None:
-        state["data"] = {**state["data"], "form_name": state["data"]["form"]}
-        del state["data"]["form"]
-
-    monkeypatch.setattr(Journey.ConsentSigned, "class_version", 4)
-    monkeypatch.setattr(
-        Journey.ConsentSigned, "upcast_v3_v4", staticmethod(upcast_v3_v4), raising=False
-    )
+    consent_form_renamed_at_v4(monkeypatch)
 
     verification = ChainVerifier(app).verify(journey_id)
     app.close()

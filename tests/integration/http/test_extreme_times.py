@@ -20,6 +20,11 @@ EXTREMES = PAST_THE_END + BEFORE_THE_START
 
 LAST = ["9999-12-31T23:59:59+00:00", "9999-12-31T09:59:59-14:00"]
 FIRST = ["0001-01-01T00:00:00+00:00", "0001-01-01T14:00:00+14:00"]
+AUDIT_PERIODS = [
+    ("/v1/audit/compliance", "since"),
+    ("/v1/audit/compliance", "until"),
+    ("/v1/audit/access-log", "since"),
+]
 
 
 @pytest.fixture
@@ -77,14 +82,7 @@ def test_replay_at_an_extreme_offset_is_422(
 
 
 @pytest.mark.parametrize("moment", EXTREMES)
-@pytest.mark.parametrize(
-    ("path", "parameter"),
-    [
-        ("/v1/audit/compliance", "since"),
-        ("/v1/audit/compliance", "until"),
-        ("/v1/audit/access-log", "since"),
-    ],
-)
+@pytest.mark.parametrize(("path", "parameter"), AUDIT_PERIODS)
 def test_an_audit_period_at_an_extreme_offset_is_422(
     api: Api, path: str, parameter: str, moment: str
 ) -> None:
@@ -95,14 +93,7 @@ def test_an_audit_period_at_an_extreme_offset_is_422(
 
 
 @pytest.mark.parametrize("moment", LAST + FIRST)
-@pytest.mark.parametrize(
-    ("path", "parameter"),
-    [
-        ("/v1/audit/compliance", "since"),
-        ("/v1/audit/compliance", "until"),
-        ("/v1/audit/access-log", "since"),
-    ],
-)
+@pytest.mark.parametrize(("path", "parameter"), AUDIT_PERIODS)
 def test_the_first_and_last_moments_are_answered(
     api: Api, path: str, parameter: str, moment: str
 ) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any, TypeVar, cast
 
 import sqlalchemy
 
@@ -31,92 +32,87 @@ from interface.storage.readmodels.tables import SHAPES
 from interface.storage.tokens import TokenStore
 from interface.storage.web_sessions import WebSessions, create_web_sessions_table
 
+T = TypeVar("T")
+
 
 class Services:
     def __init__(self, settings: Settings, clock: Callable[[], datetime] = utc_now) -> None:
         self.settings = settings
         self.clock = clock
         self.engine: sqlalchemy.Engine = create_sql_engine(settings.database_url)
-        self._lock = threading.Lock()
-        self._journeys: Journeys | None = None
-        self._tokens: TokenStore | None = None
-        self._registry: Generations | None = None
-        self._checkpoints: CheckpointService | None = None
-        self._access_log: AccessLog | None = None
-        self._web_sessions: WebSessions | None = None
+        self._lock = threading.RLock()  # re-entrant: one part may build another it needs
+        self._built: dict[str, Any] = {}
         self.projections: BackgroundProjections | None = None
+
+    def _once(self, name: str, build: Callable[[], T]) -> T:
+        """The part called ``name``, built by the first caller (under the lock) and kept;
+        a build that raises keeps nothing, so the next caller tries again."""
+        if name not in self._built:
+            with self._lock:
+                if name not in self._built:
+                    self._built[name] = build()
+        return cast(T, self._built[name])
 
     @property
     def journeys(self) -> Journeys:
-        if self._journeys is None:
-            with self._lock:
-                if self._journeys is None:
-                    if not self.settings.is_postgres:
-                        self.settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-                    env = store_environment(
-                        self.settings.database_url, resolve_cipher_key(self.settings)
-                    )
-                    journeys = Journeys(env=env, clock=self.clock)
-                    # A journey whose opening no longer decrypts: the caseload remembers whose.
-                    journeys.clinic_fallback = lambda jid: self.caseloads.clinic_of(jid)
-                    protect_event_store(self.engine, events_table_name(journeys.recorder))
-                    self._journeys = journeys
-        return self._journeys
+        return self._once("journeys", self._build_journeys)
+
+    def _build_journeys(self) -> Journeys:
+        env = store_environment(self.settings.database_url, resolve_cipher_key(self.settings))
+        journeys = Journeys(env=env, clock=self.clock)
+        # A journey whose opening no longer decrypts: the caseload remembers whose.
+        journeys.clinic_fallback = lambda jid: self.caseloads.clinic_of(jid)
+        protect_event_store(self.engine, events_table_name(journeys.recorder))
+        return journeys
 
     @property
     def tokens(self) -> TokenStore:
-        if self._tokens is None:
-            with self._lock:
-                if self._tokens is None:
-                    store = TokenStore(self.engine)
-                    store.create_tables()
-                    self._tokens = store
-        return self._tokens
+        def build() -> TokenStore:
+            store = TokenStore(self.engine)
+            store.create_tables()
+            return store
+
+        return self._once("tokens", build)
 
     @property
     def checkpoints(self) -> CheckpointService:
         """The one checkpoint service of this process, its key resolved once (a missing
         or bad key raises each time it is asked for, and nothing is kept)."""
-        if self._checkpoints is None:
-            with self._lock:
-                if self._checkpoints is None:
-                    self._checkpoints = checkpoints_of(
-                        lambda: self.journeys,
-                        SqlCheckpointStore(self.engine),
-                        resolve_signing_key(self.settings),
-                        clock=self.clock,
-                    )
-        return self._checkpoints
+        return self._once(
+            "checkpoints",
+            lambda: checkpoints_of(
+                lambda: self.journeys,
+                SqlCheckpointStore(self.engine),
+                resolve_signing_key(self.settings),
+                clock=self.clock,
+            ),
+        )
 
     @property
     def access_log(self) -> AccessLog:
         """The access log, its table made (append-only) the first time it is asked for."""
-        if self._access_log is None:
-            with self._lock:
-                if self._access_log is None:
-                    create_access_log_table(self.engine)
-                    self._access_log = AccessLog(self.engine, self.clock)
-        return self._access_log
+
+        def build() -> AccessLog:
+            create_access_log_table(self.engine)
+            return AccessLog(self.engine, self.clock)
+
+        return self._once("access_log", build)
 
     @property
     def web_sessions(self) -> WebSessions:
         """The dashboard's sign-in sessions, their table made on first use (after the
         token table they join on)."""
-        if self._web_sessions is None:
+
+        def build() -> WebSessions:
             _ = self.tokens  # makes the token table first
-            with self._lock:
-                if self._web_sessions is None:
-                    create_web_sessions_table(self.engine)
-                    self._web_sessions = WebSessions(self.engine, self.clock)
-        return self._web_sessions
+            create_web_sessions_table(self.engine)
+            return WebSessions(self.engine, self.clock)
+
+        return self._once("web_sessions", build)
 
     @property
     def registry(self) -> Generations:
-        if self._registry is None:
-            with self._lock:
-                if self._registry is None:
-                    self._registry = Generations(self.engine)
-        return self._registry
+        return self._once("registry", lambda: Generations(self.engine))
 
     @property
     def caseloads(self) -> Caseloads:
@@ -163,6 +159,6 @@ class Services:
     def close(self) -> None:
         if self.projections is not None:
             self.projections.stop()
-        if self._journeys is not None:
-            self._journeys.close()
+        if "journeys" in self._built:
+            self._built["journeys"].close()
         self.engine.dispose()

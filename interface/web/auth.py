@@ -16,7 +16,7 @@ from fastapi import Depends, Request
 from interface.auth.principal import Principal
 from interface.auth.roles import Role
 from interface.services import Services
-from interface.storage.web_sessions import Expired, WebSession, WebSessions
+from interface.storage.web_sessions import Expired, WebSession
 
 SESSION_COOKIE = "kap_session"
 DASHBOARD_ROLES = frozenset({Role.STAFF, Role.AUDITOR})
@@ -52,13 +52,9 @@ class RoleRefusedError(Exception):
     """A signed-in viewer whose role may not open this page (answered 403)."""
 
 
-def session_store(services: Services) -> WebSessions:
-    return services.web_sessions
-
-
 def current_session(request: Request) -> WebSession | Expired | None:
     services: Services = request.app.state.services
-    return session_store(services).resolve(request.cookies.get(SESSION_COOKIE))
+    return services.web_sessions.resolve(request.cookies.get(SESSION_COOKIE))
 
 
 def local_path(candidate: str | None) -> str:

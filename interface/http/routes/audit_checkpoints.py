@@ -5,23 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
-from fastapi.responses import JSONResponse
 
 from application.audit.checkpoints import InconsistentLogError
 from application.audit.clinic_checkpoints import clinic_inclusion, clinic_listing
-from interface.audit.signing import BadSigningKeyError, MissingSigningKeyError
 from interface.http.deps import Auditor, ServicesDep
 from interface.http.problems import problem
-from interface.services import Services
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
-
-
-def _service_or_problem(services: Services) -> Any:
-    try:
-        return services.checkpoints
-    except (MissingSigningKeyError, BadSigningKeyError) as error:
-        return problem(503, "signing_key_unavailable", str(error), "Signing key unavailable")
 
 
 @router.get("/checkpoints")
@@ -31,8 +21,9 @@ def list_checkpoints(services: ServicesDep, principal: Auditor) -> Any:
     at the latest checkpoint that recorded it.
 
     Each signature covers the UTF-8 bytes ``"kap-journeys checkpoint v1\\n{tree_size}\\n
-    {root}\\n{signed_at}\\n{key_id}\\n"``; each ``consistency_proof`` (RFC 6962, hex)
-    proves the tree extends the store's previous checkpoint's.
+    {root}\\n{signed_at}\\n{key_id}\\n"``. No consistency proofs here: each stored one
+    leads from a checkpoint the clinic may not see; the clinic's evidence bundle proves
+    its checkpoints consistent with one another.
 
     What a clinic may know: a signed tree head states how many events the whole store
     (every clinic) held, and a proof states its event's place in that log, so a clinic
@@ -44,10 +35,7 @@ def list_checkpoints(services: ServicesDep, principal: Auditor) -> Any:
     proofs of any event are the operator's: ``kap-journeys audit checkpoints`` and
     ``audit inclusion``.
     """
-    service = _service_or_problem(services)
-    if isinstance(service, JSONResponse):
-        return service
-    return clinic_listing(service, principal.clinic_id)
+    return clinic_listing(services.checkpoints, principal.clinic_id)
 
 
 @router.get("/checkpoints/{tree_size}/inclusion/{leaf_index}")
@@ -60,12 +48,9 @@ def inclusion(
     """RFC 6962 inclusion proof of one of the clinic's own events (by its place in the
     log) in a signed tree the clinic may see; any other event or tree is not found, with
     the same answer whether or not it exists."""
-    service = _service_or_problem(services)
-    if isinstance(service, JSONResponse):
-        return service
     try:
         found = clinic_inclusion(
-            service, services.journeys, principal.clinic_id, leaf_index, tree_size
+            services.checkpoints, services.journeys, principal.clinic_id, leaf_index, tree_size
         )
     except LookupError as error:
         return problem(404, "not_found", str(error))

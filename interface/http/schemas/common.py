@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from interface.http.wire_text import check_free_text, check_identifier
+from interface.presentation.moments import check_in_utc_range
 
 MAX_ITEMS = 50
 """Upper bound on any list a client sends."""
@@ -54,7 +55,7 @@ def _iso_time_with_offset(value: object) -> object:
     """Times travel as ISO 8601 text with an offset; epoch numbers and odd forms are refused."""
     if isinstance(value, datetime):
         if value.tzinfo is not None:
-            _in_utc_range(value)
+            check_in_utc_range(value)
         return value
     if not isinstance(value, str):
         raise ValueError("must be an ISO 8601 time with an offset, like 2026-11-20T10:05:00-07:00")
@@ -66,16 +67,8 @@ def _iso_time_with_offset(value: object) -> object:
         ) from None
     if parsed.tzinfo is None:
         raise ValueError("needs an offset (Z or +hh:mm): times without one are ambiguous")
-    _in_utc_range(parsed)
+    check_in_utc_range(parsed)
     return value
-
-
-def _in_utc_range(moment: datetime) -> None:
-    """A time is stored in UTC: one whose offset carries it past year 1 or 9999 cannot be."""
-    try:
-        moment.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("is outside the years 1-9999 once moved to UTC") from None
 
 
 WireTime = Annotated[AwareDatetime, BeforeValidator(_iso_time_with_offset)]

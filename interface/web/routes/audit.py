@@ -18,6 +18,7 @@ from application.replay import (
 )
 from domain.journey import Journey
 from interface.presentation.journey_reads import log_journey_read
+from interface.presentation.moments import check_in_utc_range
 from interface.services import Services
 from interface.web.auth import AuditorOnly
 from interface.web.ledger import journey_ledger
@@ -46,10 +47,7 @@ def parse_moment(value: str) -> datetime:
     """A ``datetime-local`` value (no offset: read as UTC) or an ISO time with one."""
     moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-    try:
-        moment.astimezone(UTC)
-    except OverflowError:  # an offset that carries it past year 1 or 9999: refused, not a 500
-        raise ValueError("outside the years 1-9999 in UTC") from None
+    check_in_utc_range(moment)
     return moment
 
 

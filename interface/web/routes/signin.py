@@ -14,7 +14,6 @@ from interface.web.auth import (
     SESSION_COOKIE,
     current_session,
     local_path,
-    session_store,
 )
 from interface.web.forms import FormRefusedError, read_form
 from interface.web.render import WebRoute, error_page, page, see_other
@@ -69,7 +68,7 @@ def _start_session(services: Services, token: str) -> tuple[str | None, str]:
         return None, "That token is unknown or revoked."
     if principal.role not in DASHBOARD_ROLES:
         return None, f"A {principal.role} token has no dashboard: use a staff or auditor token."
-    return session_store(services).start(token), ""
+    return services.web_sessions.start(token), ""
 
 
 @router.post("/sign-in")
@@ -115,7 +114,7 @@ async def sign_out(request: Request) -> Response:
     session_id = request.cookies.get(SESSION_COOKIE)
     if session_id:
         services: Services = request.app.state.services
-        await run_in_threadpool(session_store(services).end, session_id)
+        await run_in_threadpool(services.web_sessions.end, session_id)
     answer = see_other("/sign-in?signed_out=1")
     answer.delete_cookie(SESSION_COOKIE, path="/")
     return answer

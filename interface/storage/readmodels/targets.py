@@ -144,8 +144,7 @@ class GenerationTarget:
                 with connection.begin_nested():
                     replace_rows(connection, table, [(journey, rows)])
             except ROWS_REFUSED as error:
-                # No row rather than a stale one: as a rebuild would leave it.
-                connection.execute(delete(table).where(table.c.journey_id == journey.id))
+                # Its stale row goes with the other failures' in record_failures.
                 failed.append(
                     ProjectionFailure(journey.id, journey.version, upto, error_class(error))
                 )
@@ -171,6 +170,7 @@ class GenerationTarget:
         )
         if not failed:
             return
+        # No row rather than a stale one, as a rebuild would leave it.
         table = self.shape.table(generation)
         unloaded = [f.journey_id for f in failed]
         connection.execute(delete(table).where(table.c.journey_id.in_(unloaded)))

@@ -231,10 +231,6 @@ class CheckpointService:
         """Public keys (raw) by key id whose signatures verify: this key and older ones."""
         self._lock = threading.Lock()
 
-    def create_tables(self) -> None:
-        """Make the store ready (its tables exist, append-only)."""
-        self.store.create_tables()
-
     # Reading.
 
     def all(self) -> list[Checkpoint]:

@@ -94,9 +94,6 @@ class SigningKey:
     def sign(self, message: bytes) -> bytes:
         return self.private.sign(message)
 
-    def verify(self, message: bytes, signature: bytes) -> bool:
-        return verify_signature(self.public_key, message, signature)
-
     @staticmethod
     def verifies(public_key: bytes, message: bytes, signature: bytes) -> bool:
         """Whether ``signature`` is ``public_key``'s Ed25519 signature of ``message``."""

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from interface.storage.environment import is_postgres_url
+from interface.storage.environment import SQLITE_PREFIX, is_postgres_url, sqlite_path
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/kap-journeys.db"
 ENV_PREFIX = "KAP_"
@@ -64,7 +64,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
-        if is_postgres_url(value) or (value.startswith("sqlite:///") and value != "sqlite:///"):
+        if is_postgres_url(value) or (value.startswith(SQLITE_PREFIX) and value != SQLITE_PREFIX):
             return value
         raise ValueError("must be sqlite:///path (embedded) or postgresql://user:pass@host:port/db")
 
@@ -97,7 +97,7 @@ class Settings(BaseSettings):
     def sqlite_path(self) -> Path:
         if self.is_postgres:
             raise ValueError("not a SQLite database URL")
-        return Path(self.database_url.removeprefix("sqlite:///"))
+        return Path(sqlite_path(self.database_url))
 
 
 def setting_problems(error: ValidationError) -> list[str]:

@@ -32,9 +32,8 @@ from interface.storage.deadlines import (
     DeadlineConnection,
     connection_options,
 )
+from interface.storage.environment import POSTGRES_PREFIXES, SQLITE_PREFIX
 
-SQLITE_PREFIX = "sqlite:///"
-POSTGRES_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 

@@ -16,14 +16,19 @@ AES_CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
 ZLIB_COMPRESSOR_TOPIC = "eventsourcing.compressor:ZlibCompressor"
 
 
+SQLITE_PREFIX = "sqlite:///"
+POSTGRES_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+"""The database URLs this service knows; the one place they are spelled."""
+
+
 def is_postgres_url(database_url: str) -> bool:
-    return database_url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://"))
+    return database_url.startswith(POSTGRES_PREFIXES)
 
 
 def sqlite_path(database_url: str) -> str:
-    if not database_url.startswith("sqlite:///"):
+    if not database_url.startswith(SQLITE_PREFIX):
         raise ValueError(f"not a sqlite:/// URL: {database_url.split(':', 1)[0]}")
-    return database_url.removeprefix("sqlite:///")
+    return database_url.removeprefix(SQLITE_PREFIX)
 
 
 def store_environment(database_url: str, cipher_key: str) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any, Literal, cast
 
 from domain.audit.hashing import GENESIS
@@ -64,8 +65,10 @@ class JourneyFacts:
     chain_head: str = GENESIS
     """The hash of the journey's latest entry: the next one chains to it."""
 
-    @property
+    @cached_property
     def profile(self) -> ProtocolProfile:
+        """The protocol the journey was opened under, read once: rules, status and due
+        dates ask for it many times per entry, and it never changes after the opening."""
         return ProtocolProfile.from_dict(self.protocol)
 
     # Journey-level questions.

@@ -8,10 +8,11 @@ Selected with PERSISTENCE_MODULE=interface.storage.postgres (see
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.persistence import IntegrityError, InternalError, ProgrammingError
 from eventsourcing.postgres import (
     PostgresAggregateRecorder,
     PostgresApplicationRecorder,
@@ -26,7 +27,22 @@ from interface.storage.deadlines import DeadlineConnection, DeadlineDatastore, c
 TOPIC = f"{__name__}:Factory"
 """PERSISTENCE_MODULE for this store (the module holds the library's factory too)."""
 PAGE = 20000
+TABLE_CREATION_TRIES = 5
 _SEALED = ", ".join(f"'\\x{magic.hex()}'::bytea" for magic in SEAL_MAGICS)
+
+
+def create_table_beside_others(create: Callable[[], None]) -> None:
+    """Processes starting together on a fresh database each create the tables, and two
+    CREATE TABLE IF NOT EXISTS can race in PostgreSQL (a duplicate row type): the loser
+    finds the table made and creates again, which is then a no-op (a few tries: with
+    several starting at once, a retry can race a third)."""
+    for _ in range(TABLE_CREATION_TRIES - 1):
+        try:
+            create()
+        except (IntegrityError, InternalError, ProgrammingError):
+            continue
+        return
+    create()
 
 
 # The library retries a failed read or write ten times over (0.2 s apart): through a
@@ -37,12 +53,18 @@ class FailFastAggregateRecorder(PostgresAggregateRecorder):
     insert_events = PostgresAggregateRecorder.insert_events.__wrapped__
     select_events = PostgresAggregateRecorder.select_events.__wrapped__
 
+    def create_table(self) -> None:
+        create_table_beside_others(super().create_table)
+
 
 class FailFastApplicationRecorder(PostgresApplicationRecorder):
     insert_events = PostgresApplicationRecorder.insert_events.__wrapped__
     select_events = PostgresAggregateRecorder.select_events.__wrapped__
     select_notifications = PostgresApplicationRecorder.select_notifications.__wrapped__
     max_notification_id = PostgresApplicationRecorder.max_notification_id.__wrapped__
+
+    def create_table(self) -> None:
+        create_table_beside_others(super().create_table)
 
 
 class PostgresJourneyLog(FailFastApplicationRecorder):

@@ -32,6 +32,8 @@ class Entry:
     """The version of the event applying it: its own, or the correction's."""
     recorded_by: str = ""
     """Who recorded it, as "id (role)"."""
+    by: Actor | None = None
+    """Who recorded it, as the actor (None for a corrected entry re-applied)."""
 
     def __post_init__(self) -> None:
         if not self.applied_in:

@@ -15,8 +15,15 @@ class Fact(TypedDict):
     at: datetime
 
 
+class ConsultationFact(Fact):
+    weight_kg: float | None
+    suicidal_ideation: bool | None
+    """None where a snapshot predates their keeping (upcast)."""
+
+
 class ScreeningFact(Fact):
     decision: str
+    childbearing_potential: bool | None
 
 
 class ConsentFact(Fact):
@@ -41,6 +48,7 @@ class PreDoseFact(Fact):
     transport_arranged: bool
     vitals: dict[str, int]
     pregnancy_test: str | None
+    weight_kg: float | None
 
 
 class DoseFact(Fact):
@@ -50,12 +58,23 @@ class DoseFact(Fact):
     therapist_present: str | None
     prescriber_on_site: str | None
     override: dict[str, Any] | None
+    booster: bool
+    infusion_minutes: int | None
+    lot_number: str | None
+
+
+class VitalsFact(Fact):
+    vitals: dict[str, int]
 
 
 class DischargeFact(Fact):
     alert_and_oriented: bool
     released_to: str | None
     override: dict[str, Any] | None
+    vitals: dict[str, int] | None
+    resolved: dict[str, bool | None]
+    """sedation, dissociation, respiratory_depression: True once resolved; None when
+    not recorded (before 2027-1)."""
 
 
 class CancellationFact(Fact):
@@ -70,27 +89,55 @@ class SessionFact(TypedDict):
     integration: Fact | None
     cancellation: CancellationFact | None
     rems_form: Fact | None
+    boosters: list[DoseFact]
+    """Further administrations in the session, in order (``dose`` is the first)."""
+    vitals: list[VitalsFact]
+    """VitalsRecorded during the session, in version order."""
 
 
 class AdverseEventFact(Fact):
     kind: str
     severity: str
     session: int | None
+    onset_at: datetime | None
+    resolved_at: datetime | None
+    reported_to: list[str]
 
 
 class SafetyTriggerFact(Fact):
     reason: str
     raised_in: int
     """The version of the event that raised it (a correction's own, if one did)."""
+    concern: str
+    """suicide_risk (scales, mental status) or adverse_event."""
+    level: str
+    """moderate (a prescriber's review clears it) or high (a review with a safety plan
+    and a later negative C-SSRS clear it)."""
 
 
 class SafetyReviewFact(Fact):
     cleared: bool
+    safety_plan: bool
+    interactions_reviewed: bool
+    by: str
+    """The reviewer, as "id (role)"."""
 
 
 class PlanFact(Fact):
     phase: str
     further_sessions: int
+    interval_weeks: int | None
+
+
+class EnrollmentFact(Fact):
+    enrollment_id: str
+    enrolled_at: datetime
+
+
+class MedicationListFact(Fact):
+    medications: list[dict[str, str]]
+    classes: list[str]
+    """The distinct classes on the list, sorted."""
 
 
 class PauseFact(Fact):

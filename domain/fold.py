@@ -20,7 +20,7 @@ from eventsourcing.domain import (
 
 from domain.entries import Entry, parse_time
 from domain.errors import EntryOutOfPlaceError
-from domain.fact_records import Fact, ScreeningFact, SessionFact
+from domain.fact_records import DoseFact, Fact, ScreeningFact, SessionFact
 from domain.journey_facts import JourneyFacts
 from domain.payloads import (
     PAYLOADS,
@@ -35,18 +35,21 @@ from domain.payloads import (
     JourneyPausedPayload,
     JourneyResumedPayload,
     KetamineAdministeredPayload,
+    MedicationsReconciledPayload,
     OutcomeMeasureRecordedPayload,
     PatientDischargedPayload,
     PayloadType,
     PreDoseCheckCompletedPayload,
     PreparationCompletedPayload,
     RemsMonitoringFormSubmittedPayload,
+    RemsPatientEnrolledPayload,
     SafetyReviewCompletedPayload,
     ScreeningCompletedPayload,
     TreatmentPlanUpdatedPayload,
     VitalsRecordedPayload,
 )
-from domain.scales import safety_concern, score
+from domain.safety_concerns import Concern, adverse_event_concern, safety_concern
+from domain.scales import score
 
 LATE_AFTER_HOURS = 24
 LATE_AFTER = timedelta(hours=LATE_AFTER_HOURS)
@@ -80,6 +83,8 @@ def _session(facts: JourneyFacts, number: int) -> SessionFact:
             integration=None,
             cancellation=None,
             rems_form=None,
+            boosters=[],
+            vitals=[],
         )
     return facts.sessions[key]
 
@@ -95,8 +100,14 @@ def supersedes(entry: Entry, current: Fact | None) -> bool:
 
 
 def _consultation(facts: JourneyFacts, entry: Entry) -> None:
+    d = entry.data
     if supersedes(entry, facts.consultation):
-        facts.consultation = _fact(entry)
+        ideation = bool(d["mental_status_exam"]["suicidal_ideation"])
+        facts.consultation = {
+            **_fact(entry),
+            "weight_kg": float(d["weight_kg"]),
+            "suicidal_ideation": ideation,
+        }
 
 
 def _measure(facts: JourneyFacts, entry: Entry) -> None:
@@ -115,11 +126,18 @@ def _measure(facts: JourneyFacts, entry: Entry) -> None:
             "session": d.get("session"),
         },
     )
-    _raise_safety_trigger(facts, entry, safety_concern(d["instrument"], d["items"]))
+    concern = safety_concern(
+        d["instrument"], d["items"], facts.profile, bool(d.get("behaviour_within_3_months"))
+    )
+    _raise_safety_trigger(facts, entry, concern)
 
 
 def _screening(facts: JourneyFacts, entry: Entry) -> None:
-    screening: ScreeningFact = {**_fact(entry), "decision": entry.data["decision"]}
+    screening: ScreeningFact = {
+        **_fact(entry),
+        "decision": entry.data["decision"],
+        "childbearing_potential": entry.data.get("childbearing_potential"),
+    }
     upsert(facts.screenings, screening)
     if supersedes(entry, facts.screening):
         facts.screening = screening
@@ -159,6 +177,7 @@ def _pre_dose_check(facts: JourneyFacts, entry: Entry) -> None:
         "transport_arranged": bool(transport.get("arranged")),
         "vitals": dict(d["vitals"]),
         "pregnancy_test": d.get("pregnancy_test"),
+        "weight_kg": float(d["weight_kg"]) if d.get("weight_kg") is not None else None,
     }
 
 
@@ -180,7 +199,8 @@ def _override(facts: JourneyFacts, entry: Entry, what: str) -> None:
 
 def _dose(facts: JourneyFacts, entry: Entry) -> None:
     d = entry.data
-    _session(facts, d["session"])["dose"] = {
+    session = _session(facts, d["session"])
+    dose: DoseFact = {
         **_fact(entry),
         "route": d["route"],
         "dose_mg": float(d["dose_mg"]),
@@ -188,8 +208,19 @@ def _dose(facts: JourneyFacts, entry: Entry) -> None:
         "therapist_present": d.get("therapist_present"),
         "prescriber_on_site": d.get("prescriber_on_site"),
         "override": d.get("override"),
+        "booster": bool(d.get("booster")),
+        "infusion_minutes": d.get("infusion_minutes"),
+        "lot_number": d.get("lot_number"),
     }
-    _override(facts, entry, f"dose in session {d['session']}")
+    if dose["booster"]:
+        upsert(session["boosters"], dose)
+    else:
+        session["dose"] = dose
+    what = "booster" if dose["booster"] else "dose"
+    _override(facts, entry, f"{what} in session {d['session']}")
+
+
+_RESOLVED = ("sedation", "dissociation", "respiratory_depression")
 
 
 def _discharge(facts: JourneyFacts, entry: Entry) -> None:
@@ -199,8 +230,15 @@ def _discharge(facts: JourneyFacts, entry: Entry) -> None:
         "alert_and_oriented": bool(d["alert_and_oriented"]),
         "released_to": d.get("released_to"),
         "override": d.get("override"),
+        "vitals": dict(d["vitals"]),
+        "resolved": {what: d.get(f"{what}_resolved") for what in _RESOLVED},
     }
     _override(facts, entry, f"discharge in session {d['session']}")
+
+
+def _vitals(facts: JourneyFacts, entry: Entry) -> None:
+    session = _session(facts, entry.data["session"])
+    upsert(session["vitals"], {**_fact(entry), "vitals": dict(entry.data["vitals"])})
 
 
 def _cancellation(facts: JourneyFacts, entry: Entry) -> None:
@@ -216,18 +254,28 @@ def _rems_form(facts: JourneyFacts, entry: Entry) -> None:
     _session(facts, entry.data["session"])["rems_form"] = _fact(entry)
 
 
+def _time_or_none(value: Any) -> Any:
+    return parse_time(value) if value is not None else None
+
+
 def _adverse_event(facts: JourneyFacts, entry: Entry) -> None:
     d = entry.data
-    fact = _fact(entry)
     upsert(
         facts.adverse_events,
-        {**fact, "kind": d["kind"], "severity": d["severity"], "session": d.get("session")},
+        {
+            **_fact(entry),
+            "kind": d["kind"],
+            "severity": d["severity"],
+            "session": d.get("session"),
+            "onset_at": _time_or_none(d.get("onset_at")),
+            "resolved_at": _time_or_none(d.get("resolved_at")),
+            "reported_to": list(d.get("reported_to") or []),
+        },
     )
-    serious = d["severity"] == "serious"
-    _raise_safety_trigger(facts, entry, f"serious adverse event ({d['kind']})" if serious else None)
+    _raise_safety_trigger(facts, entry, adverse_event_concern(d, facts.profile))
 
 
-def _raise_safety_trigger(facts: JourneyFacts, entry: Entry, reason: str | None) -> None:
+def _raise_safety_trigger(facts: JourneyFacts, entry: Entry, concern: Concern | None) -> None:
     """Raise (or, on correction, keep or withdraw) the hold this entry's content calls for.
 
     A trigger counts from the event that raised it: one revealed by a correction needs
@@ -235,26 +283,68 @@ def _raise_safety_trigger(facts: JourneyFacts, entry: Entry, reason: str | None)
     """
     earlier = next((t for t in facts.safety_triggers if t["version"] == entry.version), None)
     drop_version(facts.safety_triggers, entry.version)
-    if reason is None:
+    if concern is None:
         return
-    raised_in = (
-        earlier["raised_in"] if earlier and earlier["reason"] == reason else entry.applied_in
-    )
+    same = earlier and (earlier["reason"], earlier["level"]) == (concern.reason, concern.level)
+    raised_in = earlier["raised_in"] if earlier and same else entry.applied_in
     upsert(
         facts.safety_triggers,
-        {**_fact(entry), "reason": reason, "raised_in": raised_in},
+        {
+            **_fact(entry),
+            "reason": concern.reason,
+            "raised_in": raised_in,
+            "concern": concern.concern,
+            "level": concern.level,
+        },
     )
 
 
 def _safety_review(facts: JourneyFacts, entry: Entry) -> None:
-    upsert(facts.safety_reviews, {**_fact(entry), "cleared": bool(entry.data["cleared"])})
+    d = entry.data
+    upsert(
+        facts.safety_reviews,
+        {
+            **_fact(entry),
+            "cleared": bool(d["cleared"]),
+            "safety_plan": bool(d.get("safety_plan")),
+            "interactions_reviewed": bool(d.get("interactions_reviewed")),
+            "by": entry.recorded_by,
+        },
+    )
 
 
 def _plan(facts: JourneyFacts, entry: Entry) -> None:
     d = entry.data
     upsert(
         facts.plans,
-        {**_fact(entry), "phase": d["phase"], "further_sessions": int(d["further_sessions"])},
+        {
+            **_fact(entry),
+            "phase": d["phase"],
+            "further_sessions": int(d["further_sessions"]),
+            "interval_weeks": d.get("interval_weeks"),
+        },
+    )
+
+
+def _enrollment(facts: JourneyFacts, entry: Entry) -> None:
+    d = entry.data
+    if supersedes(entry, facts.enrollment):
+        facts.enrollment = {
+            **_fact(entry),
+            "enrollment_id": d["enrollment_id"],
+            "enrolled_at": parse_time(d["enrolled_at"]),
+        }
+
+
+def _medications(facts: JourneyFacts, entry: Entry) -> None:
+    medications = [dict(m) for m in entry.data["medications"]]
+    upsert(
+        facts.medication_lists,
+        {
+            **_fact(entry),
+            "medications": medications,
+            "classes": sorted({m["class"] for m in medications}),
+        },
     )
 
 
@@ -270,7 +360,7 @@ def _closure(facts: JourneyFacts, entry: Entry) -> None:
 
 
 def _nothing(facts: JourneyFacts, entry: Entry) -> None:
-    """Documentation only (vitals, therapy notes): kept in history, no status change."""
+    """Documentation only (therapy notes): kept in history, no status change."""
 
 
 Fold = Callable[[JourneyFacts, Entry], None]
@@ -284,7 +374,7 @@ HANDLERS: dict[PayloadType, Fold] = {
     PreparationCompletedPayload: _preparation,
     PreDoseCheckCompletedPayload: _pre_dose_check,
     KetamineAdministeredPayload: _dose,
-    VitalsRecordedPayload: _nothing,
+    VitalsRecordedPayload: _vitals,
     GuidedTherapyNotedPayload: _nothing,
     AdverseEventReportedPayload: _adverse_event,
     PatientDischargedPayload: _discharge,
@@ -296,6 +386,8 @@ HANDLERS: dict[PayloadType, Fold] = {
     JourneyPausedPayload: _pause(paused=True),
     JourneyResumedPayload: _pause(paused=False),
     JourneyClosedPayload: _closure,
+    RemsPatientEnrolledPayload: _enrollment,
+    MedicationsReconciledPayload: _medications,
 }
 """How each payload type changes the facts (EntryCorrected re-applies the entry it
 corrects: ``Journey.EntryCorrected.apply``)."""
@@ -340,6 +432,10 @@ def is_late(entry: Entry) -> bool:
 def note_arrival(facts: JourneyFacts, entry: Entry, idempotency_key: str | None) -> None:
     """Bookkeeping every posted entry gets: last activity, lateness, retry key."""
     facts.last_event_at = entry.recorded_at
+    if entry.by is not None:
+        roles = facts.staff_seen.setdefault(entry.by.id, [])
+        if entry.by.role not in roles:
+            roles.append(entry.by.role)
     if is_late(entry):
         facts.late_entries.append(
             {

@@ -16,7 +16,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.audit.hashing import GENESIS
 from domain.audit.seal import Seal, entry_content, seal
-from domain.entries import Entry, Posting, parse_time
+from domain.entries import Actor, Entry, Posting, parse_time
 from domain.fold import apply_entry, note_arrival
 from domain.journey_facts import JourneyFacts
 from domain.payloads import (
@@ -34,25 +34,34 @@ from domain.payloads import (
     JourneyPausedPayload,
     JourneyResumedPayload,
     KetamineAdministeredPayload,
+    MedicationsReconciledPayload,
     OutcomeMeasureRecordedPayload,
     PatientDischargedPayload,
     PreDoseCheckCompletedPayload,
     PreparationCompletedPayload,
     RemsMonitoringFormSubmittedPayload,
+    RemsPatientEnrolledPayload,
     SafetyReviewCompletedPayload,
     ScreeningCompletedPayload,
     TreatmentPlanUpdatedPayload,
     VitalsRecordedPayload,
 )
 from domain.protocols import ProtocolProfile
-from domain.rules import aftercare, pathway
+from domain.rules import aftercare, pathway, rems
 from domain.rules.common import check_posting, check_time_plausible
 from domain.rules.corrections import check_correction
 from domain.rules.dose import check_dose
+from domain.rules.roles import check_role
 from domain.rules.sessions import check_pre_dose_check_opens
 from domain.scales import score
+from domain.snapshot_upcasts import facts_v1_v2
 
 UNATTRIBUTED_SOURCE = "unattributed"
+
+
+def _optional_fields_added(state: dict[str, Any]) -> None:
+    """The version added optional fields only: an older entry lacks them, which reads as
+    "not recorded" (the rules of the protocol version it was made under never ask)."""
 
 
 def actor_label(recorded_by: Mapping[str, str]) -> str:
@@ -94,9 +103,13 @@ class Journey(Aggregate):
     Each event class states its own ``class_version`` and payload type: entries are at
     3 (the envelope's source and seal), the opening at 2 (its seal). A change to one
     event type's payload bumps that class alone.
+
+    Version 2 (protocol 2027-1) added weights, boosters, session vitals, discharge
+    findings, hold tiers, enrollment, medication lists and the staff seen.
     """
 
-    class_version = 1
+    class_version = 2
+    upcast_v1_v2 = staticmethod(facts_v1_v2)
 
     @property
     def facts(self) -> JourneyFacts:
@@ -141,6 +154,7 @@ class Journey(Aggregate):
                 self.timestamp,
                 self.data,
                 recorded_by=actor_label(self.recorded_by),
+                by=Actor(**self.recorded_by),
             )
 
         def apply(self, aggregate: Any) -> None:
@@ -204,6 +218,7 @@ class Journey(Aggregate):
                 self.timestamp,
                 self.data,
                 recorded_by=actor_label(self.recorded_by),
+                by=Actor(**self.recorded_by),
             )
 
     class ConsultationCompleted(Event):
@@ -211,11 +226,18 @@ class Journey(Aggregate):
         data: ConsultationCompletedPayload
 
     class OutcomeMeasureRecorded(Event):
-        class_version = 3
+        """Version 4 added the optional ``behaviour_within_3_months`` (C-SSRS item 6)."""
+
+        class_version = 4
+        upcast_v3_v4 = staticmethod(_optional_fields_added)
         data: OutcomeMeasureRecordedPayload
 
     class ScreeningCompleted(Event):
-        class_version = 3
+        """Version 4 added the optional ``childbearing_potential`` and
+        ``contraindications.arteriovenous_malformation``."""
+
+        class_version = 4
+        upcast_v3_v4 = staticmethod(_optional_fields_added)
         data: ScreeningCompletedPayload
 
     class ConsentSigned(Event):
@@ -231,11 +253,17 @@ class Journey(Aggregate):
         data: PreparationCompletedPayload
 
     class PreDoseCheckCompleted(Event):
-        class_version = 3
+        """Version 4 added the optional ``weight_kg`` weighed at the check."""
+
+        class_version = 4
+        upcast_v3_v4 = staticmethod(_optional_fields_added)
         data: PreDoseCheckCompletedPayload
 
     class KetamineAdministered(Event):
-        class_version = 3
+        """Version 4 added the optional ``booster`` and ``infusion_minutes``."""
+
+        class_version = 4
+        upcast_v3_v4 = staticmethod(_optional_fields_added)
         data: KetamineAdministeredPayload
 
     class VitalsRecorded(Event):
@@ -247,11 +275,18 @@ class Journey(Aggregate):
         data: GuidedTherapyNotedPayload
 
     class AdverseEventReported(Event):
-        class_version = 3
+        """Version 4 added the optional ``onset_at``, ``resolved_at`` and ``reported_to``."""
+
+        class_version = 4
+        upcast_v3_v4 = staticmethod(_optional_fields_added)
         data: AdverseEventReportedPayload
 
     class PatientDischarged(Event):
-        class_version = 3
+        """Version 4 added the optional ``sedation_resolved``, ``dissociation_resolved`` and
+        ``respiratory_depression_resolved``."""
+
+        class_version = 4
+        upcast_v3_v4 = staticmethod(_optional_fields_added)
         data: PatientDischargedPayload
 
     class DosingSessionCancelled(Event):
@@ -267,12 +302,27 @@ class Journey(Aggregate):
         data: TreatmentPlanUpdatedPayload
 
     class SafetyReviewCompleted(Event):
-        class_version = 3
+        """Version 4 added the optional ``safety_plan`` and ``interactions_reviewed``."""
+
+        class_version = 4
+        upcast_v3_v4 = staticmethod(_optional_fields_added)
         data: SafetyReviewCompletedPayload
 
     class RemsMonitoringFormSubmitted(Event):
         class_version = 3
         data: RemsMonitoringFormSubmittedPayload
+
+    class RemsPatientEnrolled(Event):
+        """The patient's Spravato REMS enrollment (J-16): new with 2027-1."""
+
+        class_version = 3
+        data: RemsPatientEnrolledPayload
+
+    class MedicationsReconciled(Event):
+        """The patient's current medications, reconciled (J-07 interactions): new with 2027-1."""
+
+        class_version = 3
+        data: MedicationsReconciledPayload
 
     class JourneyPaused(Event):
         class_version = 3
@@ -363,6 +413,7 @@ class Journey(Aggregate):
     def _record(
         self, event_class: type[Event], data: Mapping[str, Any], posting: Posting, **extra: Any
     ) -> None:
+        check_role(self.facts, event_class.__name__, data, posting.recorded_by)
         sealed = _sealed(
             self.id,
             event_class.__name__,
@@ -467,6 +518,15 @@ class Journey(Aggregate):
         pathway.check_safety_review(posting.recorded_by)
         self._record(self.SafetyReviewCompleted, data, posting)
 
+    def enroll_in_rems(self, data: RemsPatientEnrolledPayload, posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        rems.check_enrollment(self.facts)
+        self._record(self.RemsPatientEnrolled, data, posting)
+
+    def reconcile_medications(self, data: MedicationsReconciledPayload, posting: Posting) -> None:
+        check_posting(self.facts, posting)
+        self._record(self.MedicationsReconciled, data, posting)
+
     def submit_rems_form(self, data: RemsMonitoringFormSubmittedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         aftercare.check_rems_form(self.facts, data)
@@ -542,6 +602,8 @@ COMMANDS: dict[type[Journey.Event], Command] = {
     Journey.TreatmentPlanUpdated: Journey.update_treatment_plan,
     Journey.SafetyReviewCompleted: Journey.complete_safety_review,
     Journey.RemsMonitoringFormSubmitted: Journey.submit_rems_form,
+    Journey.RemsPatientEnrolled: Journey.enroll_in_rems,
+    Journey.MedicationsReconciled: Journey.reconcile_medications,
     Journey.JourneyPaused: Journey.pause,
     Journey.JourneyResumed: Journey.resume,
     Journey.JourneyClosed: Journey.close,

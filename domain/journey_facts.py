@@ -12,11 +12,14 @@ from domain.fact_records import (
     AdverseEventFact,
     ClosureFact,
     ConsentFact,
+    ConsultationFact,
     CorrectionFact,
     DoseFact,
+    EnrollmentFact,
     Fact,
     LateEntryFact,
     MeasureFact,
+    MedicationListFact,
     OverrideFact,
     PauseFact,
     PlanFact,
@@ -44,7 +47,7 @@ class JourneyFacts:
     presenting_concerns: list[str]
     opened_at: datetime
     last_event_at: datetime
-    consultation: Fact | None = None
+    consultation: ConsultationFact | None = None
     screening: ScreeningFact | None = None
     screenings: list[ScreeningFact] = field(default_factory=list)
     """Every screening, for audits; ``screening`` is the one in force."""
@@ -64,6 +67,12 @@ class JourneyFacts:
     idempotency: dict[str, int] = field(default_factory=dict)
     chain_head: str = GENESIS
     """The hash of the journey's latest entry: the next one chains to it."""
+    enrollment: EnrollmentFact | None = None
+    """The patient's Spravato REMS enrollment (J-16)."""
+    medication_lists: list[MedicationListFact] = field(default_factory=list)
+    """Every medication reconciliation; the last is the list in force."""
+    staff_seen: dict[str, list[str]] = field(default_factory=dict)
+    """Each staff id that recorded an entry on this journey, with the roles it used (J-17)."""
 
     @cached_property
     def profile(self) -> ProtocolProfile:
@@ -93,12 +102,28 @@ class JourneyFacts:
     def closed(self) -> bool:
         return self.closure is not None
 
-    def safety_hold_reasons(self) -> list[str]:
-        """Triggers recorded after the last review that cleared the hold."""
-        cleared_after = max(
-            (review["version"] for review in self.safety_reviews if review["cleared"]), default=0
+    def active_holds(self) -> list[SafetyTriggerFact]:
+        """Safety triggers no later review has cleared (J-12): a moderate hold clears with
+        a prescriber's review; a high one needs the review to carry a safety plan and, for
+        suicide risk, a C-SSRS after the trigger with items 4 to 6 answered no."""
+        return [t for t in self.safety_triggers if not self._cleared(t)]
+
+    def _cleared(self, trigger: SafetyTriggerFact) -> bool:
+        after = trigger["raised_in"]
+        reviews = [r for r in self.safety_reviews if r["cleared"] and r["version"] > after]
+        if trigger["level"] != "high":
+            return bool(reviews)
+        if not any(r["safety_plan"] for r in reviews):
+            return False
+        if trigger["concern"] != "suicide_risk":
+            return True
+        return any(
+            m["version"] > after and not any(m["items"][3:6]) for m in self.measures_of("C-SSRS")
         )
-        return [t["reason"] for t in self.safety_triggers if t["raised_in"] > cleared_after]
+
+    def safety_hold_reasons(self) -> list[str]:
+        """What each active hold is for, in the order raised."""
+        return [t["reason"] for t in self.active_holds()]
 
     def measures_of(self, instrument: str) -> list[MeasureFact]:
         return [m for m in self.measures if m["instrument"] == instrument]
@@ -130,6 +155,22 @@ class JourneyFacts:
     def doses_allowed(self) -> int:
         """Series length plus every further session a treatment plan has granted."""
         return self.profile.series_length + sum(p["further_sessions"] for p in self.plans)
+
+    def recorded_weight(self) -> float | None:
+        """The patient's latest weight on record: the consultation's, or a later pre-dose
+        check's (2027-1 mg/kg limits read this, never the dose's own field)."""
+        weighed: list[tuple[int, float]] = []
+        if self.consultation is not None and self.consultation["weight_kg"] is not None:
+            weighed.append((self.consultation["version"], self.consultation["weight_kg"]))
+        for session in self.sessions.values():
+            check = session["pre_dose"]
+            if check is not None and check["weight_kg"] is not None:
+                weighed.append((check["version"], check["weight_kg"]))
+        return max(weighed)[1] if weighed else None
+
+    def medications(self) -> MedicationListFact | None:
+        """The medication list in force: the latest reconciliation."""
+        return self.medication_lists[-1] if self.medication_lists else None
 
     def in_maintenance(self) -> bool:
         """A maintenance plan is in force once the induction series has been given."""
@@ -168,3 +209,15 @@ def stored_facts(snapshot_state: dict[str, Any]) -> dict[str, Any]:
     if isinstance(facts, JourneyFacts):
         facts = snapshot_state["facts"] = {f.name: getattr(facts, f.name) for f in fields(facts)}
     return cast(dict[str, Any], facts)
+
+
+def administrations(session: SessionFact) -> list[DoseFact]:
+    """Every administration of a session in order: the dose, then any boosters."""
+    first = session["dose"]
+    return [first, *session["boosters"]] if first is not None else []
+
+
+def last_administered_at(session: SessionFact) -> datetime | None:
+    """When the session's last administration was given: observation counts from it."""
+    given = administrations(session)
+    return given[-1]["at"] if given else None

@@ -1,57 +1,30 @@
-"""Protocol profiles: the clinic settings a journey's rules read, versioned as data.
+"""The built-in protocol profiles, every published version of each, as data.
 
-A journey copies its profile's parameters into its opening event, so a replay years
-later applies the rules that were in force then, not today's defaults.
+New journeys open under a profile's current version; a journey keeps the version it was
+opened under (its opening event holds the whole profile), so superseded versions stay
+here for tests, documentation and comparison, never for opening new journeys.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import replace
 from typing import Any
 
 from domain.errors import UnknownProtocolError
+from domain.protocol_profile import RULE_SETS, ProtocolProfile
 
+__all__ = [
+    "BUILT_IN_PROFILES",
+    "KAP_STANDARD",
+    "KAP_STANDARD_2026",
+    "RULE_SETS",
+    "SPRAVATO_REMS",
+    "SPRAVATO_REMS_2026",
+    "ProtocolProfile",
+    "profile_named",
+]
 
-@dataclass(frozen=True)
-class ProtocolProfile:
-    """One named, versioned set of parameters (DOMAIN.md, "Protocols are data")."""
-
-    name: str
-    version: str
-    routes_allowed: list[str]
-    override_systolic_above: int
-    override_diastolic_above: int
-    hold_systolic_above: int
-    hold_systolic_below: int
-    hold_heart_rate_above: int
-    hold_heart_rate_below: int
-    fasting_food_hours: float
-    fasting_clear_liquid_hours: float
-    pre_dose_check_valid_minutes: int
-    min_observation_minutes: int
-    escort_required: bool
-    max_mg_per_kg_injected: float | None
-    max_mg_oral_sublingual: float | None
-    allowed_doses_mg: list[float] | None
-    max_doses_per_7_days: int
-    min_hours_between_doses: float
-    series_length: int
-    integration_required_before_next_dose: bool
-    integration_due_days: int | None
-    baseline_phq9_max_age_days: int
-    rems_form_due_days: int | None
-    required_staff: str  # "therapist_present" or "prescriber_on_site"
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, values: dict[str, Any]) -> ProtocolProfile:
-        return cls(**values)
-
-
-KAP_STANDARD = ProtocolProfile(
+KAP_STANDARD_2026 = ProtocolProfile(
     name="kap-standard",
     version="2026-11-01",
     routes_allowed=["im", "iv", "sublingual", "oral"],
@@ -79,7 +52,7 @@ KAP_STANDARD = ProtocolProfile(
     required_staff="therapist_present",
 )
 
-SPRAVATO_REMS = ProtocolProfile(
+SPRAVATO_REMS_2026 = ProtocolProfile(
     name="spravato-rems",
     version="2026-11-01",
     routes_allowed=["intranasal"],
@@ -107,7 +80,64 @@ SPRAVATO_REMS = ProtocolProfile(
     required_staff="prescriber_on_site",
 )
 
+MEASUREMENT_SCHEDULE: list[dict[str, Any]] = [
+    {"instrument": "PHQ-9", "due": "baseline"},
+    {"instrument": "PHQ-9", "due": "after_session", "session": 3},
+    {"instrument": "PHQ-9", "due": "end_of_series"},
+    {"instrument": "PCL-5", "due": "baseline", "concern": "ptsd"},
+    {"instrument": "PCL-5", "due": "end_of_series", "concern": "ptsd"},
+    {"instrument": "GAD-7", "due": "baseline", "concern": "anxiety"},
+    {"instrument": "GAD-7", "due": "end_of_series", "concern": "anxiety"},
+]
+"""When each scale is due under 2027-1 (measurement-based care, C-13)."""
+
+_DISCHARGE_2027: dict[str, Any] = {
+    "rule_set": "2027-1",
+    "hold_diastolic_above": 110,
+    "discharge_max_systolic": 160,
+    "discharge_max_diastolic": 100,
+    "discharge_max_heart_rate": 110,
+    "discharge_min_spo2": 94,
+    "weight_tolerance_pct": 5,
+    "max_escalation_pct": 50,
+    "maintenance_interval_tolerance_days": 2,
+    "max_further_sessions_per_plan": 12,
+    "measurement_schedule": MEASUREMENT_SCHEDULE,
+}
+"""What both profiles gained in 2027-1 alike."""
+
+KAP_STANDARD = replace(
+    KAP_STANDARD_2026,
+    version="2027-1",
+    **_DISCHARGE_2027,
+    discharge_resolved_required=["sedation", "dissociation"],
+    session_vitals_required="any",
+    max_mg_per_kg_oral_sublingual=3.0,
+    max_boosters_per_session=1,
+    min_infusion_minutes=40,
+)
+
+SPRAVATO_REMS = replace(
+    SPRAVATO_REMS_2026,
+    version="2027-1",
+    **_DISCHARGE_2027,
+    allowed_doses_mg=[56, 84],
+    first_dose_mg=56,
+    doses_per_7_days_from_week=[[1, 2], [5, 1], [9, 1]],
+    observation_override_allowed=False,
+    discharge_resolved_required=["sedation", "dissociation", "respiratory_depression"],
+    discharge_spo2_required=True,
+    session_vitals_required="monitoring_window",
+    monitoring_reading_minutes=[30, 50],
+    rems_enrollment_required=True,
+    medication_reconciliation_max_age_days=30,
+)
+
 BUILT_IN_PROFILES = {profile.name: profile for profile in (KAP_STANDARD, SPRAVATO_REMS)}
+"""The current version of each built-in profile: what a new journey opens under."""
+
+SUPERSEDED_PROFILES = (KAP_STANDARD_2026, SPRAVATO_REMS_2026)
+"""Earlier versions: journeys opened under them keep them."""
 
 
 def profile_named(name: str) -> ProtocolProfile:

@@ -61,15 +61,3 @@ def score(instrument: str, items: Sequence[int]) -> ScaleScore:
         total = 1 if any(items) else 0
     band = next(name for lowest, name in reversed(scale.bands) if total >= lowest)
     return ScaleScore(instrument, total, band)
-
-
-def safety_concern(instrument: str, items: Sequence[int]) -> str | None:
-    """The reason these answers raise a safety hold (J-12), or None."""
-    if instrument == "PHQ-9" and items[8] > 0:
-        return f"PHQ-9 item 9 (thoughts of self-harm) answered {items[8]}"
-    if instrument == "C-SSRS":
-        if items[3] or items[4]:
-            return "C-SSRS: suicidal intent or plan reported (item 4 or 5)"
-        if items[5]:
-            return "C-SSRS: recent suicidal behaviour reported (item 6)"
-    return None

@@ -12,7 +12,10 @@ from uuid import UUID
 
 from domain.errors import Blocker
 from domain.journey_facts import JourneyFacts
+from domain.measurement import measures_due
 from domain.outcomes import OutcomeSummary, summarize
+from domain.rules.discharge import observation_step
+from domain.rules.medications import interaction_sentences
 from domain.rules.readiness import dose_blockers
 from domain.rules.sessions import dosing_target, is_finished, session_state
 from domain.sessions_view import SessionSummary, summarize_sessions
@@ -82,6 +85,10 @@ def flags_of(facts: JourneyFacts, now: datetime) -> list[str]:
         flags.append("override_used")
     if facts.late_entries:
         flags.append("late_entry")
+    if interaction_sentences(facts):
+        flags.append("interaction_review")
+    if measures_due(facts, now):
+        flags.append("measure_due")
     return flags
 
 
@@ -117,7 +124,7 @@ def _pathway_step(facts: JourneyFacts, blockers: list[Blocker]) -> NextStep | No
     return None
 
 
-def _session_step(facts: JourneyFacts, blockers: list[Blocker]) -> NextStep:
+def _session_step(facts: JourneyFacts, blockers: list[Blocker], now: datetime) -> NextStep:
     last = facts.last_session()
     state = session_state(facts, last)
     if last is not None:
@@ -126,6 +133,9 @@ def _session_step(facts: JourneyFacts, blockers: list[Blocker]) -> NextStep:
             held = " once nothing blocks it (see blockers)" if blockers else ""
             return NextStep("administer_dose", f"Administer the dose of session {n}{held}.")
         if state == "dosed":
+            watching = observation_step(facts, last, now)
+            if watching is not None:
+                return NextStep(*watching)
             minutes = facts.profile.min_observation_minutes
             return NextStep("discharge", f"Discharge session {n} after at least {minutes} min.")
         if state == "discharged_awaiting_integration":
@@ -145,7 +155,7 @@ def journey_status(
 ) -> JourneyStatus:
     blockers = dose_blockers(facts, now)
     next_step = (
-        _halted_step(facts) or _pathway_step(facts, blockers) or _session_step(facts, blockers)
+        _halted_step(facts) or _pathway_step(facts, blockers) or _session_step(facts, blockers, now)
     )
     stage = stage_of(facts)
     return JourneyStatus(

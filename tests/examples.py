@@ -74,7 +74,7 @@ VALID_EVENT_DATA: dict[str, dict[str, Any]] = {
         "dose_mg": 35,
         "weight_kg": 70,
         "administered_by": "nurse-kim",
-        "therapist_present": "ther-ana",
+        "therapist_present": "therapist-1",
         "prescriber_on_site": None,
         "lot_number": "KET-2026-118",
         "override": None,
@@ -101,6 +101,9 @@ VALID_EVENT_DATA: dict[str, dict[str, Any]] = {
         "released_to": "Jo (partner)",
         "instructions": ["No driving until tomorrow"],
         "override": None,
+        "sedation_resolved": True,
+        "dissociation_resolved": True,
+        "respiratory_depression_resolved": True,
     },
     "DosingSessionCancelled": {"session": 2, "reason": "Pre-dose BP 185/100: held."},
     "IntegrationCompleted": {
@@ -117,6 +120,15 @@ VALID_EVENT_DATA: dict[str, dict[str, Any]] = {
     },
     "SafetyReviewCompleted": {"cleared": True, "plan": "Weekly check-ins; crisis plan reviewed."},
     "RemsMonitoringFormSubmitted": {"session": 1, "confirmation": "REMS-778812"},
+    "RemsPatientEnrolled": {
+        "enrollment_id": "SPR-PT-55012",
+        "enrolled_at": "2026-10-05T09:00:00+00:00",
+    },
+    "MedicationsReconciled": {
+        "medications": [
+            {"name": "sertraline", "class": "antidepressant", "dose": "100 mg daily"},
+        ]
+    },
     "JourneyPaused": {"reason": "Patient travelling for 3 weeks."},
     "JourneyResumed": {},
     "JourneyClosed": {"reason": "completed", "summary": "Series and maintenance completed."},

@@ -23,6 +23,10 @@ ROLE_FOR = {
     "KetamineAdministered": "nurse",
     "PreDoseCheckCompleted": "nurse",
     "PatientDischarged": "nurse",
+    "VitalsRecorded": "nurse",
+    "TreatmentPlanUpdated": "prescriber",
+    "RemsPatientEnrolled": "prescriber",
+    "MedicationsReconciled": "prescriber",
 }
 
 
@@ -66,8 +70,9 @@ def phq9(total_pattern: list[int], at: datetime, timepoint: str = "baseline", **
 
 
 def intake(start: datetime = START, *, route: str = "im") -> list[Step]:
-    """Consultation, baseline, screening, consent and preparation over one week."""
-    return [
+    """Consultation, baseline, screening, consent and preparation over one week; under
+    Spravato (route intranasal) then the REMS enrollment and the medication list."""
+    steps = [
         step("ConsultationCompleted", start + timedelta(hours=1)),
         phq9([2, 3, 2, 2, 2, 2, 2, 2, 0], start + timedelta(hours=1, minutes=30)),
         step("ScreeningCompleted", start + timedelta(days=2)),
@@ -78,6 +83,23 @@ def intake(start: datetime = START, *, route: str = "im") -> list[Step]:
             dosing_plan={"route": route, "planned_dose_mg": 35 if route == "im" else 56},
         ),
     ]
+    if route == "intranasal":
+        steps += rems_intake(start + timedelta(days=4, minutes=30))
+    return steps
+
+
+def rems_intake(at: datetime) -> list[Step]:
+    """What Spravato 2027-1 needs before a first dose besides the pathway: the patient's
+    REMS enrollment and a medication reconciliation (within 30 days of each dose)."""
+    return [
+        step("RemsPatientEnrolled", at, enrolled_at=at.isoformat()),
+        step("MedicationsReconciled", at + timedelta(minutes=5)),
+    ]
+
+
+def in_session_vitals(number: int, dose_at: datetime) -> Step:
+    """The reading 40 minutes after the dose (the REMS form's; KAP needs one at all)."""
+    return step("VitalsRecorded", dose_at + timedelta(minutes=40), session=number)
 
 
 def dosing_session(
@@ -96,7 +118,7 @@ def dosing_session(
             "route": "intranasal",
             "dose_mg": 56,
             "therapist_present": None,
-            "prescriber_on_site": "dr-lee",
+            "prescriber_on_site": "prescriber-1",
         }
         if spravato
         else {"route": "im", "dose_mg": 35}
@@ -110,6 +132,7 @@ def dosing_session(
         Step("PreDoseCheckCompleted", dose_at - timedelta(minutes=20), pre_dose, "nurse"),
         step("KetamineAdministered", dose_at, session=number, **dose),
         step("GuidedTherapyNoted", dose_at + timedelta(minutes=20), session=number),
+        in_session_vitals(number, dose_at),
         step("PatientDischarged", dose_at + observe, session=number),
     ]
     if spravato:

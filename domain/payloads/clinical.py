@@ -23,6 +23,8 @@ class OutcomeMeasureRecordedPayload(TypedDict):
     items: list[int]
     timepoint: str
     session: NotRequired[int | None]
+    behaviour_within_3_months: NotRequired[bool | None]
+    """C-SSRS item 6 (suicidal behaviour) happened within the last 3 months."""
 
 
 class ScreeningCompletedPayload(TypedDict):
@@ -30,6 +32,7 @@ class ScreeningCompletedPayload(TypedDict):
     medical_clearance: bool
     decision: str
     rationale: str
+    childbearing_potential: NotRequired[bool | None]
 
 
 class ConsentSignedPayload(TypedDict):
@@ -60,3 +63,20 @@ class TreatmentPlanUpdatedPayload(TypedDict):
 class SafetyReviewCompletedPayload(TypedDict):
     cleared: bool
     plan: str
+    safety_plan: NotRequired[bool | None]
+    """A written safety plan is in place (needed to clear a high hold)."""
+    interactions_reviewed: NotRequired[bool | None]
+    """The prescriber reviewed the reconciled medications' interactions."""
+
+
+class RemsPatientEnrolledPayload(TypedDict):
+    enrollment_id: str
+    enrolled_at: str
+
+
+Medication = TypedDict("Medication", {"name": str, "class": str, "dose": str})
+"""One medication the patient takes; ``class`` is one of MEDICATION_CLASSES."""
+
+
+class MedicationsReconciledPayload(TypedDict):
+    medications: list[Medication]

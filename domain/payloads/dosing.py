@@ -16,6 +16,8 @@ class PreDoseCheckCompletedPayload(TypedDict):
     transport: Transport
     vitals: Vitals
     pregnancy_test: str
+    weight_kg: NotRequired[float | None]
+    """Weighed at the check (2027-1): the weight mg/kg limits read from here on."""
 
 
 class KetamineAdministeredPayload(TypedDict):
@@ -28,6 +30,10 @@ class KetamineAdministeredPayload(TypedDict):
     prescriber_on_site: NotRequired[str | None]
     lot_number: str
     override: NotRequired[Override | None]
+    booster: NotRequired[bool]
+    """A further administration in the same session (kap-standard 2027-1)."""
+    infusion_minutes: NotRequired[int | None]
+    """How long an IV dose ran."""
 
 
 class VitalsRecordedPayload(TypedDict):
@@ -46,6 +52,10 @@ class AdverseEventReportedPayload(TypedDict):
     kind: str
     severity: str
     action_taken: str
+    onset_at: NotRequired[str | None]
+    resolved_at: NotRequired[str | None]
+    reported_to: NotRequired[list[str]]
+    """Of rems, medwatch: where the event was reported."""
 
 
 class PatientDischargedPayload(TypedDict):
@@ -55,6 +65,9 @@ class PatientDischargedPayload(TypedDict):
     released_to: NotRequired[str | None]
     instructions: list[str]
     override: NotRequired[Override | None]
+    sedation_resolved: NotRequired[bool | None]
+    dissociation_resolved: NotRequired[bool | None]
+    respiratory_depression_resolved: NotRequired[bool | None]
 
 
 class DosingSessionCancelledPayload(TypedDict):

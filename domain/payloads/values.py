@@ -61,6 +61,7 @@ class Contraindications(TypedDict):
     uncontrolled_hypertension: bool
     severe_cardiovascular_disease: bool
     active_substance_use_disorder: bool
+    arteriovenous_malformation: NotRequired[bool | None]
 
 
 class DosingPlan(TypedDict):

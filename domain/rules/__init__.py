@@ -86,6 +86,10 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
         "Times are plausible: not in the future beyond the skew, not before the journey",
         ("domain.rules.common.check_time_plausible",),
     ),
+    "J-16": (
+        "Spravato REMS: no dose before enrollment; REMS entries only under a REMS protocol",
+        ("domain.rules.rems.check_rems_entry", "domain.rules.rems.enrollment_blockers"),
+    ),
 }
 
 CHECKS: dict[str, tuple[str, tuple[str, ...]]] = {

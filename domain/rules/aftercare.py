@@ -9,6 +9,7 @@ from typing import Any
 from domain.errors import RuleViolationError
 from domain.journey_facts import JourneyFacts
 from domain.rules.dose import valid_override
+from domain.rules.rems import check_rems_entry
 from domain.rules.sessions import existing_session
 
 
@@ -69,6 +70,8 @@ def check_session_note(facts: JourneyFacts, data: Mapping[str, Any]) -> None:
 
 
 def check_rems_form(facts: JourneyFacts, data: Mapping[str, Any]) -> None:
+    if facts.profile.enforces("2027-1"):
+        check_rems_entry(facts, "RemsMonitoringFormSubmitted")
     number = int(data["session"])
     session = existing_session(facts, number)
     if session["dose"] is None:

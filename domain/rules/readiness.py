@@ -12,6 +12,8 @@ from domain.errors import Blocker
 from domain.fact_records import PreDoseFact
 from domain.journey_facts import JourneyFacts
 from domain.protocols import ProtocolProfile
+from domain.rules.medications import reconciliation_blockers
+from domain.rules.rems import enrollment_blockers
 from domain.rules.sessions import dosing_target, unfinished_session_blocker
 
 
@@ -195,7 +197,8 @@ def dose_blockers(facts: JourneyFacts, at: datetime) -> list[Blocker]:
     """Every reason a dose given at ``at`` would be refused; empty when closed."""
     if facts.closed:
         return []
-    found = _journey_blockers(facts) + _pathway_blockers(facts, at)
+    found = _journey_blockers(facts) + _pathway_blockers(facts, at) + enrollment_blockers(facts)
+    found += reconciliation_blockers(facts, at)
     schedule = _schedule_blockers(facts, at)
     found += schedule
     if not any(b.rule == "J-08" for b in schedule):

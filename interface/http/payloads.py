@@ -19,7 +19,9 @@ from domain.payloads import PAYLOADS, PayloadType
 
 def payload_of(event_type: str, data: BaseModel) -> dict[str, Any]:
     """The domain payload an entry of ``event_type`` stores for this wire data."""
-    return _project(data.model_dump(mode="json", exclude_unset=True), PAYLOADS[event_type])
+    return _project(
+        data.model_dump(mode="json", exclude_unset=True, by_alias=True), PAYLOADS[event_type]
+    )
 
 
 def _project(value: dict[str, Any], shape: PayloadType) -> dict[str, Any]:

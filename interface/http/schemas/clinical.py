@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictBool, StrictInt
+from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
 from interface.http.schemas.common import (
+    MAX_ITEMS,
     Decision,
     DoseMg,
     EventEnvelope,
     Identifier,
     Instrument,
+    MedicationClass,
     Modality,
     Route,
     ScaleItem,
@@ -22,6 +24,7 @@ from interface.http.schemas.common import (
     Vitals,
     WeightKg,
     WireModel,
+    WireTime,
 )
 
 
@@ -60,6 +63,9 @@ class OutcomeMeasureRecordedData(WireModel):
     items: Annotated[list[ScaleItem], Field(max_length=20)]
     timepoint: Timepoint
     session: SessionNumber | None = None
+    behaviour_within_3_months: StrictBool | None = Field(
+        None, description="C-SSRS: the item 6 behaviour happened within the last 3 months."
+    )
 
 
 class Contraindications(WireModel):
@@ -76,6 +82,7 @@ class Contraindications(WireModel):
     uncontrolled_hypertension: StrictBool
     severe_cardiovascular_disease: StrictBool
     active_substance_use_disorder: StrictBool
+    arteriovenous_malformation: StrictBool | None = None
 
 
 class ScreeningCompletedData(WireModel):
@@ -85,6 +92,9 @@ class ScreeningCompletedData(WireModel):
     medical_clearance: StrictBool
     decision: Decision
     rationale: Text
+    childbearing_potential: StrictBool | None = Field(
+        None, description="When true, each pre-dose check's pregnancy_test must be negative."
+    )
 
 
 class ConsentSignedData(WireModel):
@@ -132,6 +142,35 @@ class SafetyReviewCompletedData(WireModel):
 
     cleared: StrictBool
     plan: Text
+    safety_plan: StrictBool | None = Field(
+        None, description="A written safety plan is in place (needed to clear a high hold)."
+    )
+    interactions_reviewed: StrictBool | None = Field(
+        None, description="The reconciled medications' interactions were reviewed."
+    )
+
+
+class RemsPatientEnrolledData(WireModel):
+    """The patient's Spravato REMS enrollment."""
+
+    enrollment_id: Identifier
+    enrolled_at: WireTime
+
+
+class MedicationEntry(WireModel):
+    """One medication the patient takes."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    name: Identifier
+    class_: MedicationClass = Field(alias="class")
+    dose: Identifier
+
+
+class MedicationsReconciledData(WireModel):
+    """The patient's current medications, reconciled (an empty list says: none)."""
+
+    medications: Annotated[list[MedicationEntry], Field(max_length=MAX_ITEMS)]
 
 
 # --- envelopes ------------------------------------------------------------------------
@@ -191,3 +230,17 @@ class SafetyReviewCompletedCreate(EventEnvelope):
 
     type: Literal["SafetyReviewCompleted"]
     data: SafetyReviewCompletedData
+
+
+class RemsPatientEnrolledCreate(EventEnvelope):
+    """Record the patient's Spravato REMS enrollment."""
+
+    type: Literal["RemsPatientEnrolled"]
+    data: RemsPatientEnrolledData
+
+
+class MedicationsReconciledCreate(EventEnvelope):
+    """Record the reconciled list of the patient's medications."""
+
+    type: Literal["MedicationsReconciled"]
+    data: MedicationsReconciledData

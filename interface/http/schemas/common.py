@@ -110,6 +110,24 @@ AdverseKind = Literal[
     "excessive_sedation",
     "respiratory_depression",
     "dissociation_distress",
+    "emergence_reaction",
+    "loss_of_consciousness",
+    "hypotension",
+    "bradycardia",
+    "tachycardia",
+    "seizure",
+    "allergic_reaction",
+    "other",
+]
+ReportedTo = Literal["rems", "medwatch"]
+MedicationClass = Literal[
+    "benzodiazepine",
+    "lamotrigine",
+    "maoi",
+    "stimulant",
+    "opioid",
+    "other_cns_depressant",
+    "antidepressant",
     "other",
 ]
 Severity = Literal["mild", "moderate", "severe", "serious"]
@@ -134,6 +152,8 @@ Flag = Literal[
     "adverse_event",
     "override_used",
     "late_entry",
+    "interaction_review",
+    "measure_due",
 ]
 NextStepCode = Literal[
     "complete_consultation",

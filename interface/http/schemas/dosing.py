@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, StrictBool
+from pydantic import ConfigDict, Field, StrictBool, StrictInt
 from pydantic.config import JsonDict
 
 from interface.http.schemas.common import (
@@ -16,6 +16,7 @@ from interface.http.schemas.common import (
     Modality,
     Override,
     PregnancyTest,
+    ReportedTo,
     Route,
     SessionNumber,
     Severity,
@@ -57,6 +58,9 @@ class PreDoseCheckCompletedData(WireModel):
     transport: Transport
     vitals: Vitals
     pregnancy_test: PregnancyTest
+    weight_kg: WeightKg | None = Field(
+        None, description="Weight at the check (2027-1 mg/kg limits read the latest on record)."
+    )
 
 
 class KetamineAdministeredData(WireModel):
@@ -71,6 +75,12 @@ class KetamineAdministeredData(WireModel):
     prescriber_on_site: Identifier | None = None
     lot_number: Identifier
     override: Override | None = None
+    booster: StrictBool = Field(
+        False, description="A further administration in the same session (kap-standard)."
+    )
+    infusion_minutes: Annotated[StrictInt, Field(ge=1, le=600)] | None = Field(
+        None, description="How long an IV dose ran, in minutes (IV doses need it from 2027-1)."
+    )
 
 
 class VitalsRecordedData(WireModel):
@@ -95,6 +105,12 @@ class AdverseEventReportedData(WireModel):
     kind: AdverseKind
     severity: Severity
     action_taken: Text
+    onset_at: WireTime | None = None
+    resolved_at: WireTime | None = None
+    reported_to: Annotated[list[ReportedTo], Field(max_length=2)] = Field(
+        default_factory=list,
+        description="Where it was reported: rems (Spravato REMS), medwatch (FDA).",
+    )
 
 
 class PatientDischargedData(WireModel):
@@ -106,6 +122,9 @@ class PatientDischargedData(WireModel):
     released_to: Identifier | None = None
     instructions: TextList
     override: Override | None = None
+    sedation_resolved: StrictBool | None = None
+    dissociation_resolved: StrictBool | None = None
+    respiratory_depression_resolved: StrictBool | None = None
 
 
 class DosingSessionCancelledData(WireModel):

@@ -10,8 +10,10 @@ from interface.http.schemas.clinical import (
     ConsentSignedCreate,
     ConsentWithdrawnCreate,
     ConsultationCompletedCreate,
+    MedicationsReconciledCreate,
     OutcomeMeasureRecordedCreate,
     PreparationCompletedCreate,
+    RemsPatientEnrolledCreate,
     SafetyReviewCompletedCreate,
     ScreeningCompletedCreate,
     TreatmentPlanUpdatedCreate,
@@ -52,6 +54,8 @@ EventCreate = Annotated[
     | TreatmentPlanUpdatedCreate
     | SafetyReviewCompletedCreate
     | RemsMonitoringFormSubmittedCreate
+    | RemsPatientEnrolledCreate
+    | MedicationsReconciledCreate
     | JourneyPausedCreate
     | JourneyResumedCreate
     | JourneyClosedCreate

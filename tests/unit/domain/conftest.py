@@ -19,7 +19,7 @@ from domain.identity import journey_id_for
 from domain.journey import Journey, command_for
 from domain.protocols import KAP_STANDARD, SPRAVATO_REMS, ProtocolProfile
 from domain.status import JourneyStatus, journey_status
-from tests.story import START, Step, data, intake, step
+from tests.story import START, Step, data, in_session_vitals, intake, step
 
 RECORDING_DELAY = timedelta(minutes=1)
 JOURNEY_ID = journey_id_for(bytes(32), "clinic-1", "MRN-0042", 1)
@@ -158,9 +158,9 @@ def well_formed_dose(profile: ProtocolProfile) -> dict[str, Any]:
             "route": "intranasal",
             "dose_mg": 56,
             "therapist_present": None,
-            "prescriber_on_site": "dr-lee",
+            "prescriber_on_site": "prescriber-1",
         }
-    return {"route": "im", "dose_mg": 35, "therapist_present": "ther-ana"}
+    return {"route": "im", "dose_mg": 35, "therapist_present": "therapist-1"}
 
 
 def pre_dose_check(
@@ -211,6 +211,7 @@ def full_session(
     steps = [
         pre_dose_check(number, dose_at),
         dose(profile, number, dose_at),
+        in_session_vitals(number, dose_at),
         discharge(number, out),
     ]
     if is_spravato(profile) and rems_form:
@@ -229,8 +230,19 @@ def series(
     every: timedelta | None = None,
 ) -> list[Step]:
     """``count`` full sessions, spaced within the protocol's per-week limits."""
-    gap = every or (timedelta(days=4) if is_spravato(profile) else timedelta(days=3))
-    return [s for n in range(count) for s in full_session(profile, n + 1, first + gap * n)]
+    days = series_offsets(profile, count, every)
+    return [s for n in range(count) for s in full_session(profile, n + 1, first + days[n])]
+
+
+def series_offsets(
+    profile: ProtocolProfile, count: int, every: timedelta | None = None
+) -> list[timedelta]:
+    """When each session falls after the first: every 3 days for KAP; twice a week for
+    Spravato (3 then 4 days, so any three doses span a week and eight fit in four)."""
+    if every is not None or not is_spravato(profile):
+        gap = every or timedelta(days=3)
+        return [gap * n for n in range(count)]
+    return [timedelta(days=7 * (n // 2) + 3 * (n % 2)) for n in range(count)]
 
 
 def ready_to_dose(profile: ProtocolProfile, at: datetime = FIRST_DOSE) -> Journey:

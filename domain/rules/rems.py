@@ -1,0 +1,35 @@
+"""Spravato REMS program elements (J-16): enrollment before any dose, REMS entries only
+on a journey whose protocol runs under the REMS."""
+
+from __future__ import annotations
+
+from domain.errors import Blocker, RuleViolationError
+from domain.journey_facts import JourneyFacts
+
+
+def check_rems_entry(facts: JourneyFacts, what: str) -> None:
+    """A REMS enrollment or monitoring form belongs to a REMS protocol only."""
+    profile = facts.profile
+    if not profile.has_rems:
+        raise RuleViolationError(
+            "J-16",
+            f"{what} belongs to the Spravato REMS: this journey follows {profile.name} "
+            f"{profile.version}, which has none; open the journey under spravato-rems.",
+        )
+
+
+def check_enrollment(facts: JourneyFacts) -> None:
+    check_rems_entry(facts, "RemsPatientEnrolled")
+
+
+def enrollment_blockers(facts: JourneyFacts) -> list[Blocker]:
+    """No Spravato dose before the patient's REMS enrollment is on record."""
+    if facts.profile.rems_enrollment_required and facts.enrollment is None:
+        return [
+            Blocker(
+                "J-16",
+                "The patient is not enrolled in the Spravato REMS: record RemsPatientEnrolled "
+                "with the enrollment id.",
+            )
+        ]
+    return []

@@ -3,6 +3,8 @@ on a journey whose protocol runs under the REMS."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from domain.errors import Blocker, RuleViolationError
 from domain.journey_facts import JourneyFacts
 
@@ -33,3 +35,23 @@ def enrollment_blockers(facts: JourneyFacts) -> list[Blocker]:
             )
         ]
     return []
+
+
+def overdue_form_step(facts: JourneyFacts, now: datetime) -> tuple[str, str] | None:
+    """The next step when a session's monitoring form is past due (flag rems_form_overdue):
+    the earliest overdue one, named with its deadline, before any next pre-dose check."""
+    overdue = [
+        (due, session["session"])
+        for session in facts.ordered_sessions()
+        if session["rems_form"] is None
+        and (due := facts.due_at("rems_form", session)) is not None
+        and now > due
+    ]
+    if not overdue:
+        return None
+    due, number = min(overdue)
+    return (
+        "submit_rems_form",
+        f"Submit the REMS monitoring form of session {number}: it was due "
+        f"{due.strftime('%Y-%m-%d %H:%M UTC')}.",
+    )

@@ -163,10 +163,12 @@ NextStepCode = Literal[
     "complete_preparation",
     "pre_dose_check",
     "administer_dose",
+    "record_vitals",
     "discharge",
     "integrate_session",
     "update_treatment_plan",
     "safety_review",
+    "submit_rems_form",
     "none",
 ]
 

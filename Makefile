@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 .DEFAULT_GOAL := help
 # A venv whose creation failed half-way loses its marker, so the next run starts over.
 .DELETE_ON_ERROR:
-.PHONY: help run test unit lint fmt bench clean venv
+.PHONY: help run test unit lint fmt bench mutate clean venv
 
 help:
 	@echo "make run    create .venv, install, seed a demo clinic, print tokens, serve :8000"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint   ruff check, ruff format --check, mypy, import-linter"
 	@echo "make fmt    ruff format and ruff check --fix"
 	@echo "make bench  run the benchmarks (python -m bench)"
+	@echo "make mutate mutation testing of the rules (mutmut; see docs/testing.md)"
 	@echo "make clean  remove .venv, var/ (the demo database and its key) and caches"
 
 $(VENV)/pyvenv.cfg:
@@ -64,7 +65,15 @@ fmt: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python -m bench
 
+# Mutation testing of the protocol's rules (not part of `make test`: it takes long).
+# docs/testing.md explains every surviving mutant.
+mutate: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet "mutmut>=3.8,<4"
+	$(BIN)/mutmut run --max-children $(or $(JOBS),4)
+	$(BIN)/mutmut export-cicd-stats
+	$(BIN)/python .ci/mutation_score.py
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis \
+	rm -rf $(VENV) var mutants .pytest_cache .mypy_cache .ruff_cache .hypothesis \
 		.import_linter_cache build dist *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

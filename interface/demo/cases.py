@@ -81,6 +81,43 @@ def spravato_form_overdue(now: datetime) -> Story:
     return story.session(2, story.day(11, 9, 35), rems_form=False)
 
 
+def spravato_enrolled(now: datetime) -> Story:
+    """Enrolled in the REMS, twice-weekly induction with 40-minute readings and forms."""
+    story = patient(now, 26, SPRAVATO, SANTOS, 21, escort="Ana (daughter)").intake(phq9=20)
+    for n, days_ago in enumerate((13, 10, 6, 3), start=1):
+        story.session(n, story.day(days_ago, 9, 35))
+    return story
+
+
+def moderate_hold(now: datetime) -> Story:
+    """C-SSRS item 3 after session 1: a moderate hold a prescriber's review clears."""
+    story = patient(now, 27, KAP, LEE, 16).intake()
+    story.session(1, story.day(8, 9, 35))
+    cssrs = {"instrument": "C-SSRS", "items": [1, 1, 1, 0, 0, 0], "timepoint": "follow_up"}
+    return story.add("OutcomeMeasureRecorded", story.day(6, 11), cssrs)
+
+
+def high_hold(now: datetime) -> Story:
+    """C-SSRS item 4 (intent): a high hold; the review has a safety plan, and a C-SSRS with
+    items 4 to 6 answered no is still owed."""
+    story = patient(now, 28, KAP, OKAFOR, 18).intake()
+    story.session(1, story.day(10, 9, 35))
+    cssrs = {"instrument": "C-SSRS", "items": [1, 1, 1, 1, 0, 0], "timepoint": "follow_up"}
+    story.add("OutcomeMeasureRecorded", story.day(7, 11), cssrs)
+    review = {
+        "cleared": True,
+        "plan": "Crisis line and partner briefed; weekly check-ins.",
+        "safety_plan": True,
+    }
+    return story.add("SafetyReviewCompleted", story.day(6, 15), review)
+
+
+def interaction_review(now: datetime) -> Story:
+    """A benzodiazepine on the reconciled list, not yet reviewed by a prescriber."""
+    story = patient(now, 29, KAP, LEE, 9).intake()
+    return story.medications(story.day(3, 12), content.INTERACTING_MEDICATIONS)
+
+
 PATIENTS: tuple[Callable[[datetime], Story], ...] = (
     roster.opened_today,
     roster.opened_spravato,
@@ -107,6 +144,10 @@ PATIENTS: tuple[Callable[[datetime], Story], ...] = (
     spravato_with_late_entry,
     closed_withdrawn,
     spravato_form_overdue,
+    spravato_enrolled,
+    moderate_hold,
+    high_hold,
+    interaction_review,
 )
 """Patient N of the demo clinic is ``PATIENTS[N - 1]``, with patient_ref ``DEMO-00N``."""
 
@@ -122,6 +163,10 @@ SHOWCASE = {
     "cancelled_session": "DEMO-022",
     "late_entry": "DEMO-023",
     "rems_form_overdue": "DEMO-025",
+    "spravato_enrolled": "DEMO-026",
+    "moderate_hold": "DEMO-027",
+    "high_hold": "DEMO-028",
+    "interaction_review": "DEMO-029",
 }
 """Where to look for each case worth showing (patient refs)."""
 

@@ -18,6 +18,14 @@ CONTRAINDICATIONS = (
     "active_substance_use_disorder",
 )
 
+USUAL_MEDICATIONS = [
+    {"name": "sertraline", "class": "antidepressant", "dose": "100 mg each morning"},
+]
+INTERACTING_MEDICATIONS = [
+    {"name": "clonazepam", "class": "benzodiazepine", "dose": "0.5 mg at night"},
+    {"name": "sertraline", "class": "antidepressant", "dose": "100 mg each morning"},
+]
+
 ITEM_COUNT = {"PHQ-9": 9, "GAD-7": 7, "PCL-5": 20}
 MAX_ANSWER = {"PHQ-9": 3, "GAD-7": 3, "PCL-5": 4}
 
@@ -104,6 +112,9 @@ def discharge(session: int, seed: int, escort: str) -> dict[str, Any]:
         "released_to": escort,
         "instructions": ["No driving until tomorrow", "Light meal only tonight"],
         "override": None,
+        "sedation_resolved": True,
+        "dissociation_resolved": True,
+        "respiratory_depression_resolved": True,
     }
 
 

@@ -15,6 +15,8 @@ ROLE_OF = {
     "ConsentWithdrawn": "prescriber",
     "TreatmentPlanUpdated": "prescriber",
     "SafetyReviewCompleted": "prescriber",
+    "RemsPatientEnrolled": "prescriber",
+    "MedicationsReconciled": "prescriber",
     "JourneyClosed": "prescriber",
     "OutcomeMeasureRecorded": "therapist",
     "PreparationCompleted": "therapist",

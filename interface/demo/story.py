@@ -96,14 +96,29 @@ class Story:
             self.add(type_, start + timedelta(days=days, hours=1), data)
             if until == stage:
                 return self
+        if self.spravato:
+            self.rems_intake(start + timedelta(days=5, hours=2))
         return self
+
+    def rems_intake(self, at: datetime) -> Story:
+        """What a Spravato dose needs besides the pathway: the patient's REMS enrollment
+        and a medication reconciliation (within 30 days of each dose)."""
+        self.add(
+            "RemsPatientEnrolled",
+            at,
+            {"enrollment_id": f"SPR-PT-{55000 + self.number}", "enrolled_at": at.isoformat()},
+        )
+        return self.medications(at + timedelta(minutes=10), content.USUAL_MEDICATIONS)
+
+    def medications(self, at: datetime, medications: list[dict[str, str]]) -> Story:
+        return self.add("MedicationsReconciled", at, {"medications": medications})
 
     def planned_dose(self) -> float:
         if self.spravato:
             return 56.0
         if self.route == "im":
             return float(round(self.weight_kg * 0.5))
-        return 250.0
+        return float(round(self.weight_kg * 2.5))  # sublingual: within 3 mg/kg
 
     def session(
         self, n: int, checked_at: datetime, until: str = "integrated", **opts: Any

@@ -8,6 +8,8 @@ from typing import Any
 
 from domain.errors import RuleViolationError
 from domain.journey_facts import JourneyFacts
+from domain.rules.common import refuse_first
+from domain.rules.discharge import check_discharge_vitals, check_resolved, discharge_blockers
 from domain.rules.dose import valid_override
 from domain.rules.rems import check_rems_entry
 from domain.rules.sessions import existing_session
@@ -18,6 +20,8 @@ def observation_minutes(dosed_at: datetime, until: datetime) -> float:
 
 
 def check_discharge(facts: JourneyFacts, data: Mapping[str, Any], at: datetime) -> None:
+    """J-10: observed long enough (and monitored) as the profile asks, alert, escorted,
+    resolved and within the discharge vitals (see ``domain.rules.discharge``)."""
     number = int(data["session"])
     session = existing_session(facts, number)
     dose = session["dose"]
@@ -27,18 +31,17 @@ def check_discharge(facts: JourneyFacts, data: Mapping[str, Any], at: datetime) 
         )
     if session["discharge"] is not None:
         raise RuleViolationError("J-10", f"Session {number} is already discharged.")
+    overridden = valid_override(data.get("override"))
+    refuse_first(
+        [b for b in discharge_blockers(facts, session, at) if not (overridden and b.overridable)]
+    )
     profile = facts.profile
-    watched = observation_minutes(dose["at"], at)
-    if watched < profile.min_observation_minutes and not valid_override(data.get("override")):
-        raise RuleViolationError(
-            "J-10",
-            f"Only {max(watched, 0):.0f} min observed since the dose: discharge needs at least "
-            f"{profile.min_observation_minutes} min (or a prescriber's override with a reason).",
-        )
     if not data.get("alert_and_oriented"):
         raise RuleViolationError("J-10", "Discharge needs the patient alert and oriented.")
     if profile.escort_required and not data.get("released_to"):
         raise RuleViolationError("J-10", "Discharge needs an escort: name released_to.")
+    check_resolved(profile, number, data)
+    check_discharge_vitals(profile, number, data)
 
 
 def check_integration(facts: JourneyFacts, data: Mapping[str, Any]) -> None:

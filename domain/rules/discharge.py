@@ -1,17 +1,205 @@
 """Observation and discharge under 2027-1 (J-10): what the session still needs before the
-patient may go home, and what staff read while they watch."""
+patient may go home, and what staff read while they watch.
+
+The same blockers refuse an early discharge and fill the status during observation, so
+what staff read is what the service enforces. Observation counts from the session's last
+administration (a KAP booster restarts it). The monitoring reading's window is inclusive
+at both ends: with [30, 50], readings taken 30 and 50 min after the administration count.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
 
-from domain.fact_records import SessionFact
-from domain.journey_facts import JourneyFacts
+from domain.errors import Blocker, RuleViolationError
+from domain.fact_records import SessionFact, VitalsFact
+from domain.journey_facts import JourneyFacts, last_administered_at
+from domain.protocols import ProtocolProfile
+from domain.rules.dose import valid_override
+from domain.rules.readiness import dose_blockers
+from domain.rules.sessions import session_state
+
+RESOLVED_WORDS = {
+    "sedation": "sedation",
+    "dissociation": "dissociation",
+    "respiratory_depression": "respiratory depression",
+}
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _clock(moment: datetime) -> str:
+    return moment.strftime("%H:%M")
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def observed_from(session: SessionFact) -> datetime:
+    """The session's last administration: observation counts from it."""
+    given = last_administered_at(session)
+    if given is None:
+        raise ValueError(f"Session {session['session']} has no administration.")
+    return given
+
+
+def discharge_possible_from(profile: ProtocolProfile, session: SessionFact) -> datetime:
+    return observed_from(session) + timedelta(minutes=profile.min_observation_minutes)
+
+
+def _observation_blocker(profile: ProtocolProfile, session: SessionFact, at: datetime) -> Blocker:
+    """J-10: too early; a prescriber may override only where the profile allows it."""
+    watched = (at - observed_from(session)).total_seconds() / 60
+    minimum, n = profile.min_observation_minutes, session["session"]
+    since = "the last administration" if session["boosters"] else "the dose"
+    opening = (
+        f"Only {max(watched, 0):.0f} min observed since {since} of session {n}: discharge "
+        f"needs at least {minimum} min, so not before "
+        f"{_stamp(discharge_possible_from(profile, session))}"
+    )
+    if profile.observation_override_allowed:
+        return Blocker(
+            "J-10", f"{opening} (or a prescriber's override with a reason).", overridable=True
+        )
+    source = "REMS" if profile.has_rems else "protocol's"
+    return Blocker(
+        "J-10", f"{opening}; the {source} minimum cannot be overridden, not even by a prescriber."
+    )
+
+
+def reading_window(profile: ProtocolProfile, session: SessionFact) -> tuple[datetime, datetime]:
+    """When the in-session monitoring reading is taken (both ends count)."""
+    start, end = profile.monitoring_reading_minutes or (0, 0)
+    given = observed_from(session)
+    return given + timedelta(minutes=start), given + timedelta(minutes=end)
+
+
+def _reading_name(profile: ProtocolProfile) -> str:
+    start, end = profile.monitoring_reading_minutes or (0, 0)
+    return f"{(start + end) // 2}-minute reading"
+
+
+def _readings_between(session: SessionFact, start: datetime, end: datetime) -> list[VitalsFact]:
+    return [v for v in session["vitals"] if start <= v["at"] <= end]
+
+
+def missing_reading(profile: ProtocolProfile, session: SessionFact, at: datetime) -> str | None:
+    """What in-session monitoring the profile needs and the session lacks by ``at``."""
+    n = session["session"]
+    if profile.session_vitals_required == "monitoring_window":
+        start, end = reading_window(profile, session)
+        if _readings_between(session, start, end):
+            return None
+        return (
+            f"Record the {_reading_name(profile)} of session {n} between {_clock(start)} and "
+            f"{_clock(end)} UTC."
+        )
+    if profile.session_vitals_required == "any":
+        dose = session["dose"]
+        if dose is None or _readings_between(session, dose["at"], at):
+            return None
+        return f"Record a vitals reading of session {n} (VitalsRecorded) before discharge."
+    return None
+
+
+def discharge_blockers(facts: JourneyFacts, session: SessionFact, at: datetime) -> list[Blocker]:
+    """J-10: what keeps a dosed session from discharge at ``at``, before any discharge data."""
+    profile = facts.profile
+    found = []
+    if at < discharge_possible_from(profile, session):
+        found.append(_observation_blocker(profile, session, at))
+    reading = missing_reading(profile, session, at)
+    if reading is not None:
+        n = session["session"]
+        found.append(
+            Blocker("J-10", f"Discharge of session {n} needs its in-session monitoring. {reading}")
+        )
+    return found
+
+
+def blockers_now(facts: JourneyFacts, now: datetime) -> list[Blocker]:
+    """The status's blockers: under 2027-1, while a session is observed, only what keeps it
+    from discharge (the next dose's timing is not the step at hand); else the dose's."""
+    last = facts.last_session()
+    observing = last is not None and session_state(facts, last) == "dosed"
+    if observing and last is not None and facts.profile.enforces("2027-1") and not facts.closed:
+        return discharge_blockers(facts, last, now)
+    return dose_blockers(facts, now)
+
+
+def check_resolved(profile: ProtocolProfile, number: int, data: Mapping[str, Any]) -> None:
+    """J-10: what the profile needs resolved is recorded true; no override."""
+    unmet = []
+    for what in profile.discharge_resolved_required:
+        value = data.get(f"{what}_resolved")
+        if value is not True:
+            unmet.append(f"{what}_resolved is {'missing' if value is None else 'false'}")
+    if unmet:
+        words = _listed([RESOLVED_WORDS[w] for w in profile.discharge_resolved_required])
+        raise RuleViolationError(
+            "J-10",
+            f"Discharge of session {number} needs {words} resolved ({'; '.join(unmet)}): "
+            "record each as true once resolved; no override.",
+        )
+
+
+def _outside_limits(profile: ProtocolProfile, vitals: Mapping[str, Any]) -> list[str]:
+    limits = (
+        ("systolic", profile.discharge_max_systolic, "above"),
+        ("diastolic", profile.discharge_max_diastolic, "above"),
+        ("heart_rate", profile.discharge_max_heart_rate, "above"),
+        ("spo2", profile.discharge_min_spo2, "below"),
+    )
+    outside = []
+    for name, limit, side in limits:
+        value = vitals.get(name)
+        if limit is None or value is None:
+            continue
+        if (side == "above" and value > limit) or (side == "below" and value < limit):
+            outside.append(f"{name} {value} {side} {limit}")
+    return outside
+
+
+def check_discharge_vitals(profile: ProtocolProfile, number: int, data: Mapping[str, Any]) -> None:
+    """J-10: SpO2 measured where required; beyond the limits only with a prescriber's
+    override with a reason (C-10 lists it)."""
+    vitals = data["vitals"]
+    if profile.discharge_spo2_required and vitals.get("spo2") is None:
+        raise RuleViolationError(
+            "J-10",
+            f"Discharge vitals of session {number} need SpO2 under {profile.name} (pulse "
+            "oximetry): add vitals.spo2.",
+        )
+    outside = _outside_limits(profile, vitals)
+    if outside and not valid_override(data.get("override")):
+        raise RuleViolationError(
+            "J-10",
+            f"Discharge vitals of session {number} are outside the limits "
+            f"({', '.join(outside)}): repeat them once within the limits, or record a "
+            "prescriber's override (role prescriber) with a reason.",
+        )
 
 
 def observation_step(
     facts: JourneyFacts, session: SessionFact, now: datetime
 ) -> tuple[str, str] | None:
     """The next step while a dosed session is observed (code, text), or None for the
-    default "discharge after N min"."""
-    return None
+    default "discharge after N min" (2026-11-01)."""
+    profile = facts.profile
+    if not profile.enforces("2027-1"):
+        return None
+    reading = missing_reading(profile, session, now)
+    if reading is not None:
+        return "record_vitals", reading
+    n, start = session["session"], discharge_possible_from(profile, session)
+    text = f"Discharge session {n} from {_clock(start)} UTC"
+    resolved = [RESOLVED_WORDS[w] for w in profile.discharge_resolved_required]
+    if resolved:
+        verb = "has" if len(resolved) == 1 else "have"
+        text += f" once {_listed(resolved)} {verb} resolved"
+    return "discharge", f"{text}."

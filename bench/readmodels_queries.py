@@ -68,6 +68,8 @@ def synthetic_rows(count: int, seed: int = 11) -> list[dict[str, Any]]:
             "adverse_event": rng.random() < 0.05,
             "override_used": rng.random() < 0.02,
             "late_entry": rng.random() < 0.08,
+            "interaction_review": rng.random() < 0.04,
+            "measure_due": active and rng.random() < 0.1,
         }
         integration_due = rems_due = None
         if stage == "in_treatment" and rng.random() < 0.4:

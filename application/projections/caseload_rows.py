@@ -16,7 +16,13 @@ from domain.status import flags_of, journey_status
 
 TIME_BASED_FLAGS = ("integration_overdue", "rems_form_overdue")
 NEVER = datetime(9999, 12, 31, tzinfo=UTC)
-FLAG_WEIGHTS = {"adverse_event": 4, "override_used": 2, "late_entry": 1}
+FLAG_WEIGHTS = {
+    "adverse_event": 4,
+    "interaction_review": 3,
+    "measure_due": 2,
+    "override_used": 2,
+    "late_entry": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,8 @@ class CaseloadRow:
     adverse_event: bool
     override_used: bool
     late_entry: bool
+    interaction_review: bool
+    measure_due: bool
     next_step_code: str
     next_step_text: str
     sessions_completed: int
@@ -73,6 +81,8 @@ def caseload_row(journey: Journey) -> CaseloadRow:
         adverse_event="adverse_event" in flags,
         override_used="override_used" in flags,
         late_entry="late_entry" in flags,
+        interaction_review="interaction_review" in flags,
+        measure_due="measure_due" in flags,
         next_step_code=status.next_step.code,
         next_step_text=status.next_step.text,
         sessions_completed=status.sessions_completed,

@@ -17,7 +17,14 @@ from interface.storage.readmodels.generations import Generations
 from interface.storage.readmodels.tables import CASELOAD
 
 Sort = Literal["attention", "recent", "patient"]
-STATIC_FLAGS = ("safety_hold", "adverse_event", "override_used", "late_entry")
+STATIC_FLAGS = (
+    "safety_hold",
+    "adverse_event",
+    "interaction_review",
+    "measure_due",
+    "override_used",
+    "late_entry",
+)
 DUE_FLAGS = {"integration_overdue": "integration_due_at", "rems_form_overdue": "rems_form_due_at"}
 FLAG_ORDER = ("safety_hold", "integration_overdue", "rems_form_overdue", *STATIC_FLAGS[1:])
 

@@ -38,6 +38,8 @@ FLAGS = (
     "integration_overdue",
     "rems_form_overdue",
     "adverse_event",
+    "interaction_review",
+    "measure_due",
     "override_used",
     "late_entry",
 )
@@ -49,6 +51,8 @@ FLAG_LABELS = {
     "adverse_event": "Adverse event",
     "override_used": "Override used",
     "late_entry": "Late entry",
+    "interaction_review": "Interaction review",
+    "measure_due": "Measure due",
 }
 
 URGENT_FLAGS = frozenset({"safety_hold", "integration_overdue", "rems_form_overdue"})

@@ -108,6 +108,8 @@ def _caseload(metadata: MetaData, name: str) -> Table:
         Column("adverse_event", Boolean, nullable=False),
         Column("override_used", Boolean, nullable=False),
         Column("late_entry", Boolean, nullable=False),
+        Column("interaction_review", Boolean, nullable=False),
+        Column("measure_due", Boolean, nullable=False),
         Column("next_step_code", String(40), nullable=False),
         Column("next_step_text", Text, nullable=False),
         Column("sessions_completed", Integer, nullable=False),
@@ -143,7 +145,8 @@ def _findings(metadata: MetaData, name: str) -> Table:
     )
 
 
-CASELOAD = ReadModelShape("caseload", 1, _caseload)
+CASELOAD = ReadModelShape("caseload", 2, _caseload)
+"""Version 2 added the 2027-1 flags ``interaction_review`` and ``measure_due``."""
 FINDINGS = ReadModelShape("findings", 2, _findings)
 """Version 2 added ``at``, the moment each finding is about (for the report's period)."""
 SHAPES = {shape.name: shape for shape in (CASELOAD, FINDINGS)}

@@ -29,6 +29,7 @@ from interface.http.routes import (
     events,
     health,
     journeys,
+    rems_form,
     replay,
     verify,
 )
@@ -95,6 +96,7 @@ def create_app(
         health,
         caseload,
         journeys,
+        rems_form,
         events,
         replay,
         verify,

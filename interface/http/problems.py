@@ -25,6 +25,7 @@ from application.errors import (
     JourneyNotFoundError,
     VersionMismatchError,
 )
+from application.rems_form import RemsFormNotFoundError
 from domain.errors import CorrectionRefusedError, RuleViolationError
 from interface.audit.signing import BadSigningKeyError, MissingSigningKeyError
 from interface.http.allow import allowed_methods
@@ -139,6 +140,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RuleViolationError, _rule)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(JourneyNotFoundError, _simple(404, "journey_not_found"))
+    app.add_exception_handler(RemsFormNotFoundError, _simple(404, "rems_form_not_found"))
     app.add_exception_handler(EntryNotFoundError, _simple(422, "entry_not_found"))
     app.add_exception_handler(VersionMismatchError, _simple(412, "version_mismatch"))
     app.add_exception_handler(MalformedIfMatchError, _simple(412, "invalid_if_match"))

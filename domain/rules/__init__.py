@@ -13,6 +13,7 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
         "No eligible decision while an absolute contraindication is present",
         (
             "domain.rules.pathway.check_screening_decision",
+            "domain.rules.pathway._check_ideation_assessed",
             "domain.rules.readiness._pre_dose_blockers",
         ),
     ),
@@ -26,7 +27,11 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "J-04": (
         "A dose needs consent, screening, preparation, a baseline and a valid pre-dose check",
-        ("domain.rules.readiness._pathway_blockers", "domain.rules.readiness._pre_dose_blockers"),
+        (
+            "domain.rules.readiness._pathway_blockers",
+            "domain.rules.readiness._pre_dose_blockers",
+            "domain.rules.boosters.booster_blockers",
+        ),
     ),
     "J-05": ("A dose needs the required staff present", ("domain.rules.dose._check_staff",)),
     "J-06": (
@@ -34,8 +39,19 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("domain.rules.dose.check_dose", "domain.rules.readiness.vitals_blockers"),
     ),
     "J-07": (
-        "Route, dose, doses per 7 days and hours since the last dose within the protocol",
-        ("domain.rules.dose._check_route_and_amount", "domain.rules.readiness._schedule_blockers"),
+        "Route, dose, doses per 7 days, hours since the last dose and the maintenance "
+        "interval within the protocol",
+        (
+            "domain.rules.dose._check_route_and_amount",
+            "domain.rules.schedule._schedule_blockers",
+            "domain.rules.schedule.check_spravato_amount",
+            "domain.rules.dose_limits.limit_weight",
+            "domain.rules.dose_limits.check_amount",
+            "domain.rules.dose_limits.check_escalation",
+            "domain.rules.dose_limits.check_infusion",
+            "domain.rules.medications.reconciliation_blockers",
+            "domain.rules.boosters.check_booster",
+        ),
     ),
     "J-08": (
         "One open dosing session at a time, numbered in order",
@@ -43,22 +59,32 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
             "domain.rules.sessions.check_pre_dose_check_opens",
             "domain.rules.sessions.existing_session",
             "domain.rules.dose._check_session",
+            "domain.rules.boosters.check_booster",
             "domain.rules.aftercare.check_cancellation",
             "domain.rules.aftercare.check_rems_form",
-            "domain.rules.readiness._schedule_blockers",
+            "domain.rules.schedule._schedule_blockers",
             "domain.rules.readiness.dose_blockers",
         ),
     ),
     "J-09": (
-        "After the series, further doses need a TreatmentPlanUpdated",
+        "After the series, further doses need a TreatmentPlanUpdated (a prescriber's, after "
+        "the series and its end-of-series PHQ-9, where the protocol asks)",
         (
             "domain.rules.sessions.check_pre_dose_check_opens",
-            "domain.rules.readiness._schedule_blockers",
+            "domain.rules.schedule._schedule_blockers",
+            "domain.rules.plans.check_treatment_plan",
         ),
     ),
     "J-10": (
-        "Discharge after the minimum observation, alert and oriented, with an escort",
-        ("domain.rules.aftercare.check_discharge",),
+        "Discharge after the minimum observation, alert and oriented, with an escort; "
+        "monitored, resolved and within the discharge vitals where the protocol asks",
+        (
+            "domain.rules.aftercare.check_discharge",
+            "domain.rules.discharge._observation_blocker",
+            "domain.rules.discharge.discharge_blockers",
+            "domain.rules.discharge.check_resolved",
+            "domain.rules.discharge.check_discharge_vitals",
+        ),
     ),
     "J-11": (
         "Integration names a discharged session not yet integrated",
@@ -72,6 +98,7 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
         "Nothing clinical on a closed journey; no dosing while paused or ineligible",
         (
             "domain.rules.common.check_open",
+            "domain.rules.closing.check_close",
             "domain.rules.pathway.check_dosing_allowed",
             "domain.rules.pathway.check_pause",
             "domain.rules.pathway.check_resume",
@@ -84,11 +111,22 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "J-15": (
         "Times are plausible: not in the future beyond the skew, not before the journey",
-        ("domain.rules.common.check_time_plausible",),
+        (
+            "domain.rules.common.check_time_plausible",
+            "domain.rules.adverse_events.check_adverse_event_times",
+        ),
     ),
     "J-16": (
         "Spravato REMS: no dose before enrollment; REMS entries only under a REMS protocol",
         ("domain.rules.rems.check_rems_entry", "domain.rules.rems.enrollment_blockers"),
+    ),
+    "J-17": (
+        "Who may record what: each entry by a role allowed it; staff named on a dose known",
+        (
+            "domain.rules.roles.check_role",
+            "domain.rules.roles._check_override",
+            "domain.rules.roles._check_named_staff",
+        ),
     ),
 }
 
@@ -142,5 +180,16 @@ CHECKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "C-11": (
         "A safety flag with no safety review",
         ("domain.compliance.record_keeping.unreviewed_safety_findings",),
+    ),
+    "C-12": (
+        "Spravato REMS: a serious adverse event not reported to the REMS",
+        ("domain.compliance.rems_reporting.unreported_serious_event_findings",),
+    ),
+    "C-13": (
+        "A measure the protocol's schedule wants never taken, or taken late",
+        (
+            "domain.compliance.scheduled_measures._missing_baseline",
+            "domain.compliance.scheduled_measures._missing_later",
+        ),
     ),
 }

@@ -1,4 +1,5 @@
-"""Checks of one dose: readiness, staff present, route and amount, override (J-04 to J-09)."""
+"""Checks of one dose or booster: readiness, staff present, route and amount, override
+(J-04 to J-09)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,15 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from domain.errors import Blocker, RuleViolationError
+from domain.errors import RuleViolationError
 from domain.journey_facts import JourneyFacts
 from domain.protocols import ProtocolProfile
+from domain.rules.boosters import booster_blockers, check_booster, given_this_session
 from domain.rules.common import refuse_first
+from domain.rules.dose_limits import check_amount, check_escalation, check_infusion, limit_weight
 from domain.rules.readiness import dose_blockers
+from domain.rules.schedule import check_spravato_amount
 from domain.rules.sessions import dosing_target
-
-INJECTED_ROUTES = ("im", "iv")
 
 
 def valid_override(override: Mapping[str, Any] | None) -> bool:
@@ -27,7 +29,12 @@ def valid_override(override: Mapping[str, Any] | None) -> bool:
 def _check_session(facts: JourneyFacts, number: int) -> None:
     session = facts.session(number)
     if session and session["dose"] is not None:
-        raise RuleViolationError("J-08", f"Session {number} already has a dose recorded.")
+        booster = (
+            ": a further administration in it is a booster (booster true)"
+            if facts.profile.max_boosters_per_session
+            else ""
+        )
+        raise RuleViolationError("J-08", f"Session {number} already has a dose recorded{booster}.")
     target = dosing_target(facts)
     if number != target:
         raise RuleViolationError(
@@ -46,45 +53,40 @@ def _check_staff(profile: ProtocolProfile, data: Mapping[str, Any]) -> None:
         )
 
 
-def _check_route_and_amount(profile: ProtocolProfile, data: Mapping[str, Any]) -> None:
-    route, dose_mg, weight = data["route"], float(data["dose_mg"]), float(data["weight_kg"])
+def _check_route_and_amount(facts: JourneyFacts, data: Mapping[str, Any]) -> None:
+    profile = facts.profile
+    route, dose_mg = data["route"], float(data["dose_mg"])
     if route not in profile.routes_allowed:
         allowed = ", ".join(profile.routes_allowed)
         raise RuleViolationError(
             "J-07", f"Route {route} is not allowed by {profile.name}: use {allowed}."
         )
+    check_spravato_amount(facts, data)
     if profile.allowed_doses_mg is not None and dose_mg not in profile.allowed_doses_mg:
         allowed = ", ".join(f"{d:g}" for d in profile.allowed_doses_mg)
         raise RuleViolationError("J-07", f"Dose {dose_mg:g} mg is not allowed: use {allowed} mg.")
-    if route in INJECTED_ROUTES and profile.max_mg_per_kg_injected is not None:
-        limit = profile.max_mg_per_kg_injected * weight
-        if dose_mg > limit:
-            raise RuleViolationError(
-                "J-07",
-                f"{dose_mg:g} mg {route} exceeds {profile.max_mg_per_kg_injected:g} mg/kg "
-                f"for {weight:g} kg: give at most {limit:.1f} mg.",
-            )
-    oral_limit = profile.max_mg_oral_sublingual
-    if route not in INJECTED_ROUTES and oral_limit is not None and dose_mg > oral_limit:
-        raise RuleViolationError(
-            "J-07",
-            f"{dose_mg:g} mg {route} exceeds the limit: give at most "
-            f"{profile.max_mg_oral_sublingual:g} mg.",
-        )
+    check_infusion(profile, data)
+    weight = limit_weight(facts, data)
+    given = given_this_session(facts, data)
+    check_amount(profile, route, dose_mg, given, weight)
+    check_escalation(facts, data, given, valid_override(data.get("override")))
 
 
 def check_dose(facts: JourneyFacts, data: Mapping[str, Any], at: datetime) -> None:
-    """Refuse the dose unless every rule is met."""
+    """Refuse the dose unless every rule is met. A booster (``booster: true``) meets the
+    booster's rules and blockers (``domain.rules.boosters``) instead of the next dose's."""
     number = int(data["session"])
-    _check_session(facts, number)
+    booster = bool(data.get("booster"))
+    if booster:
+        check_booster(facts, data, at)
+    else:
+        _check_session(facts, number)
     override = data.get("override")
     if override is not None and not valid_override(override):
         raise RuleViolationError(
             "J-06", "An override must be given by a prescriber (role prescriber) with a reason."
         )
-    blockers: list[Blocker] = [
-        b for b in dose_blockers(facts, at) if not (override and b.overridable)
-    ]
-    refuse_first(blockers)
+    pending = booster_blockers(facts) if booster else dose_blockers(facts, at)
+    refuse_first([b for b in pending if not (override and b.overridable)])
     _check_staff(facts.profile, data)
-    _check_route_and_amount(facts.profile, data)
+    _check_route_and_amount(facts, data)

@@ -3,7 +3,7 @@ a reconciliation recent enough before each dose."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from domain.errors import Blocker
 from domain.journey_facts import JourneyFacts
@@ -46,5 +46,21 @@ def interaction_sentences(facts: JourneyFacts) -> list[str]:
 
 
 def reconciliation_blockers(facts: JourneyFacts, at: datetime) -> list[Blocker]:
-    """Under a profile that asks for it, a dose needs a reconciliation within its days."""
-    return []
+    """Under a profile that asks for it (Spravato 2027-1), a dose needs a reconciliation
+    within its days before the dose, the last day included: what the patient takes now is
+    what the prescriber weighed (an empty list is a reconciliation too)."""
+    days = facts.profile.medication_reconciliation_max_age_days
+    if days is None:
+        return []
+    window = timedelta(days=days)
+    if any(at - window <= m["at"] <= at for m in facts.medication_lists):
+        return []
+    earlier = [m["at"] for m in facts.medication_lists if m["at"] <= at]
+    last = f" (the last was on {max(earlier):%Y-%m-%d})" if earlier else ""
+    return [
+        Blocker(
+            "J-07",
+            f"No medication reconciliation within {days} days before the dose{last}: "
+            "record MedicationsReconciled with the patient's current medications.",
+        )
+    ]

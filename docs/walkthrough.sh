@@ -12,11 +12,19 @@ URL=${URL:-http://127.0.0.1:8000}
 PATIENT=${PATIENT:-MRN-$(date -u +%Y%m%d%H%M%S)-$$}
 
 at() { date -u -d "$1" +%Y-%m-%dT%H:%M:%SZ; }   # a time relative to now, in UTC
+recorder() {  # who records TYPE (rule J-17: each entry by a role that may make it)
+  case $1 in
+    ConsultationCompleted|ScreeningCompleted|ConsentSigned) echo '"id":"dr-lee","role":"prescriber"' ;;
+    OutcomeMeasureRecorded|PreparationCompleted|GuidedTherapyNoted|IntegrationCompleted)
+      echo '"id":"ther-ana","role":"therapist"' ;;
+    *) echo '"id":"nurse-kim","role":"nurse"' ;;
+  esac
+}
 post() {  # post TYPE TIME DATA [extra curl args...]: append one event, print the answer
   local type=$1 when=$2 data=$3; shift 3
   curl -sS -X POST "$URL/v1/journeys/$JOURNEY/events" "$@" \
     -H "Authorization: Bearer $EHR" -H 'Content-Type: application/json' \
-    -d "{\"type\":\"$type\",\"occurred_at\":\"$when\",\"recorded_by\":{\"id\":\"nurse-kim\",\"role\":\"nurse\"},\"data\":$data}"
+    -d "{\"type\":\"$type\",\"occurred_at\":\"$when\",\"recorded_by\":{$(recorder "$type")},\"data\":$data}"
   echo
 }
 request() {  # request EXPECTED_CODES CURL_ARGS...: the body, or the server's answer and exit 1
@@ -74,10 +82,12 @@ DOSE=${DOSE/\"therapist_present\":null/\"therapist_present\":\"ther-ana\"}
 post KetamineAdministered "$DOSE_AT" "$DOSE" -H 'Idempotency-Key: dose-1' -w 'HTTP %{http_code}'
 post KetamineAdministered "$DOSE_AT" "$DOSE" -H 'Idempotency-Key: dose-1' -w 'HTTP %{http_code}'
 
-echo '# 7. Guided therapy, then a discharge after 30 minutes: refused by J-10 (60 min needed).'
+echo '# 7. Guided therapy, the 40-minute vitals, then a discharge after 30 minutes: refused by J-10.'
 post GuidedTherapyNoted "$(at '-25 hours -40 minutes')" '{"session":1,"techniques":["grounding"],"note":"settled"}'
+post VitalsRecorded "$(at '-25 hours -20 minutes')" "{\"session\":1,\"vitals\":$VITALS}"
 DISCHARGE="{\"session\":1,\"vitals\":$VITALS,\"alert_and_oriented\":true,\"released_to\":\"Jo\",
-  \"instructions\":[\"no driving until tomorrow\"],\"override\":null}"
+  \"instructions\":[\"no driving until tomorrow\"],\"override\":null,
+  \"sedation_resolved\":true,\"dissociation_resolved\":true}"
 post PatientDischarged "$(at '-25 hours -30 minutes')" "$DISCHARGE"
 
 echo '# 8. Discharge after 75 minutes, and the integration session the next day.'

@@ -46,7 +46,7 @@ def test_the_walkthrough_runs_and_shows_each_refusal_and_answer(server_env):
     assert "HTTP 200" in out
     assert '"code":"integrate_session"' in out
     assert '"sessions_completed": 1' in out
-    assert "11 IntegrationCompleted nurse-kim ehr" in out
+    assert "12 IntegrationCompleted ther-ana ehr" in out
 
 
 @pytest.mark.e2e

@@ -7,10 +7,10 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from interface.web.render import STATIC
-from interface.web.routes import audit, caseload, journey, reports, signin
+from interface.web.routes import audit, caseload, journey, rems_form, reports, signin
 
 
 def install_web(app: FastAPI) -> None:
-    for module in (signin, caseload, journey, audit, reports):
+    for module in (signin, caseload, journey, rems_form, audit, reports):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

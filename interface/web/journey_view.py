@@ -37,6 +37,8 @@ class JourneyView:
     corrections: list[CorrectionFact]
     timeline: list[TimelineEntry]
     series_length: int
+    rems_form_sessions: list[int]
+    """The dosed sessions whose REMS monitoring form the page links (Spravato only)."""
 
 
 def milestones(facts: JourneyFacts) -> set[str]:
@@ -86,6 +88,9 @@ def journey_view(services: Services, clinic_id: str, journey_id: UUID) -> Journe
         corrections=list(facts.corrections),
         timeline=[TimelineEntry(h, h.recorded_at - h.occurred_at > LATE_AFTER) for h in history],
         series_length=series_length,
+        rems_form_sessions=[s["session"] for s in facts.ordered_sessions() if s["dose"]]
+        if facts.profile.has_rems
+        else [],
     )
 
 

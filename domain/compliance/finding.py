@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-RULES = tuple(f"C-{n:02d}" for n in range(1, 12))
-"""The auditor's checks of DOMAIN.md, C-01 to C-11."""
+RULES = tuple(f"C-{n:02d}" for n in range(1, 14))
+"""The auditor's checks of DOMAIN.md, C-01 to C-11, and those protocol 2027-1 added:
+C-12 (a serious adverse event not reported to the REMS) and C-13 (scheduled measures)."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The compliance report: rules C-01 to C-11 over the clinic's journeys."""
+"""The compliance report: rules C-01 to C-13 over the clinic's journeys."""
 
 from __future__ import annotations
 
@@ -20,7 +20,19 @@ from interface.presentation.journey_reads import log_journey_read
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 RuleId = Literal[
-    "C-01", "C-02", "C-03", "C-04", "C-05", "C-06", "C-07", "C-08", "C-09", "C-10", "C-11"
+    "C-01",
+    "C-02",
+    "C-03",
+    "C-04",
+    "C-05",
+    "C-06",
+    "C-07",
+    "C-08",
+    "C-09",
+    "C-10",
+    "C-11",
+    "C-12",
+    "C-13",
 ]
 """The auditor's checks of DOMAIN.md (the same list as ``domain.compliance.RULES``)."""
 
@@ -50,7 +62,7 @@ class ComplianceReportPublic(BaseModel):
     read_model_position: int = Field(description="The log position the report includes.")
     store_position: int = Field(description="The log's last position: more means it lags.")
     findings: list[ComplianceFindingPublic]
-    counts: dict[str, int] = Field(description="Findings per rule, C-01 to C-11 (zero if none).")
+    counts: dict[str, int] = Field(description="Findings per rule, C-01 to C-13 (zero if none).")
 
 
 def _period_checked(since: datetime | None, until: datetime | None) -> None:

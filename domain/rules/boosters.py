@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.errors import Blocker, RuleViolationError
-from domain.journey_facts import JourneyFacts, administrations, last_administered_at
+from domain.journey_facts import JourneyFacts, administrations
 from domain.rules.readiness import _journey_blockers
 
 
@@ -46,14 +46,15 @@ def check_booster(facts: JourneyFacts, data: Mapping[str, Any], at: datetime) ->
             f"Session {number} is discharged: a booster is given before discharge; a further "
             "dose is the next session's.",
         )
-    last = last_administered_at(session)
-    if last is not None and at <= last:
+    given = administrations(session)
+    last = given[-1]["at"]
+    if at <= last:
         raise RuleViolationError(
             "J-08",
             f"A booster follows the session's last administration "
             f"({last:%Y-%m-%d %H:%M:%S} UTC): give it after that time.",
         )
-    boosters = len(administrations(session)) - 1
+    boosters = len(given) - 1
     if boosters >= allowed:
         raise RuleViolationError(
             "J-07",

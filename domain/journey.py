@@ -48,9 +48,12 @@ from domain.payloads import (
 )
 from domain.protocols import ProtocolProfile
 from domain.rules import aftercare, pathway, rems
+from domain.rules.adverse_events import check_adverse_event_times
+from domain.rules.closing import check_close
 from domain.rules.common import check_posting, check_time_plausible
 from domain.rules.corrections import check_correction
 from domain.rules.dose import check_dose
+from domain.rules.plans import check_treatment_plan
 from domain.rules.roles import check_role
 from domain.rules.sessions import check_pre_dose_check_opens
 from domain.scales import score
@@ -455,7 +458,7 @@ class Journey(Aggregate):
 
     def sign_consent(self, data: ConsentSignedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
-        pathway.check_consent(self.facts)
+        pathway.check_consent(self.facts, data)
         self._record(self.ConsentSigned, data, posting)
 
     def withdraw_consent(self, data: ConsentWithdrawnPayload, posting: Posting) -> None:
@@ -492,6 +495,7 @@ class Journey(Aggregate):
     def report_adverse_event(self, data: AdverseEventReportedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
         aftercare.check_session_note(self.facts, data)
+        check_adverse_event_times(data)
         self._record(self.AdverseEventReported, data, posting)
 
     def discharge_patient(self, data: PatientDischargedPayload, posting: Posting) -> None:
@@ -511,6 +515,7 @@ class Journey(Aggregate):
 
     def update_treatment_plan(self, data: TreatmentPlanUpdatedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
+        check_treatment_plan(self.facts, data, posting.recorded_by)
         self._record(self.TreatmentPlanUpdated, data, posting)
 
     def complete_safety_review(self, data: SafetyReviewCompletedPayload, posting: Posting) -> None:
@@ -544,6 +549,7 @@ class Journey(Aggregate):
 
     def close(self, data: JourneyClosedPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
+        check_close(self.facts)
         self._record(self.JourneyClosed, data, posting)
 
     def correct_entry(self, data: EntryCorrectedPayload, original: Entry, posting: Posting) -> None:
@@ -554,6 +560,7 @@ class Journey(Aggregate):
             "occurred_at": original.occurred_at.isoformat(),
             "data": check_correction(original, data["data"]),
         }
+        check_role(self.facts, original.type, record["data"], posting.recorded_by)
         self._record(self.EntryCorrected, data, posting, corrected=record)
 
 

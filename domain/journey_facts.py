@@ -30,6 +30,10 @@ from domain.fact_records import (
 )
 from domain.protocols import ProtocolProfile
 
+HoldNeed = Literal["review", "review_with_safety_plan", "negative_cssrs"]
+"""What an active safety hold still needs (J-12): a prescriber's clearing review (moderate);
+one with a safety plan, and for suicide risk a later C-SSRS with items 4 to 6 no (high)."""
+
 Duty = Literal["integration", "rems_form"]
 """A duty that falls due with time: integration after discharge (C-05), the REMS form
 after the dose (C-07)."""
@@ -106,20 +110,23 @@ class JourneyFacts:
         """Safety triggers no later review has cleared (J-12): a moderate hold clears with
         a prescriber's review; a high one needs the review to carry a safety plan and, for
         suicide risk, a C-SSRS after the trigger with items 4 to 6 answered no."""
-        return [t for t in self.safety_triggers if not self._cleared(t)]
+        return [t for t in self.safety_triggers if self.still_needed(t)]
 
-    def _cleared(self, trigger: SafetyTriggerFact) -> bool:
+    def still_needed(self, trigger: SafetyTriggerFact) -> list[HoldNeed]:
+        """What the hold still needs before it clears; empty once cleared. Blockers and
+        the next step say exactly this, so staff know which half of a high hold is done."""
         after = trigger["raised_in"]
         reviews = [r for r in self.safety_reviews if r["cleared"] and r["version"] > after]
         if trigger["level"] != "high":
-            return bool(reviews)
+            return [] if reviews else ["review"]
+        needed: list[HoldNeed] = []
         if not any(r["safety_plan"] for r in reviews):
-            return False
-        if trigger["concern"] != "suicide_risk":
-            return True
-        return any(
+            needed.append("review_with_safety_plan")
+        if trigger["concern"] == "suicide_risk" and not any(
             m["version"] > after and not any(m["items"][3:6]) for m in self.measures_of("C-SSRS")
-        )
+        ):
+            needed.append("negative_cssrs")
+        return needed
 
     def safety_hold_reasons(self) -> list[str]:
         """What each active hold is for, in the order raised."""

@@ -43,16 +43,27 @@ def safety_concern(
         if items[5]:
             return Concern("C-SSRS: recent suicidal behaviour reported (item 6)", MODERATE)
         return None
+    found = _cssrs_findings(items, behaviour_within_3_months)
+    if not found:
+        return None
+    level = HIGH if any(level == HIGH for _, level in found) else MODERATE
+    return Concern("C-SSRS: " + "; ".join(text for text, _ in found), level)
+
+
+def _cssrs_findings(items: Sequence[int], recent_behaviour: bool) -> list[tuple[str, str]]:
+    """Every positive answer from item 3 up, each with its tier, so the hold's reason
+    names all of them (a high tier must not hide a moderate finding, nor the reverse)."""
+    found = []
     if items[3] or items[4]:
-        return Concern("C-SSRS: suicidal intent or plan reported (item 4 or 5)", HIGH)
-    if items[5] and behaviour_within_3_months:
-        return Concern("C-SSRS: suicidal behaviour within the last 3 months (item 6)", HIGH)
-    if items[5]:
+        found.append(("suicidal intent or plan reported (item 4 or 5)", HIGH))
+    if items[5] and recent_behaviour:
+        found.append(("suicidal behaviour within the last 3 months (item 6)", HIGH))
+    elif items[5]:
         # Lifetime behaviour outside the 3 months: not the high tier, but never unseen.
-        return Concern("C-SSRS: suicidal behaviour reported (item 6, not recent)", MODERATE)
+        found.append(("suicidal behaviour reported (item 6, not within 3 months)", MODERATE))
     if items[2]:
-        return Concern("C-SSRS: thoughts of suicide with method (item 3)", MODERATE)
-    return None
+        found.append(("thoughts of suicide with a method (item 3)", MODERATE))
+    return found
 
 
 def adverse_event_concern(data: Mapping[str, Any], profile: ProtocolProfile) -> Concern | None:
@@ -65,3 +76,44 @@ def adverse_event_concern(data: Mapping[str, Any], profile: ProtocolProfile) -> 
     if severity in ("severe", "serious"):
         return Concern(f"{severity} adverse event ({kind})", HIGH, "adverse_event")
     return None
+
+
+_INSTRUCTIONS = {
+    ("review",): "a prescriber must record SafetyReviewCompleted with cleared true",
+    ("review_with_safety_plan", "negative_cssrs"): (
+        "a prescriber must record SafetyReviewCompleted with cleared true and safety_plan "
+        "true, and a C-SSRS recorded after the hold was raised must answer items 4 to 6 no "
+        "(OutcomeMeasureRecorded C-SSRS)"
+    ),
+    ("review_with_safety_plan",): (
+        "a prescriber must record SafetyReviewCompleted with cleared true and safety_plan true"
+    ),
+    ("negative_cssrs",): (
+        "the prescriber's review with a safety plan is on record; still needed: a C-SSRS "
+        "recorded after the hold was raised with items 4 to 6 answered no "
+        "(OutcomeMeasureRecorded C-SSRS)"
+    ),
+}
+_SUMMARIES = {
+    ("review_with_safety_plan", "negative_cssrs"): (
+        "high risk: needs a review with a safety plan and a later C-SSRS with items 4 to 6 no"
+    ),
+    ("review_with_safety_plan",): "high risk: needs a review with a safety plan",
+    ("negative_cssrs",): (
+        "high risk: its review with a safety plan is on record; a later C-SSRS with items "
+        "4 to 6 no is still needed"
+    ),
+}
+
+
+def hold_blocker_text(reason: str, needed: Sequence[str]) -> str:
+    """A J-12 blocker: the hold, its tier, and what still clears it. A moderate hold
+    reads as every hold read before 2027-1."""
+    tier = "Safety hold" if tuple(needed) == ("review",) else "High-risk safety hold"
+    return f"{tier} ({reason}): {_INSTRUCTIONS[tuple(needed)]}."
+
+
+def hold_summary(reason: str, needed: Sequence[str]) -> str:
+    """The hold as the next step names it: the reason, and for a high hold what is left."""
+    left = _SUMMARIES.get(tuple(needed))
+    return f"{reason} ({left})" if left else reason

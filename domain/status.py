@@ -6,19 +6,20 @@ due with time), so a replay as of any moment gives the status that stood then.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
 from domain.errors import Blocker
 from domain.journey_facts import JourneyFacts
-from domain.measurement import measures_due
+from domain.measurement import measure_step_text, measures_due
 from domain.outcomes import OutcomeSummary, summarize
-from domain.rules.discharge import observation_step
-from domain.rules.medications import interaction_sentences
-from domain.rules.readiness import dose_blockers
+from domain.rules.discharge import blockers_now, observation_step
+from domain.rules.rems import overdue_form_step
 from domain.rules.sessions import dosing_target, is_finished, session_state
+from domain.safety_concerns import hold_summary
 from domain.sessions_view import SessionSummary, summarize_sessions
+from domain.status_flags import FlagDetail, flag_details_of
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class JourneyStatus:
     version: int
     opened_at: datetime
     last_event_at: datetime
+    flag_details: dict[str, list[FlagDetail]] = field(default_factory=dict)
+    """What raised each flag present and when (keys are exactly ``flags``)."""
 
 
 def stage_of(facts: JourneyFacts) -> str:
@@ -72,24 +75,17 @@ def stage_of(facts: JourneyFacts) -> str:
 
 
 def flags_of(facts: JourneyFacts, now: datetime) -> list[str]:
-    flags = []
-    if facts.safety_hold_reasons():
-        flags.append("safety_hold")
-    if any(now > due for due in facts.pending_due("integration")):
-        flags.append("integration_overdue")
-    if any(now > due for due in facts.pending_due("rems_form")):
-        flags.append("rems_form_overdue")
-    if facts.adverse_events:
-        flags.append("adverse_event")
-    if facts.overrides:
-        flags.append("override_used")
-    if facts.late_entries:
-        flags.append("late_entry")
-    if interaction_sentences(facts):
-        flags.append("interaction_review")
-    if measures_due(facts, now):
-        flags.append("measure_due")
-    return flags
+    return list(flag_details_of(facts, now))
+
+
+MEASURE_OUTRANKS = ("pre_dose_check", "update_treatment_plan")
+"""A measure due is taken before the next dose's check and before a plan is updated,
+never instead of an observation, discharge, integration or overdue REMS form."""
+
+
+def _measure_step(facts: JourneyFacts, step: NextStep, now: datetime) -> NextStep:
+    due = measures_due(facts, now) if step.code in MEASURE_OUTRANKS else []
+    return NextStep("record_measure", measure_step_text(due)) if due else step
 
 
 def _halted_step(facts: JourneyFacts) -> NextStep | None:
@@ -99,10 +95,19 @@ def _halted_step(facts: JourneyFacts) -> NextStep | None:
         return NextStep("none", "The journey is paused: record JourneyResumed to continue.")
     if facts.ineligible:
         return NextStep("none", "The patient was screened ineligible: close the journey.")
-    reasons = facts.safety_hold_reasons()
-    if reasons:
-        return NextStep("safety_review", f"A prescriber reviews the safety hold: {reasons[0]}.")
-    return None
+    holds = [(hold["reason"], facts.still_needed(hold)) for hold in facts.active_holds()]
+    if not holds:
+        return None
+    plural = "s" if len(holds) > 1 else ""
+    if all(needed == ["negative_cssrs"] for _, needed in holds):
+        reasons = "; ".join(reason for reason, _ in holds)
+        return NextStep(
+            "safety_review",
+            "Record a C-SSRS with items 4 to 6 answered no to clear the high-risk safety "
+            f"hold{plural} ({reasons}): the review with a safety plan is on record.",
+        )
+    named = "; ".join(hold_summary(reason, needed) for reason, needed in holds)
+    return NextStep("safety_review", f"A prescriber reviews the safety hold{plural}: {named}.")
 
 
 def _pathway_step(facts: JourneyFacts, blockers: list[Blocker]) -> NextStep | None:
@@ -140,6 +145,9 @@ def _session_step(facts: JourneyFacts, blockers: list[Blocker], now: datetime) -
             return NextStep("discharge", f"Discharge session {n} after at least {minutes} min.")
         if state == "discharged_awaiting_integration":
             return NextStep("integrate_session", f"Hold the integration session for session {n}.")
+    overdue_form = overdue_form_step(facts, now)
+    if overdue_form is not None:
+        return NextStep(*overdue_form)
     if len(facts.doses()) >= facts.doses_allowed():
         return NextStep(
             "update_treatment_plan",
@@ -153,11 +161,14 @@ def _session_step(facts: JourneyFacts, blockers: list[Blocker], now: datetime) -
 def journey_status(
     journey_id: UUID, version: int, facts: JourneyFacts, now: datetime
 ) -> JourneyStatus:
-    blockers = dose_blockers(facts, now)
+    blockers = blockers_now(facts, now)
     next_step = (
-        _halted_step(facts) or _pathway_step(facts, blockers) or _session_step(facts, blockers, now)
+        _halted_step(facts)
+        or _pathway_step(facts, blockers)
+        or _measure_step(facts, _session_step(facts, blockers, now), now)
     )
     stage = stage_of(facts)
+    flag_details = flag_details_of(facts, now)
     return JourneyStatus(
         journey_id=journey_id,
         clinic_id=facts.clinic_id,
@@ -170,7 +181,8 @@ def journey_status(
         session_state=session_state(facts, facts.last_session())
         if facts.doses() or facts.sessions
         else None,
-        flags=flags_of(facts, now),
+        flags=list(flag_details),
+        flag_details=flag_details,
         next_step=next_step,
         blockers=blockers,
         sessions=summarize_sessions(facts),

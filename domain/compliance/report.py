@@ -15,6 +15,8 @@ from domain.compliance.record_keeping import (
     override_findings,
     unreviewed_safety_findings,
 )
+from domain.compliance.rems_reporting import unreported_serious_event_findings
+from domain.compliance.scheduled_measures import scheduled_measure_findings
 from domain.journey_facts import JourneyFacts
 
 CHECKS: tuple[Callable[[JourneyFacts], list[Finding]], ...] = (
@@ -27,6 +29,8 @@ CHECKS: tuple[Callable[[JourneyFacts], list[Finding]], ...] = (
     correction_findings,  # C-09
     override_findings,  # C-10
     unreviewed_safety_findings,  # C-11
+    unreported_serious_event_findings,  # C-12
+    scheduled_measure_findings,  # C-13
 )
 
 

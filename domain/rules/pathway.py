@@ -8,6 +8,7 @@ from typing import Any
 from domain.entries import Actor
 from domain.errors import RuleViolationError
 from domain.journey_facts import JourneyFacts
+from domain.protocol_profile import ProtocolProfile
 
 ABSOLUTE_CONTRAINDICATIONS = {
     "active_psychosis": "active psychosis",
@@ -25,25 +26,38 @@ CLEARABLE_CONTRAINDICATIONS = {
 }
 
 
+ABSOLUTE_FROM_2027_1 = {"arteriovenous_malformation": "an arteriovenous malformation"}
+CLEARABLE_FROM_2027_1 = {"active_substance_use_disorder": "an active substance use disorder"}
+
+
 def check_screening(facts: JourneyFacts, data: Mapping[str, Any]) -> None:
     if facts.consultation is None:
         raise RuleViolationError(
             "J-01", "Screening needs a completed consultation: record ConsultationCompleted."
         )
-    check_screening_decision(data)
+    check_screening_decision(data, facts.profile)
+    _check_ideation_assessed(facts, data)
 
 
-def check_screening_decision(data: Mapping[str, Any]) -> None:
+def check_screening_decision(
+    data: Mapping[str, Any], profile: ProtocolProfile | None = None
+) -> None:
+    """Contraindications against an eligible decision. Without ``profile`` (a correction,
+    which is checked without the journey) only the rules every profile shares apply."""
     if data["decision"] != "eligible":
         return
+    absolute, clearable = ABSOLUTE_CONTRAINDICATIONS, CLEARABLE_CONTRAINDICATIONS
+    if profile is not None and profile.enforces("2027-1"):
+        absolute = absolute | ABSOLUTE_FROM_2027_1
+        clearable = clearable | CLEARABLE_FROM_2027_1
     found = data.get("contraindications") or {}
-    for key, name in ABSOLUTE_CONTRAINDICATIONS.items():
+    for key, name in absolute.items():
         if found.get(key):
             raise RuleViolationError(
                 "J-02", f"Eligible is refused while {name} is present: decide ineligible."
             )
     if not data.get("medical_clearance"):
-        for key, name in CLEARABLE_CONTRAINDICATIONS.items():
+        for key, name in clearable.items():
             if found.get(key):
                 raise RuleViolationError(
                     "J-02",
@@ -52,10 +66,36 @@ def check_screening_decision(data: Mapping[str, Any]) -> None:
                 )
 
 
-def check_consent(facts: JourneyFacts) -> None:
+def _check_ideation_assessed(facts: JourneyFacts, data: Mapping[str, Any]) -> None:
+    """2027-1: suicidal ideation at the consultation is assessed with a C-SSRS taken at or
+    after it before anyone may call the patient eligible (one taken after it counts even
+    when the consultation was documented later)."""
+    consultation = facts.consultation
+    if consultation is None or data["decision"] != "eligible":
+        return
+    if not (facts.profile.enforces("2027-1") and consultation["suicidal_ideation"]):
+        return
+    assessed = any(m["at"] >= consultation["at"] for m in facts.measures_of("C-SSRS"))
+    if not assessed:
+        raise RuleViolationError(
+            "J-02",
+            "Suicidal ideation was noted at the consultation "
+            f"({consultation['at'].strftime('%Y-%m-%d %H:%M UTC')}): record "
+            "OutcomeMeasureRecorded (C-SSRS) after it before an eligible decision.",
+        )
+
+
+def check_consent(facts: JourneyFacts, data: Mapping[str, Any]) -> None:
     if not facts.eligible:
         raise RuleViolationError(
             "J-03", "Consent needs an eligible screening: record ScreeningCompleted (eligible)."
+        )
+    # 2027-1: a signature is informed consent only once the risks were discussed.
+    if facts.profile.enforces("2027-1") and not data.get("risks_discussed"):
+        raise RuleViolationError(
+            "J-03",
+            "Consent needs the risks discussed with the patient: discuss them, then record "
+            "ConsentSigned with risks_discussed true.",
         )
 
 

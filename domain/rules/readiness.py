@@ -14,7 +14,9 @@ from domain.journey_facts import JourneyFacts
 from domain.protocols import ProtocolProfile
 from domain.rules.medications import reconciliation_blockers
 from domain.rules.rems import enrollment_blockers
-from domain.rules.sessions import dosing_target, unfinished_session_blocker
+from domain.rules.schedule import _schedule_blockers
+from domain.rules.sessions import dosing_target
+from domain.safety_concerns import hold_blocker_text
 
 
 def _stamp(moment: datetime) -> str:
@@ -27,14 +29,9 @@ def _journey_blockers(facts: JourneyFacts) -> list[Blocker]:
         found.append(Blocker("J-13", "The journey is paused: record JourneyResumed first."))
     if facts.ineligible:
         found.append(Blocker("J-13", "Screening found the patient ineligible: no dosing."))
-    for reason in facts.safety_hold_reasons():
-        found.append(
-            Blocker(
-                "J-12",
-                f"Safety hold ({reason}): a prescriber must record SafetyReviewCompleted "
-                "with cleared true.",
-            )
-        )
+    for hold in facts.active_holds():
+        text = hold_blocker_text(hold["reason"], facts.still_needed(hold))
+        found.append(Blocker("J-12", text))
     return found
 
 
@@ -66,64 +63,27 @@ def _pathway_blockers(facts: JourneyFacts, at: datetime) -> list[Blocker]:
     return found
 
 
-def _schedule_blockers(facts: JourneyFacts, at: datetime) -> list[Blocker]:
-    profile = facts.profile
-    found = []
-    unfinished = unfinished_session_blocker(facts)
-    if unfinished:
-        found.append(Blocker("J-08", unfinished))
-    given = len(facts.doses())
-    if given >= facts.doses_allowed():
-        found.append(
-            Blocker(
-                "J-09",
-                f"{given} doses given, the {facts.doses_allowed()} planned are done: "
-                "record TreatmentPlanUpdated for further sessions.",
-            )
-        )
-    doses = facts.doses()
-    if doses:
-        last = doses[-1]["at"]
-        earliest = last + timedelta(hours=profile.min_hours_between_doses)
-        if at < earliest:
-            found.append(
-                Blocker(
-                    "J-07",
-                    f"At least {profile.min_hours_between_doses:g} h must pass between doses: "
-                    f"the next dose is possible from {_stamp(earliest)}.",
-                )
-            )
-        week = [d["at"] for d in doses if at - timedelta(days=7) < d["at"] <= at]
-        if not facts.in_maintenance() and len(week) >= profile.max_doses_per_7_days:
-            free_at = sorted(week)[-profile.max_doses_per_7_days] + timedelta(days=7)
-            found.append(
-                Blocker(
-                    "J-07",
-                    f"{len(week)} doses in the last 7 days (at most "
-                    f"{profile.max_doses_per_7_days}): "
-                    f"the next is possible from {_stamp(free_at)}.",
-                )
-            )
-    return found
-
-
 def vitals_blockers(
     profile: ProtocolProfile, vitals: dict[str, int], session: int
 ) -> list[Blocker]:
     """J-06: beyond the hold limits no dose at all; beyond the override level, only with one."""
     sbp, dbp, hr = vitals["systolic"], vitals["diastolic"], vitals["heart_rate"]
+    dbp_limit = profile.hold_diastolic_above  # 2027-1; None before it: no diastolic hold
     held = (
         sbp > profile.hold_systolic_above
         or sbp < profile.hold_systolic_below
         or hr > profile.hold_heart_rate_above
         or hr < profile.hold_heart_rate_below
+        or (dbp_limit is not None and dbp > dbp_limit)
     )
     if held:
+        dbp_text = f", DBP at most {dbp_limit}" if dbp_limit is not None else ""
         return [
             Blocker(
                 "J-06",
                 f"Pre-dose vitals of session {session} (BP {sbp}/{dbp}, HR {hr}) are beyond the "
-                f"hold limits (SBP {profile.hold_systolic_below}-{profile.hold_systolic_above}, "
+                f"hold limits (SBP {profile.hold_systolic_below}-{profile.hold_systolic_above}"
+                f"{dbp_text}, "
                 f"HR {profile.hold_heart_rate_below}-{profile.hold_heart_rate_above}): the dose "
                 "is held, no override; record DosingSessionCancelled or a new pre-dose check.",
             )
@@ -139,6 +99,16 @@ def vitals_blockers(
             )
         ]
     return []
+
+
+def _pregnancy_test_required(facts: JourneyFacts) -> bool:
+    """2027-1: a patient of childbearing potential needs a negative test before each dose."""
+    screening = facts.screening
+    return (
+        facts.profile.enforces("2027-1")
+        and screening is not None
+        and bool(screening["childbearing_potential"])
+    )
 
 
 def _pre_dose_blockers(facts: JourneyFacts, at: datetime, number: int) -> list[Blocker]:
@@ -190,6 +160,15 @@ def _pre_dose_blockers(facts: JourneyFacts, at: datetime, number: int) -> list[B
         found.append(Blocker("J-04", "No transport home arranged: arrange an escort."))
     if check["pregnancy_test"] == "positive":
         found.append(Blocker("J-02", "Positive pregnancy test: ketamine is contraindicated."))
+    elif _pregnancy_test_required(facts) and check["pregnancy_test"] != "negative":
+        found.append(
+            Blocker(
+                "J-02",
+                "Screening recorded childbearing potential, and the pre-dose check of session "
+                f"{number} has no negative pregnancy test ({check['pregnancy_test'] or 'none'}): "
+                "test, then record a new PreDoseCheckCompleted with pregnancy_test negative.",
+            )
+        )
     return found + vitals_blockers(profile, check["vitals"], number)
 
 

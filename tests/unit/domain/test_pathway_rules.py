@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from domain.protocols import KAP_STANDARD_2026
 from tests.examples import VALID_EVENT_DATA
 from tests.story import START, Step, step
 from tests.unit.domain.conftest import (
@@ -30,8 +31,13 @@ ABSOLUTE = {
     "ketamine_hypersensitivity": "hypersensitivity",
     "aneurysmal_vascular_disease": "aneurysmal",
     "intracerebral_hemorrhage_history": "haemorrhage",
+    "arteriovenous_malformation": "arteriovenous malformation",  # from 2027-1
 }
-CLEARABLE = ["uncontrolled_hypertension", "severe_cardiovascular_disease"]
+CLEARABLE = [
+    "uncontrolled_hypertension",
+    "severe_cardiovascular_disease",
+    "active_substance_use_disorder",  # from 2027-1
+]
 
 
 def screening(**changes: object) -> Step:
@@ -108,8 +114,8 @@ def test_eligible_with_a_clearable_contraindication_and_a_clearance_is_accepted(
     assert journey.facts.eligible
 
 
-def test_substance_use_disorder_alone_does_not_refuse_eligibility():
-    journey = given_journey(steps=[CONSULTATION])
+def test_under_2026_substance_use_disorder_alone_does_not_refuse_eligibility():
+    journey = given_journey(KAP_STANDARD_2026, [CONSULTATION])
 
     post(journey, contraindicated("active_substance_use_disorder", medical_clearance=False))
 

@@ -1,4 +1,4 @@
-"""J-12 safety holds and J-14 scale answers."""
+"""J-12 safety holds and J-14 scale answers (2027-1 tiers: tests/unit/domain/test_holds_2027.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from domain.protocols import KAP_STANDARD_2026, SPRAVATO_REMS_2026, ProtocolProfile
 from domain.scales import score
 from tests.story import Step, phq9, step
 from tests.unit.domain.conftest import (
@@ -24,6 +25,12 @@ HOUR = timedelta(hours=1)
 BEFORE_CHECK = FIRST_DOSE - HOUR
 
 
+@pytest.fixture(params=[KAP_STANDARD_2026, SPRAVATO_REMS_2026], ids=["kap-2026", "spravato-2026"])
+def legacy(request: pytest.FixtureRequest) -> ProtocolProfile:
+    """Each profile as published on 2026-11-01 (journeys opened then keep it)."""
+    return request.param
+
+
 def cssrs(answers: list[int], at=BEFORE_CHECK) -> Step:
     return step(
         "OutcomeMeasureRecorded", at, instrument="C-SSRS", items=answers, timepoint="pre_dose"
@@ -37,18 +44,29 @@ def review(cleared: bool = True, role: str = "prescriber", at=BEFORE_CHECK + 5 *
 TRIGGERS = {
     "PHQ-9 item 9 answered 1": phq9([1, 1, 1, 1, 1, 1, 1, 1, 1], BEFORE_CHECK, "pre_dose"),
     "PHQ-9 item 9 answered 3": phq9([0, 0, 0, 0, 0, 0, 0, 0, 3], BEFORE_CHECK, "pre_dose"),
+    "C-SSRS item 3": cssrs([1, 1, 1, 0, 0, 0]),
     "C-SSRS item 4": cssrs([1, 1, 1, 1, 0, 0]),
     "C-SSRS item 5": cssrs([0, 0, 0, 0, 1, 0]),
     "C-SSRS item 6": cssrs([0, 0, 0, 0, 0, 1]),
+    "severe adverse event": step(
+        "AdverseEventReported", BEFORE_CHECK, session=None, severity="severe", kind="other"
+    ),
     "serious adverse event": step(
         "AdverseEventReported", BEFORE_CHECK, session=None, severity="serious", kind="other"
     ),
 }
+MODERATE = [
+    "PHQ-9 item 9 answered 1",
+    "PHQ-9 item 9 answered 3",
+    "C-SSRS item 3",
+    "C-SSRS item 6",  # lifetime behaviour, not within 3 months: moderate, never unseen
+]
+"""Under 2027-1 the rest are high: a plain review does not clear them (test_holds_2027)."""
 NOT_TRIGGERS = {
     "PHQ-9 item 9 answered 0": phq9([3, 3, 3, 3, 3, 3, 3, 3, 0], BEFORE_CHECK, "pre_dose"),
-    "C-SSRS items 1-3 only": cssrs([1, 1, 1, 0, 0, 0]),
-    "severe adverse event": step(
-        "AdverseEventReported", BEFORE_CHECK, session=None, severity="severe"
+    "C-SSRS items 1-2 only": cssrs([1, 1, 0, 0, 0, 0]),
+    "moderate adverse event": step(
+        "AdverseEventReported", BEFORE_CHECK, session=None, severity="moderate"
     ),
 }
 
@@ -87,8 +105,8 @@ def test_answers_without_a_safety_concern_raise_no_hold(profile, answer):
     assert "safety_hold" not in status_of(journey, FIRST_DOSE).flags
 
 
-@pytest.mark.parametrize("trigger", sorted(TRIGGERS))
-def test_a_prescribers_review_that_clears_the_hold_lets_the_dose_through(profile, trigger):
+@pytest.mark.parametrize("trigger", MODERATE)
+def test_a_prescribers_review_that_clears_a_moderate_hold_lets_the_dose_through(profile, trigger):
     journey = held(profile, trigger)
     post(journey, review(cleared=True))
 
@@ -98,18 +116,18 @@ def test_a_prescribers_review_that_clears_the_hold_lets_the_dose_through(profile
 
 
 @pytest.mark.parametrize("role", ["therapist", "nurse", "coordinator"])
-def test_a_safety_review_by_anyone_but_a_prescriber_is_refused_under_j12(profile, role):
+def test_a_safety_review_by_anyone_but_a_prescriber_is_refused(profile, role):
     journey = held(profile, "PHQ-9 item 9 answered 1")
 
     violation = refused(journey, review(role=role))
 
-    assert violation.rule == "J-12"
+    assert violation.rule in ("J-12", "J-17")  # J-17 names every role rule from 2027-1
     assert "prescriber" in violation.detail
     assert "safety_hold" in status_of(journey, FIRST_DOSE).flags
 
 
 def test_a_review_that_does_not_clear_keeps_the_hold(profile):
-    journey = held(profile, "C-SSRS item 4")
+    journey = held(profile, "C-SSRS item 3")
     post(journey, review(cleared=False))
 
     violation = refused(journey, dose(profile, 1, FIRST_DOSE))
@@ -118,7 +136,7 @@ def test_a_review_that_does_not_clear_keeps_the_hold(profile):
 
 
 def test_a_new_concern_after_a_cleared_review_raises_the_hold_again(profile):
-    journey = held(profile, "C-SSRS item 5")
+    journey = held(profile, "PHQ-9 item 9 answered 1")
     post(journey, review(cleared=True))
     post(journey, cssrs([0, 0, 0, 0, 0, 1], at=FIRST_DOSE - 10 * MIN))
 
@@ -142,7 +160,48 @@ def test_a_safety_hold_comes_first_in_the_refusal_even_with_other_gaps(profile):
     violation = refused(journey, dose(profile, 1, FIRST_DOSE))
 
     assert violation.rule == "J-12"
-    assert {b.rule for b in violation.also} == {"J-04"}
+    assert "J-04" in {b.rule for b in violation.also}
+    assert "J-12" not in {b.rule for b in violation.also}
+
+
+# J-12 under 2026-11-01: every hold is cleared by a prescriber's review, and C-SSRS item
+# 3 and a severe adverse event raise none.
+
+
+@pytest.mark.parametrize(
+    "trigger", sorted(set(TRIGGERS) - {"C-SSRS item 3", "severe adverse event"})
+)
+def test_under_2026_every_hold_is_cleared_by_a_plain_review(legacy, trigger):
+    journey = held(legacy, trigger)
+    assert refused(journey, dose(legacy, 1, FIRST_DOSE)).rule == "J-12"
+
+    post(journey, review(cleared=True))
+    post(journey, dose(legacy, 1, FIRST_DOSE))
+
+    assert "safety_hold" not in status_of(journey, FIRST_DOSE).flags
+
+
+@pytest.mark.parametrize("answer", ["C-SSRS item 3", "severe adverse event"])
+def test_under_2026_item_3_and_a_severe_event_raise_no_hold(legacy, answer):
+    journey = held(legacy, answer)
+
+    post(journey, dose(legacy, 1, FIRST_DOSE))
+
+    assert journey.facts.safety_triggers == []
+
+
+def test_under_2026_the_hold_reads_as_it_always_did(legacy):
+    journey = held(legacy, "C-SSRS item 6")
+
+    violation = refused(journey, dose(legacy, 1, FIRST_DOSE))
+
+    assert violation.detail == (
+        "Safety hold (C-SSRS: recent suicidal behaviour reported (item 6)): a prescriber "
+        "must record SafetyReviewCompleted with cleared true."
+    )
+    assert status_of(journey, FIRST_DOSE).next_step.text == (
+        "A prescriber reviews the safety hold: C-SSRS: recent suicidal behaviour reported (item 6)."
+    )
 
 
 # J-14

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from domain.protocols import KAP_STANDARD, SPRAVATO_REMS
-from tests.story import step
+from domain.protocols import KAP_STANDARD, SPRAVATO_REMS, SPRAVATO_REMS_2026
+from tests.story import in_session_vitals, step
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
     discharge,
@@ -40,8 +40,15 @@ def dosed(profile):
     return journey
 
 
-def discharged(profile):
+def observed(profile):
+    """Dosed, with the in-session reading 40 min after the dose that 2027-1 discharges need."""
     journey = dosed(profile)
+    post(journey, in_session_vitals(1, FIRST_DOSE))
+    return journey
+
+
+def discharged(profile):
+    journey = observed(profile)
     post(journey, discharge(1, discharge_time(profile, FIRST_DOSE)))
     return journey
 
@@ -181,7 +188,7 @@ def test_discharge_before_the_minimum_observation_is_refused_under_j10(profile, 
 
 @pytest.mark.parametrize(("profile", "minutes"), OBSERVATION)
 def test_discharge_after_the_minimum_observation_is_accepted(profile, minutes):
-    journey = dosed(profile)
+    journey = observed(profile)
 
     post(journey, discharge(1, FIRST_DOSE + minutes * MIN))
 
@@ -189,9 +196,16 @@ def test_discharge_after_the_minimum_observation_is_accepted(profile, minutes):
     assert summary.observation_minutes == minutes
 
 
-@pytest.mark.parametrize(("profile", "minutes"), OBSERVATION)
+@pytest.mark.parametrize(
+    ("profile", "minutes"),
+    [
+        pytest.param(KAP_STANDARD, 60, id="kap-60min"),
+        pytest.param(SPRAVATO_REMS_2026, 120, id="spravato-2026-11-01-120min"),
+    ],
+)
 def test_an_early_discharge_with_a_prescribers_override_is_accepted(profile, minutes):
-    journey = dosed(profile)
+    """Under Spravato 2027-1 no one may shorten the 2 hours (J-10, issue 10 item 1)."""
+    journey = observed(profile)
     override = {"by": {"id": "dr-lee", "role": "prescriber"}, "reason": "Stable, transfer."}
 
     post(journey, discharge(1, FIRST_DOSE + (minutes - 15) * MIN, override=override))
@@ -218,7 +232,7 @@ def test_an_early_discharge_with_a_nurses_override_is_refused_under_j10(profile)
     ids=["not-oriented", "no-escort", "blank-escort"],
 )
 def test_discharge_without_orientation_or_escort_is_refused_under_j10(profile, changes, expected):
-    journey = dosed(profile)
+    journey = observed(profile)
 
     violation = refused(journey, discharge(1, discharge_time(profile, FIRST_DOSE), **changes))
 

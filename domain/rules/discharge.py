@@ -19,7 +19,7 @@ from domain.journey_facts import JourneyFacts, last_administered_at
 from domain.protocols import ProtocolProfile
 from domain.rules.dose import valid_override
 from domain.rules.readiness import dose_blockers
-from domain.rules.sessions import session_state
+from domain.rules.sessions import session_state, unfinished_session_blocker
 
 RESOLVED_WORDS = {
     "sedation": "sedation",
@@ -123,13 +123,19 @@ def discharge_blockers(facts: JourneyFacts, session: SessionFact, at: datetime) 
 
 
 def blockers_now(facts: JourneyFacts, now: datetime) -> list[Blocker]:
-    """The status's blockers: under 2027-1, while a session is observed, only what keeps it
-    from discharge (the next dose's timing is not the step at hand); else the dose's."""
+    """The status's blockers. Under 2027-1, while a session is observed, the next dose's
+    timing and plan (J-07, J-09) are not the step at hand: the list stops at the unfinished
+    session (J-08) and adds what keeps it from discharge (J-10). What comes before J-08
+    (holds, pause, consent, enrollment, reconciliation) stays, so a dose tried now is
+    still refused by a blocker listed here."""
+    found = dose_blockers(facts, now)
     last = facts.last_session()
-    observing = last is not None and session_state(facts, last) == "dosed"
-    if observing and last is not None and facts.profile.enforces("2027-1") and not facts.closed:
-        return discharge_blockers(facts, last, now)
-    return dose_blockers(facts, now)
+    observed = last is not None and session_state(facts, last) == "dosed"
+    if last is None or not observed or not facts.profile.enforces("2027-1"):
+        return found
+    unfinished = unfinished_session_blocker(facts)
+    kept = next((i + 1 for i, b in enumerate(found) if b.text == unfinished), len(found))
+    return found[:kept] + discharge_blockers(facts, last, now)
 
 
 def check_resolved(profile: ProtocolProfile, number: int, data: Mapping[str, Any]) -> None:

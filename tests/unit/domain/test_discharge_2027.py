@@ -341,16 +341,30 @@ def test_during_observation_the_blockers_are_the_sessions_not_the_next_doses():
 
     blockers = status_of(journey, FIRST_DOSE + 10 * MIN).blockers
 
-    assert [(b.rule, b.overridable) for b in blockers] == [("J-10", False), ("J-10", False)]
-    assert "not before 2026-10-06 12:00 UTC" in blockers[0].text
-    assert "40-minute reading" in blockers[1].text
+    assert [(b.rule, b.overridable) for b in blockers] == [
+        ("J-08", False),
+        ("J-10", False),
+        ("J-10", False),
+    ]
+    assert "record PatientDischarged for session 1" in blockers[0].text
+    assert "not before 2026-10-06 12:00 UTC" in blockers[1].text
+    assert "40-minute reading" in blockers[2].text
 
 
-def test_once_observed_and_monitored_nothing_blocks_the_discharge():
+def test_during_observation_a_hold_still_shows_and_the_next_doses_timing_does_not():
+    journey = dosed(SPRAVATO_REMS)
+    post(journey, step("AdverseEventReported", FIRST_DOSE + 20 * MIN, severity="severe"))
+
+    rules = [b.rule for b in status_of(journey, after(SPRAVATO_REMS)).blockers]
+
+    assert rules == ["J-12", "J-08"]
+
+
+def test_once_observed_and_monitored_only_the_open_session_blocks():
     journey = dosed(KAP_STANDARD)
 
-    assert status_of(journey, after(KAP_STANDARD, -1)).blockers[0].overridable
-    assert status_of(journey, after(KAP_STANDARD)).blockers == []
+    assert status_of(journey, after(KAP_STANDARD, -1)).blockers[1].overridable
+    assert [b.rule for b in status_of(journey, after(KAP_STANDARD)).blockers] == ["J-08"]
 
 
 def test_after_discharge_the_blockers_are_the_next_doses_again():

@@ -19,7 +19,7 @@ from domain.identity import journey_id_for
 from domain.journey import Journey, command_for
 from domain.protocols import KAP_STANDARD, SPRAVATO_REMS, ProtocolProfile
 from domain.status import JourneyStatus, journey_status
-from tests.story import START, Step, data, in_session_vitals, intake, step
+from tests.story import ROLE_FOR, START, Step, data, in_session_vitals, intake, step
 
 RECORDING_DELAY = timedelta(minutes=1)
 JOURNEY_ID = journey_id_for(bytes(32), "clinic-1", "MRN-0042", 1)
@@ -93,12 +93,17 @@ def refused(
 
 
 def correct(
-    journey: Journey, version: int, changes: dict[str, Any], at: datetime, role: str = "therapist"
+    journey: Journey,
+    version: int,
+    changes: dict[str, Any],
+    at: datetime,
+    role: str | None = None,
 ) -> None:
+    """Correct an entry; by default as the role that records its type (J-17)."""
     body = {"corrects_version": version, "reason": "Keyed wrongly.", "data": changes}
-    journey.correct_entry(
-        body, entry_of(journey, version), posting_for(Step("EntryCorrected", at, body, role))
-    )
+    original = entry_of(journey, version)
+    by = role or ROLE_FOR.get(original.type, "therapist")
+    journey.correct_entry(body, original, posting_for(Step("EntryCorrected", at, body, by)))
 
 
 def refused_correction(

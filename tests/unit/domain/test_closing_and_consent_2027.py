@@ -20,7 +20,7 @@ from tests.unit.domain.conftest import (
 )
 
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
-CLOSING = {"reason": "patient_choice", "summary": "Moving away."}
+CLOSING = {"reason": "withdrawn", "summary": "Moving away."}
 
 
 def _legacy(profile_name: str) -> ProtocolProfile:

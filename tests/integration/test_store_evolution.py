@@ -49,7 +49,9 @@ def test_an_entry_stored_before_source_existed_loads_as_unattributed(database_ur
     journey_id = open_journey(app)
     journey = app.repository.get(journey_id)
     consultation = intake()[0]
-    journey.complete_consultation(consultation.data, posting(consultation.occurred_at))
+    journey.complete_consultation(
+        consultation.data, posting(consultation.occurred_at, role=consultation.role)
+    )
     (event,) = journey.collect_events()
     store_as_version_1(app, event)
 
@@ -62,18 +64,22 @@ def test_an_entry_stored_before_source_existed_loads_as_unattributed(database_ur
 
 
 # A journey's snapshot stores its facts as they stand, so ``JourneyFacts`` is a stored
-# shape, counted by ``Journey.class_version``. These tests hand-write a snapshot as an
-# older version would have stored it (its facts naming ``concerns`` what is now
-# ``presenting_concerns``), and load it with and without the upcaster that version needs.
+# shape, counted by ``Journey.class_version`` (2 since protocol 2027-1; the real version-1
+# snapshots, written by the code of the day, load in ``test_snapshot_v1``). These tests
+# suppose a future version 3 renames a fact: they hand-write a snapshot as version 2
+# would then have stored it (its facts naming ``concerns`` what version 3 calls
+# ``presenting_concerns``), and load it with and without the upcaster version 3 needs.
 
 OLD_NAME = b'"concerns"'
+TODAY = 2
+"""``Journey.class_version`` today: what a snapshot written now carries."""
 
 
 def store_old_snapshot(app: Journeys, journey_id: UUID) -> None:
-    """Snapshot the journey as version 1 of a ``JourneyFacts`` with ``concerns`` stored it."""
+    """Snapshot the journey as a version-2 ``JourneyFacts`` with ``concerns`` stored it."""
     journey = app.repository.get(journey_id)
     snapshot = Journey.Snapshot.take(journey)
-    assert "class_version" not in snapshot.state  # version 1 stores none
+    assert snapshot.state["class_version"] == TODAY
     mapper = app.mapper
     body = mapper.transcoder.encode({**vars(snapshot), "originator_id": None})
     assert body.count(b'"presenting_concerns"') == 1
@@ -114,44 +120,65 @@ def journey_with_old_snapshot(database_url):
     app.close()
 
 
+def spy_on_upcast_v1_v2(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Every state the real ``upcast_v1_v2`` reshapes (it still does its work)."""
+    seen: list[dict[str, Any]] = []
+    real = Journey.upcast_v1_v2
+
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        seen.append(state)
+        real(state)
+
+    monkeypatch.setattr(Journey, "upcast_v1_v2", staticmethod(upcast_v1_v2))
+    return seen
+
+
 def test_an_old_snapshot_loads_through_the_journeys_upcaster(
     journey_with_old_snapshot, monkeypatch
 ):
     app, journey_id, expected, now = journey_with_old_snapshot
     upcast: list[dict[str, Any]] = []
 
-    def upcast_v1_v2(state: dict[str, Any]) -> None:
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
         upcast.append(state)
         renamed_concerns(state)
 
-    monkeypatch.setattr(Journey, "class_version", 2)
-    monkeypatch.setattr(Journey, "upcast_v1_v2", staticmethod(upcast_v1_v2), raising=False)
+    monkeypatch.setattr(Journey, "class_version", TODAY + 1)
+    monkeypatch.setattr(Journey, "upcast_v2_v3", staticmethod(upcast_v2_v3), raising=False)
+    earlier = spy_on_upcast_v1_v2(monkeypatch)
 
     status = app.status(CLINIC, journey_id, now=now)
 
     assert len(upcast) == 1  # loaded from the snapshot, once
+    assert earlier == []  # stored at version 2: the step from 1 is not taken again
     assert status == expected
     journey = app.repository.get(journey_id)
     assert journey.facts.presenting_concerns == ["treatment_resistant_depression"]
 
 
 def test_an_old_snapshot_without_its_upcaster_is_damaged_not_an_error(journey_with_old_snapshot):
-    """At class version 1 nothing reshapes it: the journey reads as damaged (as any
-    entry that no longer fits), never as an unexplained failure."""
+    """At class version 2 (today) nothing reshapes it: the journey reads as damaged (as
+    any entry that no longer fits), never as an unexplained failure."""
     app, journey_id, _, now = journey_with_old_snapshot
 
     with pytest.raises(JourneyDamagedError):
         app.status(CLINIC, journey_id, now=now)
 
 
-def test_a_snapshot_written_today_carries_no_version_and_needs_no_upcaster(database_url):
+def test_a_snapshot_written_today_carries_version_2_and_needs_no_upcaster(
+    database_url, monkeypatch
+):
     app = build_app(database_url, new_key())
-    journey_id = open_journey(app)
+    journey_id = open_journey(app, protocol="spravato-rems")
+    for s in intake(route="intranasal"):
+        post(app, journey_id, s)
     snapshot = Journey.Snapshot.take(app.repository.get(journey_id))
+    upcast = spy_on_upcast_v1_v2(monkeypatch)
 
-    assert Journey.class_version == 1
-    assert "class_version" not in snapshot.state
+    assert Journey.class_version == TODAY
+    assert snapshot.state["class_version"] == TODAY
     assert snapshot.mutate(None).facts == app.repository.get(journey_id).facts  # type: ignore[attr-defined]
+    assert upcast == []
     app.close()
 
 

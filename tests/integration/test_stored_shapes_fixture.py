@@ -4,13 +4,15 @@
 with the fixture's test-only cipher key) of two journeys written over HTTP by the code
 of the commit it names, with every event type, optional fields left out and sent as
 null, a correction and two snapshots; and the status and history that code answered.
-Whatever changes how events are modelled must keep these answers, the seals, and the
-bytes each entry would be stored as today.
+Whatever changes how events are modelled must keep these answers (the history word for
+word, the status's decisions under the journey's own protocol version, 2026-11-01), the
+seals, and the bytes each entry would be stored as today.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import datetime
@@ -20,6 +22,7 @@ from uuid import UUID
 
 import pytest
 from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import resolve_topic
 from typer.testing import CliRunner
 
 from application.audit.verify import ChainVerifier
@@ -28,7 +31,9 @@ from application.sealed_mapper import split_state
 from domain.fold import fold_journey
 from interface.cli.main import app as cli
 from interface.services import Services
+from tests.integration.recorded_answers import decisions
 from tests.integration.signed import signed_settings
+from tests.integration.v1_facts import known_at_v1
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "stored_shapes.json").read_text())
 NOW = datetime.fromisoformat(FIXTURE["now"])
@@ -85,25 +90,49 @@ def test_the_fixture_holds_every_event_type_and_a_snapshot_to_start_from():
 
 
 @pytest.mark.parametrize("index", range(len(JOURNEYS)))
-def test_a_stored_journey_answers_the_status_and_history_it_answered(store, index):
+def test_a_stored_journey_answers_the_history_and_decisions_it_answered(store, index):
+    """The history as it was, word for word; the status's decisions as that code made
+    them (``recorded_answers.decisions``: protocol 2027-1 rewords them for every journey)."""
     journeys: Journeys = store.journeys
     journey = JOURNEYS[index]
 
     status = journeys.status(CLINIC, IDS[index], NOW)
     history = journeys.history(CLINIC, IDS[index])
 
-    assert _plain(asdict(status)) == journey["status"]
+    recorded = journey["status"]
+    assert decisions(_plain(asdict(status)), recorded) == decisions(recorded, recorded)
     assert _plain([asdict(h) for h in history]) == journey["history"]
 
 
+@pytest.mark.parametrize("index", range(len(JOURNEYS)))
+def test_a_stored_journey_keeps_the_protocol_version_it_was_opened_under(store, index):
+    """Written before 2027-1 existed, each journey replays under 2026-11-01, its rules."""
+    journeys: Journeys = store.journeys
+    recorded = JOURNEYS[index]["status"]
+
+    status = journeys.status(CLINIC, IDS[index], NOW)
+    facts = journeys.repository.get(IDS[index]).facts
+
+    assert (status.protocol_name, status.protocol_version) == (
+        recorded["protocol_name"],
+        "2026-11-01",
+    )
+    assert facts.profile.version == "2026-11-01"
+    assert not facts.profile.enforces("2027-1")
+
+
 def test_each_snapshot_loads_as_the_journey_folded_from_its_events(store):
+    """Stored at ``Journey`` version 1, each loads through ``upcast_v1_v2`` with every fact
+    its events give, but those version 1 did not keep (``v1_facts.NOT_KEPT_AT_V1``)."""
     journeys: Journeys = store.journeys
     for journey_id, journey in zip(IDS, JOURNEYS, strict=True):
         for row in _rows(journey, "snapshots"):
             events = journeys.events.get(journey_id, lte=row.originator_version)
             from_events = fold_journey(None, events)
             from_snapshot = journeys.mapper.to_domain_event(row)
-            assert from_snapshot.mutate(None).facts == from_events.facts  # type: ignore[attr-defined]
+            assert "class_version" not in from_snapshot.state  # type: ignore[attr-defined]
+            loaded = from_snapshot.mutate(None).facts  # type: ignore[attr-defined]
+            assert known_at_v1(loaded) == known_at_v1(from_events.facts)
 
 
 def test_every_stored_entry_keeps_its_seal_and_chain(store):
@@ -133,15 +162,65 @@ def _plaintext(journeys: Journeys, state: bytes) -> bytes:
     return mapper.compressor.decompress(mapper.cipher.decrypt(body))
 
 
+def _at_todays_version(plaintext: bytes, topic: str) -> bytes:
+    """An entry's stored JSON as it reads once its class's version number is today's:
+    the mapper writes ``class_version`` last, and nothing else may differ."""
+    today = getattr(resolve_topic(topic), "class_version", 1)
+    found = re.search(rb',"class_version":(\d+)}$', plaintext)
+    stored = int(found.group(1)) if found else 1
+    assert stored <= today, (topic, stored, today)
+    if stored == today:
+        return plaintext
+    body = plaintext[: found.start()] if found else plaintext[:-1]
+    return body + b',"class_version":%d}' % today
+
+
+ADDED_AT_V2 = {"enrollment": None, "medication_lists": [], "staff_seen": {}}
+"""The facts ``Journey`` version 2 added with a default: a version-1 snapshot's facts
+load with them (its upcaster fills the rest), so they are written back with them."""
+
+
+def assert_same_snapshot(again: bytes, stored: bytes) -> None:
+    """A version-1 snapshot written again: its facts gain ``ADDED_AT_V2``, at their
+    defaults, and nothing else changes (the state is upcast when loaded, not here)."""
+    again_state, stored_state = json.loads(again), json.loads(stored)
+    assert "class_version" not in stored_state["state"]
+    facts = again_state["state"]["facts"]["_data_"]
+    added = {key: facts.pop(key) for key in ADDED_AT_V2}
+    assert added == ADDED_AT_V2
+    assert again_state == stored_state
+
+
 def test_todays_code_would_store_each_entry_and_snapshot_as_the_same_json(store):
-    """Loaded and written again, every event and snapshot encodes to the bytes it was
-    stored as (before encryption): no stored shape changed."""
+    """Loaded and written again, every event encodes to the bytes it was stored as
+    (before encryption), but for the version number of a class whose version rose since
+    (protocol 2027-1 added optional fields only: their upcasters change nothing, so an
+    old entry's content is exactly as stored); every snapshot, to the same JSON with the
+    facts version 2 added at their defaults."""
     journeys: Journeys = store.journeys
+    bumped = set()
     for journey in JOURNEYS:
-        for row in [*_rows(journey, "rows"), *_rows(journey, "snapshots")]:
+        for row in _rows(journey, "rows"):
             event = journeys.mapper.to_domain_event(row)
-            again = journeys.mapper.to_stored_event(event)
-            assert _plaintext(journeys, again.state) == _plaintext(journeys, row.state), (
+            again = _plaintext(journeys, journeys.mapper.to_stored_event(event).state)
+            stored = _plaintext(journeys, row.state)
+            assert again == _at_todays_version(stored, row.topic), (
                 row.originator_version,
                 row.topic,
             )
+            if again != stored:
+                bumped.add(row.topic.rsplit(".", 1)[-1])
+        for row in _rows(journey, "snapshots"):
+            snapshot = journeys.mapper.to_domain_event(row)
+            again = _plaintext(journeys, journeys.mapper.to_stored_event(snapshot).state)
+            stored = _plaintext(journeys, row.state)
+            assert_same_snapshot(again, stored)
+    assert bumped == {  # the classes 2027-1 gave optional fields, and only those
+        "OutcomeMeasureRecorded",
+        "ScreeningCompleted",
+        "PreDoseCheckCompleted",
+        "KetamineAdministered",
+        "AdverseEventReported",
+        "PatientDischarged",
+        "SafetyReviewCompleted",
+    }

@@ -9,6 +9,7 @@ from domain.status import JourneyStatus
 from interface.http.schemas import (
     AppendPublic,
     BlockerPublic,
+    FlagDetailPublic,
     HistoryEventPublic,
     JourneyPublic,
     NextStepPublic,
@@ -39,6 +40,10 @@ def journey_public(status: JourneyStatus) -> JourneyPublic:
         stage=status.stage,  # type: ignore[arg-type]
         session_state=status.session_state,
         flags=status.flags,  # type: ignore[arg-type]
+        flag_details={
+            flag: [FlagDetailPublic(**asdict(d)) for d in details]  # type: ignore[misc]
+            for flag, details in status.flag_details.items()
+        },
         next_step=NextStepPublic(code=status.next_step.code, text=status.next_step.text),  # type: ignore[arg-type]
         blockers=[BlockerPublic(rule=b.rule, text=b.text) for b in status.blockers],
         sessions=[SessionPublic(**asdict(s)) for s in status.sessions],

@@ -118,7 +118,7 @@ def _panel(
 
 
 def _point(instrument: str, score: Score, baseline: int | None, x: float, y: float) -> str:
-    mark = "" if score.timepoint == "baseline" else mark_of(instrument, score.total, baseline)
+    mark = mark_of(instrument, score.total, baseline, score.timepoint)
     session = "" if score.session is None else f' data-session="{score.session}"'
     where = score.timepoint.replace("_", " ") + (
         "" if score.session is None else f", session {score.session}"

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.outcomes import REMISSION_BELOW, RESPONSE_DROP_PCT
+from domain.outcomes import JUDGED_FROM, remission_of, response_of
 
 INSTRUMENTS = ("PHQ-9", "GAD-7", "PCL-5")
 
@@ -23,13 +23,16 @@ class Score:
     session: int | None = None
 
 
-def mark_of(instrument: str, total: int, baseline: int | None) -> str:
+def mark_of(instrument: str, total: int, baseline: int | None, timepoint: str | None = None) -> str:
     """``remission``, ``response`` or ``""`` for a score against its baseline, as the
-    journey's status judges them (``domain.outcomes``)."""
-    threshold = REMISSION_BELOW.get(instrument)
-    if threshold is not None and total < threshold:
+    journey's status judges them (``domain.outcomes``): only a follow-up or end-of-series
+    score is judged (when ``timepoint`` is given), and only against a baseline high
+    enough to fall from."""
+    if timepoint is not None and timepoint not in JUDGED_FROM:
+        return ""
+    if remission_of(instrument, baseline, total) == "yes":
         return "remission"
-    if baseline and (total - baseline) / baseline * 100 <= RESPONSE_DROP_PCT:
+    if response_of(instrument, baseline, total) == "yes":
         return "response"
     return ""
 
@@ -44,7 +47,7 @@ def describe(series: Mapping[str, Sequence[Score]], baselines: Mapping[str, int 
         first, last = baselines.get(instrument), scores[-1]
         start = first if first is not None else scores[0].total
         text = f"{instrument} from {start} to {last.total} ({last.band.replace('_', ' ')})"
-        if mark := mark_of(instrument, last.total, first):
+        if mark := mark_of(instrument, last.total, first, last.timepoint):
             text += f", {mark}"
         sentences.append(f"{text}; {len(scores)} scores.")
     return " ".join(sentences) or "No scores recorded yet."

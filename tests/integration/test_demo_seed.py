@@ -95,7 +95,7 @@ def test_the_showcase_cases_read_as_staff_expect(
     assert six.stage == "series_complete"
     assert six.sessions_completed == 6
     phq9 = six.outcomes["PHQ-9"]
-    assert (phq9.baseline, phq9.response) == (19, True)
+    assert (phq9.baseline, phq9.response) == (19, "yes")
     assert phq9.latest <= 6
     assert {"GAD-7", "PCL-5"} <= set(six.outcomes)
 

@@ -3,6 +3,7 @@
 from interface.http.schemas.answers import (
     AppendPublic,
     BlockerPublic,
+    FlagDetailPublic,
     HistoryEventPublic,
     HistoryPublic,
     JourneyPublic,
@@ -100,6 +101,7 @@ __all__ = [
     "EntryCorrectedData",
     "EventCreate",
     "EventEnvelope",
+    "FlagDetailPublic",
     "GuidedTherapyNotedCreate",
     "GuidedTherapyNotedData",
     "HistoryEventPublic",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import Field
@@ -23,6 +23,15 @@ class BlockerPublic(WireModel):
 
     rule: str
     text: str
+
+
+class FlagDetailPublic(WireModel):
+    """One thing behind a flag: a sentence for staff, when it happened or fell due, and
+    the dosing session it concerns."""
+
+    text: str
+    at: datetime | None = None
+    session: int | None = None
 
 
 class AppendPublic(WireModel):
@@ -51,18 +60,47 @@ class SessionPublic(WireModel):
     rems_form_at: datetime | None = None
 
 
-class OutcomePublic(WireModel):
-    """One instrument's scores: baseline, latest, band and change from baseline."""
+Verdict = Literal["yes", "no", "not_applicable"]
 
-    baseline: int | None = None
+
+class OutcomePublic(WireModel):
+    """One instrument's scores: baseline, latest, band and change from baseline, and
+    response and remission as judged from the latest follow-up or end-of-series score."""
+
+    baseline: int | None = Field(
+        default=None,
+        description="The latest baseline score at or before the first dose; null if none.",
+    )
     latest: int | None = None
     band: str | None = None
-    change_pct: float | None = None
-    response: bool | None = None
-    remission: bool | None = None
-    meaningful_change: bool | None = Field(
-        default=None, description="PCL-5 only: a drop of 10 or more points from baseline."
+    change_pct: float | None = Field(
+        default=None, description="From the baseline to the latest score, of any timepoint."
     )
+    response: Verdict | None = Field(
+        default=None,
+        description='"yes" when the judged score is at most half the baseline, "no" when '
+        'it is not, "not_applicable" when the baseline is too low to judge one (PHQ-9 and '
+        "GAD-7 below 10) or the instrument has none (C-SSRS); null when not measured yet "
+        "(no baseline, or no follow_up or end_of_series score: post_session and pre_dose "
+        "scores are never judged).",
+    )
+    remission: Verdict | None = Field(
+        default=None,
+        description='"yes" when the judged score is below 5 (PHQ-9, GAD-7), "no" when it '
+        'is not, "not_applicable" for a baseline below 10 or an instrument without '
+        "remission (PCL-5, C-SSRS); null when not measured yet.",
+    )
+    meaningful_change: bool | None = Field(
+        default=None,
+        description="PCL-5 only: the judged score is 10 or more points below the baseline; "
+        "null when not measured yet.",
+    )
+    judged_score: int | None = Field(
+        default=None,
+        description="The latest follow_up or end_of_series score: what response, "
+        "remission and meaningful change were judged from.",
+    )
+    judged_at: datetime | None = Field(default=None, description="When that score was taken.")
 
 
 class ProtocolPublic(WireModel):
@@ -86,6 +124,14 @@ class JourneyPublic(WireModel):
         default=None, description="Where the current dosing session stands, if any."
     )
     flags: list[Flag]
+    flag_details: dict[Flag, list[FlagDetailPublic]] = Field(
+        description="For each flag present (the keys are exactly `flags`), what raised it "
+        "and when: adverse_event (kind, severity, session, onset), override_used (what "
+        "was overridden, by whom and why), rems_form_overdue and integration_overdue "
+        "(session and due time), safety_hold (level and reason), interaction_review (one "
+        "sentence per medication class), measure_due (instrument and timepoint, since "
+        "when), late_entry (entry type and delay)."
+    )
     next_step: NextStepPublic
     blockers: list[BlockerPublic]
     sessions: list[SessionPublic]

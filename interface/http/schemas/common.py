@@ -169,6 +169,7 @@ NextStepCode = Literal[
     "update_treatment_plan",
     "safety_review",
     "submit_rems_form",
+    "record_measure",
     "none",
 ]
 

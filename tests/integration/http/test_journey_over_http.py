@@ -154,14 +154,17 @@ def test_a_kap_journey_from_consultation_to_maintenance(api: Api) -> None:
     assert {(s["route"], s["dose_mg"]) for s in status["sessions"]} == {("im", 35)}
     assert {s["observation_minutes"] for s in status["sessions"]} == {75}
     assert status["sessions_completed"] == 7
-    assert status["outcomes"]["PHQ-9"] == {
+    phq9_outcome = status["outcomes"]["PHQ-9"]
+    assert phq9_outcome.pop("judged_at") is not None
+    assert phq9_outcome == {
         "baseline": 17,
         "latest": 5,
         "band": "mild",
         "change_pct": -70.6,
-        "response": True,
-        "remission": False,
+        "response": "yes",
+        "remission": "no",
         "meaningful_change": None,
+        "judged_score": 5,
     }
     assert_history_is_the_story(api, journey_id, steps, answers)
 

@@ -8,7 +8,7 @@ import pytest
 
 from domain.errors import RuleViolationError
 from domain.protocols import KAP_STANDARD, SPRAVATO_REMS
-from tests.story import START, phq9, step
+from tests.story import START, in_session_vitals, phq9, step
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
     discharge,
@@ -35,6 +35,17 @@ CHECKLIST = [
     ("J-04", "No baseline PHQ-9 within 30 days"),
     ("J-04", "No pre-dose check for session 1"),
 ]
+SPRAVATO_CHECKLIST = [
+    *CHECKLIST[:4],
+    ("J-16", "The patient is not enrolled in the Spravato REMS"),
+    ("J-07", "No medication reconciliation within 30 days"),
+    CHECKLIST[4],
+]
+"""Spravato 2027-1 adds the REMS enrollment and a recent medication reconciliation."""
+
+
+def checklist(profile) -> list[tuple[str, str]]:
+    return SPRAVATO_CHECKLIST if profile is SPRAVATO_REMS else CHECKLIST
 
 
 def texts(status) -> list[tuple[str, str]]:
@@ -54,17 +65,44 @@ def test_before_anything_the_blockers_are_the_checklist_to_the_first_dose(profil
 
     status = status_of(journey, START)
 
-    assert len(status.blockers) == len(CHECKLIST)
-    for blocker, (rule, beginning) in zip(status.blockers, CHECKLIST, strict=True):
+    assert len(status.blockers) == len(checklist(profile))
+    for blocker, (rule, beginning) in zip(status.blockers, checklist(profile), strict=True):
         assert blocker.rule == rule
         assert blocker.text.startswith(beginning)
         assert "record " in blocker.text, "each item names the entry that ticks it off"
 
 
 @pytest.mark.parametrize(
-    ("steps_done", "remaining"),
-    [(1, [0, 1, 2, 3, 4]), (2, [0, 1, 2, 4]), (3, [1, 2, 4]), (4, [2, 4]), (5, [4])],
-    ids=["consulted", "baseline", "screened", "consented", "prepared"],
+    ("profile", "steps_done", "remaining"),
+    [
+        (KAP_STANDARD, 1, [0, 1, 2, 3, 4]),
+        (KAP_STANDARD, 2, [0, 1, 2, 4]),
+        (KAP_STANDARD, 3, [1, 2, 4]),
+        (KAP_STANDARD, 4, [2, 4]),
+        (KAP_STANDARD, 5, [4]),
+        (SPRAVATO_REMS, 1, [0, 1, 2, 3, 4, 5, 6]),
+        (SPRAVATO_REMS, 2, [0, 1, 2, 4, 5, 6]),
+        (SPRAVATO_REMS, 3, [1, 2, 4, 5, 6]),
+        (SPRAVATO_REMS, 4, [2, 4, 5, 6]),
+        (SPRAVATO_REMS, 5, [4, 5, 6]),
+        (SPRAVATO_REMS, 6, [5, 6]),
+        (SPRAVATO_REMS, 7, [6]),
+    ],
+    ids=[
+        *(f"kap-{s}" for s in ("consulted", "baseline", "screened", "consented", "prepared")),
+        *(
+            f"spravato-{s}"
+            for s in (
+                "consulted",
+                "baseline",
+                "screened",
+                "consented",
+                "prepared",
+                "enrolled",
+                "reconciled",
+            )
+        ),
+    ],
 )
 def test_each_intake_step_ticks_its_item_off_the_checklist(profile, steps_done, remaining):
     journey = given_journey(profile, intake_for(profile)[:steps_done])
@@ -73,7 +111,7 @@ def test_each_intake_step_ticks_its_item_off_the_checklist(profile, steps_done, 
 
     assert len(status.blockers) == len(remaining)
     for blocker, index in zip(status.blockers, remaining, strict=True):
-        rule, beginning = CHECKLIST[index]
+        rule, beginning = checklist(profile)[index]
         assert (blocker.rule, blocker.text.startswith(beginning)) == (rule, True)
 
 
@@ -94,16 +132,18 @@ def test_blockers_reappear_once_the_pre_dose_check_expires(profile):
     assert "expired" in status.blockers[0].text
 
 
-def test_blockers_during_a_dosing_session_name_the_open_session(profile):
+def test_blockers_during_observation_name_what_the_discharge_waits_for(profile):
     journey = ready_to_dose(profile)
     post(journey, dose(profile, 1, FIRST_DOSE))
 
     status = status_of(journey, FIRST_DOSE + 10 * MIN)
 
-    assert texts(status)[0] == (
+    assert (
         "J-08",
         "Session 1 is not discharged yet: record PatientDischarged for session 1.",
-    )
+    ) in texts(status)
+    assert any(text.startswith("Only 10 min observed since the dose") for _, text in texts(status))
+    assert "J-07" not in {rule for rule, _ in texts(status)}, "not the next dose's timing"
 
 
 @pytest.mark.parametrize(
@@ -127,9 +167,7 @@ def test_blockers_during_a_dosing_session_name_the_open_session(profile):
     ids=["kap", "spravato"],
 )
 def test_blockers_after_discharge_follow_the_protocol(profile, expected):
-    journey = ready_to_dose(profile)
-    post(journey, dose(profile, 1, FIRST_DOSE))
-    post(journey, discharge(1, discharge_time(profile, FIRST_DOSE)))
+    journey = discharged_not_integrated(profile)
 
     status = status_of(journey, FIRST_DOSE + 3 * HOUR)
 
@@ -153,9 +191,14 @@ def test_after_the_series_the_next_step_is_the_plan_and_a_further_check_is_refus
     assert refusal.value.rule == "J-09"
     status = status_of(journey, at)
     # The plan comes first; the next session's pre-dose check (J-04) is still to come too.
-    assert [b.rule for b in status.blockers] == ["J-09", "J-04"]
-    assert status.next_step.code == "update_treatment_plan"
+    rules = [b.rule for b in status.blockers]
+    assert rules.index("J-09") < rules.index("J-04")
     assert status.session_state != "checked", "the refused check left nothing behind"
+    # 2027-1: the end-of-series PHQ-9 is taken before the plan is updated.
+    assert status.next_step.code == "record_measure"
+    assert "end-of-series PHQ-9" in status.next_step.text
+    post(journey, phq9(PHQ9_8, at - HOUR, "end_of_series"))
+    assert status_of(journey, at).next_step.code == "update_treatment_plan"
 
 
 # Flags
@@ -164,6 +207,7 @@ def test_after_the_series_the_next_step_is_the_plan_and_a_further_check_is_refus
 def discharged_not_integrated(profile):
     journey = ready_to_dose(profile)
     post(journey, dose(profile, 1, FIRST_DOSE))
+    post(journey, in_session_vitals(1, FIRST_DOSE))
     post(journey, discharge(1, discharge_time(profile, FIRST_DOSE)))
     return journey
 
@@ -283,7 +327,7 @@ def test_phq9_from_19_to_8_is_a_response_without_remission(profile):
 
     assert (outcome.baseline, outcome.latest, outcome.band) == (19, 8, "mild")
     assert outcome.change_pct == -57.9
-    assert (outcome.response, outcome.remission) == (True, False)
+    assert (outcome.response, outcome.remission) == ("yes", "no")
 
 
 def test_phq9_from_19_to_4_is_a_remission(profile):
@@ -292,7 +336,7 @@ def test_phq9_from_19_to_4_is_a_remission(profile):
     outcome = status_of(journey, START + 30 * DAY).outcomes["PHQ-9"]
 
     assert (outcome.latest, outcome.band, outcome.change_pct) == (4, "minimal", -78.9)
-    assert (outcome.response, outcome.remission) == (True, True)
+    assert (outcome.response, outcome.remission) == ("yes", "yes")
 
 
 def test_a_drop_short_of_half_is_no_response(profile):
@@ -300,7 +344,7 @@ def test_a_drop_short_of_half_is_no_response(profile):
 
     outcome = status_of(journey, START + 30 * DAY).outcomes["PHQ-9"]
 
-    assert (outcome.latest, outcome.change_pct, outcome.response) == (10, -47.4, False)
+    assert (outcome.latest, outcome.change_pct, outcome.response) == (10, -47.4, "no")
 
 
 def test_the_latest_measure_is_by_time_not_by_posting_order(profile):
@@ -319,7 +363,7 @@ def test_only_the_baseline_alone_has_no_change(profile):
     outcome = status_of(journey, START + DAY).outcomes["PHQ-9"]
 
     assert (outcome.baseline, outcome.latest, outcome.change_pct) == (19, 19, 0.0)
-    assert outcome.response is False
+    assert (outcome.response, outcome.remission) == (None, None), "not measured, not no"
 
 
 def test_pcl5_reports_a_meaningful_change_of_10_or_more(profile):
@@ -340,7 +384,7 @@ def test_pcl5_reports_a_meaningful_change_of_10_or_more(profile):
     outcome = status_of(journey, START + 30 * DAY).outcomes["PCL-5"]
 
     assert (outcome.baseline, outcome.latest, outcome.band) == (40, 30, "below_threshold")
-    assert (outcome.meaningful_change, outcome.remission) == (True, None)
+    assert (outcome.meaningful_change, outcome.remission) == (True, "not_applicable")
 
 
 def test_no_measures_means_no_outcomes(profile):

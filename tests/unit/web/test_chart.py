@@ -16,7 +16,7 @@ DAY0 = datetime(2026, 10, 1, 10, tzinfo=UTC)
 def phq9_series(totals):
     scores = [Score(DAY0, totals[0], "severe", "baseline")]
     for n, total in enumerate(totals[1:], start=1):
-        scores.append(Score(DAY0 + timedelta(days=3 * n), total, "mild", "post_session", n))
+        scores.append(Score(DAY0 + timedelta(days=3 * n), total, "mild", "follow_up", n))
     return scores
 
 
@@ -69,6 +69,14 @@ def test_response_and_remission_are_marked_as_the_status_judges_them():
     svg = parse(outcome_chart({"PHQ-9": phq9_series([19, 9, 4])}, {"PHQ-9": 19}))
     marks = [p.get("data-mark") for p in svg.findall(f".//{SVG}g[@class='point']")]
     assert marks == ["", "response", "remission"]
+
+
+def test_a_day_after_score_or_a_low_baseline_is_never_marked():
+    assert mark_of("PHQ-9", 4, 19, "post_session") == ""
+    assert mark_of("PHQ-9", 4, 19, "pre_dose") == ""
+    assert mark_of("PHQ-9", 4, 19, "end_of_series") == "remission"
+    assert mark_of("PHQ-9", 2, 9, "follow_up") == ""
+    assert mark_of("PHQ-9", 2, 10, "follow_up") == "remission"
 
 
 def test_the_baseline_itself_is_never_marked():

@@ -81,8 +81,7 @@ def booster_blockers(facts: JourneyFacts) -> list[Blocker]:
 
 
 def given_this_session(facts: JourneyFacts, data: Mapping[str, Any]) -> float:
-    """What the session has given before this administration (0 for its first dose)."""
+    """What the session has given before this administration (nothing before its first
+    dose, which is all a non-booster may be)."""
     session = facts.session(int(data["session"]))
-    if session is None or not data.get("booster"):
-        return 0.0
-    return sum(given["dose_mg"] for given in administrations(session))
+    return sum(given["dose_mg"] for given in administrations(session)) if session else 0.0

@@ -297,6 +297,15 @@ def test_the_next_session_beyond_50_percent_of_the_boosted_total_is_refused_unde
     assert "previous session's 120 mg" in violation.detail
 
 
+def test_a_booster_is_measured_against_the_previous_session_not_its_own_first_dose():
+    journey = after_a_boosted_session()
+    post(journey, dose(KAP_STANDARD, 2, SECOND, route="sublingual", dose_mg=100))
+
+    post(journey, booster(SECOND + 20 * MIN, 2, route="sublingual", dose_mg=70))
+
+    assert journey.facts.session(2)["boosters"][0]["dose_mg"] == 70
+
+
 def test_a_booster_taking_the_session_beyond_the_step_needs_an_override():
     journey = after_a_boosted_session()
     post(journey, dose(KAP_STANDARD, 2, SECOND, route="sublingual", dose_mg=120))

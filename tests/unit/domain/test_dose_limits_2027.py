@@ -281,6 +281,24 @@ def test_the_step_is_measured_from_the_last_session_given_by_the_same_route():
     assert "previous session's 100 mg" in violation.detail
 
 
+def test_the_step_is_measured_from_the_latest_of_several_sessions_by_the_route():
+    days = [FIRST_DOSE + 3 * n * DAY for n in range(4)]
+    journey = given_journey(
+        KAP_STANDARD,
+        [
+            *intake_for(KAP_STANDARD),
+            *session(KAP_STANDARD, 1, days[0], route="sublingual", dose_mg=100),
+            *session(KAP_STANDARD, 2, days[1], route="sublingual", dose_mg=140),
+            *session(KAP_STANDARD, 3, days[2], route="im", dose_mg=35),
+            pre_dose_check(4, days[3]),
+        ],
+    )
+
+    post(journey, dose(KAP_STANDARD, 4, days[3], route="sublingual", dose_mg=210))
+
+    assert journey.facts.overrides == []
+
+
 def test_spravato_56_then_84_mg_is_exactly_the_step_and_needs_no_override():
     second = FIRST_DOSE + 3 * DAY
     journey = given_journey(

@@ -215,6 +215,16 @@ def test_a_spravato_dose_with_no_reconciliation_at_all_is_refused_under_j07():
     assert "the last was on" not in violation.detail
 
 
+def test_a_reconciliation_at_the_moment_of_the_dose_counts_for_it():
+    steps = [s for s in intake_for(SPRAVATO_REMS) if s.type != "MedicationsReconciled"]
+    journey = given_journey(SPRAVATO_REMS, [*steps, pre_dose_check(1, FIRST_DOSE)])
+    post(journey, reconciled(FIRST_DOSE))
+
+    post(journey, dose(SPRAVATO_REMS, 1, FIRST_DOSE))
+
+    assert len(journey.facts.doses()) == 1
+
+
 def test_a_reconciliation_timed_after_the_dose_does_not_count_for_it():
     steps = [s for s in intake_for(SPRAVATO_REMS) if s.type != "MedicationsReconciled"]
     journey = given_journey(SPRAVATO_REMS, [*steps, pre_dose_check(1, FIRST_DOSE)])

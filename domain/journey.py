@@ -558,7 +558,7 @@ class Journey(Aggregate):
         record: CorrectedEntry = {
             "type": original.type,
             "occurred_at": original.occurred_at.isoformat(),
-            "data": check_correction(original, data["data"]),
+            "data": check_correction(original, data["data"], self.facts.profile),
         }
         check_role(self.facts, original.type, record["data"], posting.recorded_by)
         self._record(self.EntryCorrected, data, posting, corrected=record)

@@ -7,6 +7,8 @@ from typing import Any
 
 from domain.entries import Entry
 from domain.errors import CorrectionRefusedError
+from domain.protocol_profile import ProtocolProfile
+from domain.rules.adverse_events import check_adverse_event_times
 from domain.rules.pathway import check_screening_decision
 from domain.scales import score
 
@@ -14,8 +16,11 @@ UNCORRECTABLE_TYPES = {"JourneyOpened", "EntryCorrected"}
 IDENTIFYING_FIELDS = {"session", "instrument"}
 
 
-def check_correction(original: Entry, changes: Mapping[str, Any]) -> dict[str, Any]:
-    """The entry's data with ``changes`` applied, checked as the entry itself was."""
+def check_correction(
+    original: Entry, changes: Mapping[str, Any], profile: ProtocolProfile
+) -> dict[str, Any]:
+    """The entry's data with ``changes`` applied, checked as the entry itself was (under
+    the journey's ``profile``)."""
     if original.type in UNCORRECTABLE_TYPES:
         raise CorrectionRefusedError(f"A {original.type} entry cannot be corrected.")
     if not changes:
@@ -30,5 +35,7 @@ def check_correction(original: Entry, changes: Mapping[str, Any]) -> dict[str, A
     if original.type == "OutcomeMeasureRecorded":
         score(corrected["instrument"], corrected["items"])
     if original.type == "ScreeningCompleted":
-        check_screening_decision(corrected)
+        check_screening_decision(corrected, profile)
+    if original.type == "AdverseEventReported":
+        check_adverse_event_times(corrected)
     return corrected

@@ -39,15 +39,12 @@ def check_screening(facts: JourneyFacts, data: Mapping[str, Any]) -> None:
     _check_ideation_assessed(facts, data)
 
 
-def check_screening_decision(
-    data: Mapping[str, Any], profile: ProtocolProfile | None = None
-) -> None:
-    """Contraindications against an eligible decision. Without ``profile`` (a correction,
-    which is checked without the journey) only the rules every profile shares apply."""
+def check_screening_decision(data: Mapping[str, Any], profile: ProtocolProfile) -> None:
+    """Contraindications against an eligible decision (a screening's, or its correction's)."""
     if data["decision"] != "eligible":
         return
     absolute, clearable = ABSOLUTE_CONTRAINDICATIONS, CLEARABLE_CONTRAINDICATIONS
-    if profile is not None and profile.enforces("2027-1"):
+    if profile.enforces("2027-1"):
         absolute = absolute | ABSOLUTE_FROM_2027_1
         clearable = clearable | CLEARABLE_FROM_2027_1
     found = data.get("contraindications") or {}

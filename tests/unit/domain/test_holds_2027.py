@@ -9,18 +9,22 @@ from datetime import timedelta
 
 import pytest
 
+from domain.errors import RuleViolationError
 from domain.protocols import KAP_STANDARD, KAP_STANDARD_2026, SPRAVATO_REMS_2026
 from domain.safety_concerns import HIGH, MODERATE, safety_concern
 from tests.examples import VALID_EVENT_DATA, VITALS
 from tests.story import START, Step, step
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
+    assert_unchanged,
+    correct,
     dose,
     given_journey,
     intake_for,
     post,
     pre_dose_check,
     refused,
+    snapshot,
     status_of,
 )
 
@@ -542,3 +546,53 @@ def test_an_adverse_event_resolved_at_or_after_its_onset_is_accepted(profile, af
 def legacy(request: pytest.FixtureRequest):
     """Each profile as published on 2026-11-01."""
     return request.param
+
+
+# Corrections are checked under the journey's profile too
+
+
+def refused_correction(journey, version: int, changes: dict, role: str) -> RuleViolationError:
+    before = snapshot(journey)
+    with pytest.raises(RuleViolationError) as caught:
+        correct(journey, version, changes, FIRST_DOSE, role=role)
+    assert_unchanged(journey, before)
+    return caught.value
+
+
+def screened_ineligible_with_avm(profile):
+    return given_journey(
+        profile,
+        [
+            step("ConsultationCompleted", CONSULTED_AT),
+            contraindicated("arteriovenous_malformation", decision="ineligible"),
+        ],
+    )
+
+
+def test_a_screening_corrected_to_eligible_despite_an_avm_is_refused_under_j02(profile):
+    journey = screened_ineligible_with_avm(profile)
+
+    violation = refused_correction(journey, 3, {"decision": "eligible"}, "prescriber")
+
+    assert violation.rule == "J-02"
+    assert "arteriovenous malformation" in violation.detail
+
+
+def test_under_2026_a_screening_corrected_to_eligible_with_an_avm_is_accepted(legacy):
+    journey = screened_ineligible_with_avm(legacy)
+
+    correct(journey, 3, {"decision": "eligible"}, FIRST_DOSE, role="prescriber")
+
+    assert journey.facts.eligible
+
+
+def test_an_adverse_event_corrected_to_resolve_before_its_onset_is_refused_under_j15(profile):
+    onset = BEFORE_CHECK - HOUR
+    journey = given_journey(
+        profile,
+        [adverse_event("mild", onset_at=onset.isoformat(), resolved_at=onset.isoformat())],
+    )
+
+    violation = refused_correction(journey, 2, {"resolved_at": (onset - MIN).isoformat()}, "nurse")
+
+    assert violation.rule == "J-15"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -23,9 +24,9 @@ from tests.unit.domain.conftest import (
     full_session,
     given_journey,
     intake_for,
-    is_spravato,
     open_journey,
     series,
+    series_offsets,
 )
 
 MIN = timedelta(minutes=1)
@@ -49,20 +50,43 @@ PRESCRIBER_OVERRIDE = {
 }
 
 
-def session_versions(number: int) -> tuple[int, int, int, int]:
-    """Check, dose, discharge, then integration (KAP) or REMS form (Spravato), after the
-    six intake versions (opened, consultation, baseline, screening, consent, preparation)."""
-    first = 7 + 4 * (number - 1)
-    return first, first + 1, first + 2, first + 3
+class SessionVersions(NamedTuple):
+    check: int
+    dose: int
+    discharge: int
 
 
-def series_gap(profile: ProtocolProfile) -> timedelta:
-    return timedelta(days=4) if is_spravato(profile) else timedelta(days=3)
+def version_of(journey: Journey, event_type: str, **where: Any) -> int:
+    """The version of the journey's first ``event_type`` entry whose data has ``where``."""
+    return next(
+        e.originator_version
+        for e in journey.pending_events
+        if type(e).__name__ == event_type
+        and all(getattr(e, "data", {}).get(k) == v for k, v in where.items())
+    )
+
+
+def session_versions(journey: Journey, number: int) -> SessionVersions:
+    """The versions of session ``number``'s pre-dose check, dose and discharge."""
+    return SessionVersions(
+        *(
+            version_of(journey, event_type, session=number)
+            for event_type in ("PreDoseCheckCompleted", "KetamineAdministered", "PatientDischarged")
+        )
+    )
+
+
+def imported_version(steps: list[Step], s: Step) -> int:
+    """The version ``imported`` gives step ``s`` of ``steps`` (the opening is version 1)."""
+    return 2 + steps.index(s)
+
+
+def last_series_dose(profile: ProtocolProfile) -> datetime:
+    return FIRST_DOSE + series_offsets(profile, profile.series_length)[-1]
 
 
 def last_series_discharge(profile: ProtocolProfile) -> datetime:
-    last_dose = FIRST_DOSE + series_gap(profile) * (profile.series_length - 1)
-    return discharge_time(profile, last_dose)
+    return discharge_time(profile, last_series_dose(profile))
 
 
 def whole_series(profile: ProtocolProfile) -> list[Step]:
@@ -71,12 +95,22 @@ def whole_series(profile: ProtocolProfile) -> list[Step]:
 
 
 def clean_journey(profile: ProtocolProfile) -> Journey:
-    """The clinic's story done right: series, end-of-series PHQ-9, maintenance plan, closure."""
+    """The clinic's story done right: series with the PHQ-9 the profile schedules after
+    session 3 (C-13), end-of-series PHQ-9, maintenance plan, closure."""
     end = last_series_discharge(profile)
+    steps = whole_series(profile)
+    after_3 = discharge_time(profile, FIRST_DOSE + series_offsets(profile, 3)[-1]) + DAY
+    before_4 = next(
+        i
+        for i, s in enumerate(steps)
+        if s.type == "PreDoseCheckCompleted" and s.data["session"] == 4
+    )
     return given_journey(
         profile,
         [
-            *whole_series(profile),
+            *steps[:before_4],
+            phq9(PHQ9_8, after_3, "follow_up"),
+            *steps[before_4:],
             phq9(PHQ9_8, end + DAY, "end_of_series"),
             step("TreatmentPlanUpdated", end + 2 * DAY),
             step("JourneyClosed", end + 3 * DAY),

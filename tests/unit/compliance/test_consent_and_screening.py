@@ -13,6 +13,7 @@ from tests.unit.compliance.conftest import (
     keys,
     only,
     session_versions,
+    version_of,
 )
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
@@ -25,17 +26,16 @@ from tests.unit.domain.conftest import (
     pre_dose_check,
 )
 
-SCREENING_VERSION = 4
-
 
 def test_a_consent_withdrawal_back_dated_before_the_dose_is_c01(profile):
     journey = dosed_once(profile)
     post(journey, step("ConsentWithdrawn", FIRST_DOSE - HOUR), recorded_at=AFTER)
+    withdrawal = journey.version
 
     [finding] = findings_of(journey)
 
     assert (finding.rule, finding.occurrence) == ("C-01", "session-1/consent")
-    assert finding.versions == (session_versions(1)[1], 11)
+    assert finding.versions == (session_versions(journey, 1).dose, withdrawal)
     assert finding.at == FIRST_DOSE
     assert "without active consent" in finding.detail
     assert "withdrawn" in finding.detail
@@ -65,12 +65,13 @@ def test_consent_signed_again_after_a_withdrawal_is_active_for_the_dose(profile)
 
 def test_a_screening_corrected_to_ineligible_is_c01_for_each_dose(profile):
     journey = dosed_once(profile)
+    screening = version_of(journey, "ScreeningCompleted")
 
-    correct(journey, SCREENING_VERSION, {"decision": "ineligible"}, AFTER)
+    correct(journey, screening, {"decision": "ineligible"}, AFTER)
 
     [finding] = only(findings_of(journey), "C-01")
     assert finding.occurrence == "session-1/screening"
-    assert finding.versions == (SCREENING_VERSION, session_versions(1)[1], 11)
+    assert finding.versions == (screening, session_versions(journey, 1).dose, journey.version)
     assert "decided ineligible" in finding.detail
 
 

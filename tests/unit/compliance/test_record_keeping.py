@@ -13,6 +13,7 @@ from tests.unit.compliance.conftest import (
     findings_of,
     only,
     session_versions,
+    version_of,
 )
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
@@ -38,24 +39,26 @@ def test_an_entry_recorded_30_hours_after_it_occurred_is_c08(profile):
     vitals = step("VitalsRecorded", FIRST_DOSE + 30 * MIN, session=1)
 
     post(journey, vitals, recorded_at=FIRST_DOSE + 30 * MIN + 30 * HOUR)
+    late = journey.version
 
     [finding] = findings_of(journey)
-    assert (finding.rule, finding.occurrence) == ("C-08", "version-11")
-    assert finding.versions == (11,)
+    assert (finding.rule, finding.occurrence) == ("C-08", f"version-{late}")
+    assert finding.versions == (late,)
     assert finding.at == FIRST_DOSE + 30 * MIN  # when it occurred, not when recorded
-    assert "VitalsRecorded (version 11)" in finding.detail
+    assert f"VitalsRecorded (version {late})" in finding.detail
     assert "30 h later" in finding.detail
 
 
 def test_every_correction_is_c09_with_its_reason(profile):
     journey = given_journey(profile, [*intake_for(profile), *full_session(profile, 1, FIRST_DOSE)])
-    dose_version = session_versions(1)[1]
+    dose_version = session_versions(journey, 1).dose
 
     correct(journey, dose_version, {"lot_number": "KET-2026-119"}, FIRST_DOSE + DAY)
+    correction = journey.version
 
     [finding] = findings_of(journey)
-    assert (finding.rule, finding.occurrence) == ("C-09", "version-11")
-    assert finding.versions == (dose_version, 11)
+    assert (finding.rule, finding.occurrence) == ("C-09", f"version-{correction}")
+    assert finding.versions == (dose_version, correction)
     assert finding.at == FIRST_DOSE + DAY
     assert f"corrects version {dose_version}" in finding.detail
     assert "Keyed wrongly." in finding.detail
@@ -73,8 +76,9 @@ def test_every_override_is_c10_with_who_and_why(profile):
 
     [finding] = standing(findings_of(journey), FIRST_DOSE + DAY)
 
-    assert (finding.rule, finding.occurrence) == ("C-10", "version-8")
-    assert finding.versions == (8,)
+    dose_version = version_of(journey, "KetamineAdministered", session=1)
+    assert (finding.rule, finding.occurrence) == ("C-10", f"version-{dose_version}")
+    assert finding.versions == (dose_version,)
     assert finding.at == FIRST_DOSE
     assert "dose in session 1" in finding.detail
     assert "dr-lee (prescriber)" in finding.detail
@@ -85,10 +89,11 @@ def test_a_safety_flag_with_no_review_is_c11(profile):
     journey = intake_done(profile)
 
     post(journey, phq9(ITEM_9, NOTED_AT, "follow_up"))
+    noted = journey.version
 
     [finding] = findings_of(journey)
-    assert (finding.rule, finding.occurrence) == ("C-11", "version-7")
-    assert finding.versions == (7,)
+    assert (finding.rule, finding.occurrence) == ("C-11", f"version-{noted}")
+    assert finding.versions == (noted,)
     assert finding.at == NOTED_AT
     assert "PHQ-9 item 9" in finding.detail
 
@@ -115,10 +120,13 @@ def test_a_flag_revealed_by_a_correction_needs_a_review_after_the_correction(pro
     journey = intake_done(profile)
     post(journey, step("SafetyReviewCompleted", NOTED_AT - HOUR))
 
-    correct(journey, 3, {"items": ITEM_9}, NOTED_AT)
+    baseline = version_of(journey, "OutcomeMeasureRecorded", timepoint="baseline")
+
+    correct(journey, baseline, {"items": ITEM_9}, NOTED_AT)
+    correction = journey.version
 
     [finding] = only(findings_of(journey), "C-11")
-    assert finding.occurrence == "version-3"
-    assert finding.versions == (3, 8)
+    assert finding.occurrence == f"version-{baseline}"
+    assert finding.versions == (baseline, correction)
     assert finding.at == NOTED_AT  # the correction that raised it, not the entry of day 0
-    assert "raised by version 8" in finding.detail
+    assert f"raised by version {correction}" in finding.detail

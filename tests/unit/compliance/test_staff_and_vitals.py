@@ -14,8 +14,10 @@ from tests.unit.compliance.conftest import (
     dosed_once,
     findings_of,
     imported,
+    imported_version,
     only,
     session_versions,
+    version_of,
 )
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
@@ -32,13 +34,13 @@ HOLD_BP = {"systolic": 190, "diastolic": 100, "heart_rate": 74}
 
 def test_a_dose_corrected_to_no_therapist_is_c02_under_kap():
     journey = dosed_once(KAP_STANDARD)
-    dose_version = session_versions(1)[1]
+    dose_version = session_versions(journey, 1).dose
 
     correct(journey, dose_version, {"therapist_present": None}, AFTER)
 
     [finding] = only(findings_of(journey), "C-02")
     assert finding.occurrence == "session-1"
-    assert finding.versions == (dose_version, 11)
+    assert finding.versions == (dose_version, journey.version)
     assert finding.at == FIRST_DOSE
     assert "names no therapist_present" in finding.detail
 
@@ -46,7 +48,7 @@ def test_a_dose_corrected_to_no_therapist_is_c02_under_kap():
 def test_a_dose_corrected_to_no_prescriber_on_site_is_c02_under_spravato():
     journey = dosed_once(SPRAVATO_REMS)
 
-    correct(journey, session_versions(1)[1], {"prescriber_on_site": None}, AFTER)
+    correct(journey, session_versions(journey, 1).dose, {"prescriber_on_site": None}, AFTER)
 
     [finding] = only(findings_of(journey), "C-02")
     assert "a prescriber on site" in finding.detail
@@ -54,13 +56,13 @@ def test_a_dose_corrected_to_no_prescriber_on_site_is_c02_under_spravato():
 
 def test_pre_dose_vitals_corrected_above_the_override_level_are_c03(profile):
     journey = dosed_once(profile)
-    check_version, dose_version, *_ = session_versions(1)
+    check_version, dose_version, _ = session_versions(journey, 1)
 
     correct(journey, check_version, {"vitals": HIGH_BP}, AFTER)
 
     [finding] = only(findings_of(journey), "C-03")
     assert finding.occurrence == "session-1/vitals"
-    assert finding.versions == (check_version, dose_version, 11)
+    assert finding.versions == (check_version, dose_version, journey.version)
     assert "BP 150/95" in finding.detail
     assert "no valid prescriber override" in finding.detail
 
@@ -88,19 +90,22 @@ def test_vitals_corrected_beyond_the_hold_limits_are_c03_even_with_an_override(p
         ],
     )
 
-    correct(journey, session_versions(1)[0], {"vitals": HOLD_BP}, AFTER)
+    check_version = version_of(journey, "PreDoseCheckCompleted", session=1)
+
+    correct(journey, check_version, {"vitals": HOLD_BP}, AFTER)
 
     [finding] = only(findings_of(journey), "C-03")
     assert "beyond the hold limits" in finding.detail
 
 
 def test_an_imported_dose_without_a_pre_dose_check_is_c03(profile):
-    facts = imported(profile, [*intake_for(profile), dose(profile, 1, FIRST_DOSE)])
+    steps = [*intake_for(profile), dose(profile, 1, FIRST_DOSE)]
+    facts = imported(profile, steps)
 
     [finding] = only(compliance_findings(facts), "C-03")
 
     assert finding.occurrence == "session-1/check"
-    assert finding.versions == (7,)
+    assert finding.versions == (imported_version(steps, steps[-1]),)
     assert "no pre-dose check is on record" in finding.detail
 
 

@@ -16,8 +16,8 @@ from tests.unit.compliance.conftest import (
     PHQ9_8,
     imported,
     last_series_discharge,
+    last_series_dose,
     only,
-    series_gap,
     whole_series,
 )
 from tests.unit.domain.conftest import (
@@ -194,7 +194,7 @@ def test_a_screening_a_second_after_the_dose_is_c01(profile):
 
 
 def _series_then_phq9(profile, offset: timedelta):
-    last_dose = FIRST_DOSE + series_gap(profile) * (profile.series_length - 1)
+    last_dose = last_series_dose(profile)
     return [*whole_series(profile), phq9(PHQ9_8, last_dose + offset, "end_of_series")]
 
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from domain.protocols import KAP_STANDARD, SPRAVATO_REMS
+from domain.protocols import KAP_STANDARD, KAP_STANDARD_2026, SPRAVATO_REMS, SPRAVATO_REMS_2026
 from tests.examples import VITALS
-from tests.story import START, step
+from tests.story import START, phq9, step
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
     dose,
@@ -91,7 +91,9 @@ def test_a_refused_dose_names_every_other_reason_too(profile):
     named = [violation.detail, *(b.text for b in violation.also)]
     for expected in ("screening", "consent", "Preparation", "baseline PHQ-9", "pre-dose check"):
         assert any(expected in text for text in named), expected
-    assert {b.rule for b in violation.also} == {"J-04"}
+    # Spravato 2027-1 also needs the REMS enrollment (J-16) and a medication list (J-07).
+    rems = {"J-16", "J-07"} if profile.rems_enrollment_required else set()
+    assert {b.rule for b in violation.also} == {"J-04", *rems}
 
 
 def test_a_baseline_older_than_30_days_at_the_first_dose_is_refused_under_j04(profile):
@@ -349,7 +351,8 @@ ALLOWED = [
     *[(KAP_STANDARD, route, 35) for route in ("im", "iv")],
     (KAP_STANDARD, "im", 52.5),  # 0.75 mg/kg of 70 kg
     *[(KAP_STANDARD, route, 400) for route in ("sublingual", "oral")],
-    *[(SPRAVATO_REMS, "intranasal", mg) for mg in (28, 56, 84)],
+    (SPRAVATO_REMS, "intranasal", 56),  # 2027-1: the first dose is 56 mg
+    *[(SPRAVATO_REMS_2026, "intranasal", mg) for mg in (28, 56, 84)],
 ]
 REFUSED = [
     (KAP_STANDARD, "intranasal", 56, "Route intranasal is not allowed"),
@@ -358,8 +361,11 @@ REFUSED = [
     (KAP_STANDARD, "sublingual", 401, "at most 400 mg"),
     (KAP_STANDARD, "oral", 450, "at most 400 mg"),
     *[(SPRAVATO_REMS, r, 56, f"Route {r} is not allowed") for r in ("im", "iv", "oral")],
-    (SPRAVATO_REMS, "intranasal", 42, "use 28, 56, 84 mg"),
-    (SPRAVATO_REMS, "intranasal", 112, "use 28, 56, 84 mg"),
+    (SPRAVATO_REMS, "intranasal", 42, "first dose under spravato-rems is 56 mg"),
+    (SPRAVATO_REMS, "intranasal", 84, "first dose under spravato-rems is 56 mg"),
+    (SPRAVATO_REMS, "intranasal", 28, "28 mg is one device, not a dose"),
+    (SPRAVATO_REMS_2026, "intranasal", 42, "use 28, 56, 84 mg"),
+    (SPRAVATO_REMS_2026, "intranasal", 112, "use 28, 56, 84 mg"),
 ]
 
 
@@ -451,8 +457,8 @@ def test_the_next_dose_is_accepted_once_the_first_leaves_the_7_day_window(profil
     assert len(journey.facts.doses()) == limit + 1
 
 
-def test_the_weekly_limit_does_not_apply_in_maintenance():
-    profile = SPRAVATO_REMS
+def test_under_2026_11_01_the_weekly_limit_does_not_apply_in_maintenance():
+    profile = SPRAVATO_REMS_2026
     journey, at = _series_done(profile, 8)
     post(journey, step("TreatmentPlanUpdated", at - DAY, further_sessions=4))
     for s in full_session(profile, 9, at):
@@ -500,9 +506,18 @@ SERIES = [
 
 
 def _series_done(profile, length: int):
-    journey = given_journey(profile, [*intake_for(profile), *series(profile, length)])
+    """The series given, then its end-of-series PHQ-9 and a medication reconciliation (due
+    every 30 days under Spravato 2027-1) the day after the last dose."""
+    steps = series(profile, length)
+    last_dose = max(s.occurred_at for s in steps if s.type == "KetamineAdministered")
+    end = phq9([1] * 8 + [0], last_dose + DAY, "end_of_series")
+    reconciled = step("MedicationsReconciled", last_dose + DAY + HOUR)
+    journey = given_journey(profile, [*intake_for(profile), *steps, end, reconciled])
     at = FIRST_DOSE + (length + 1) * 4 * DAY
     return journey, at
+
+
+ONE_WEEK_PLAN = {"further_sessions": 1, "interval_weeks": 1}
 
 
 @pytest.mark.parametrize(("profile", "length"), SERIES)
@@ -522,7 +537,7 @@ def test_a_dose_beyond_the_series_without_a_plan_is_refused_under_j09(profile, l
 @pytest.mark.parametrize(("profile", "length"), SERIES)
 def test_a_dose_beyond_the_series_with_a_maintenance_plan_is_accepted(profile, length):
     journey, at = _series_done(profile, length)
-    post(journey, step("TreatmentPlanUpdated", at - DAY, further_sessions=1))
+    post(journey, step("TreatmentPlanUpdated", at - DAY, **ONE_WEEK_PLAN))
     post(journey, pre_dose_check(length + 1, at))
 
     post(journey, dose(profile, length + 1, at))
@@ -533,7 +548,7 @@ def test_a_dose_beyond_the_series_with_a_maintenance_plan_is_accepted(profile, l
 @pytest.mark.parametrize(("profile", "length"), SERIES)
 def test_the_plans_further_sessions_are_a_new_limit_under_j09(profile, length):
     journey, at = _series_done(profile, length)
-    post(journey, step("TreatmentPlanUpdated", at - DAY, further_sessions=1))
+    post(journey, step("TreatmentPlanUpdated", at - DAY, **ONE_WEEK_PLAN))
     for s in full_session(profile, length + 1, at):
         post(journey, s)
     later = at + 30 * DAY
@@ -544,8 +559,9 @@ def test_the_plans_further_sessions_are_a_new_limit_under_j09(profile, length):
     assert f"The {length + 1} planned doses are given" in violation.detail
 
 
-def test_a_maintenance_plan_posted_during_the_series_does_not_lift_the_weekly_limit():
-    profile = KAP_STANDARD
+def test_under_2026_11_01_a_plan_posted_during_the_series_does_not_lift_the_weekly_limit():
+    """2027-1 refuses such a plan outright (test_plans_2027); the old profile took it."""
+    profile = KAP_STANDARD_2026
     journey = given_journey(
         profile,
         [

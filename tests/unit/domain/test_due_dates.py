@@ -11,6 +11,7 @@ from application.projections.caseload_rows import caseload_row
 from domain.compliance.deadlines import integration_findings, rems_form_findings
 from domain.fold import LATE_AFTER, LATE_AFTER_HOURS
 from domain.protocols import KAP_STANDARD, SPRAVATO_REMS
+from tests.story import in_session_vitals
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
     discharge,
@@ -28,6 +29,7 @@ MIN = timedelta(minutes=1)
 def discharged(profile):
     journey = ready_to_dose(profile)
     post(journey, dose(profile, 1, FIRST_DOSE))
+    post(journey, in_session_vitals(1, FIRST_DOSE))  # discharge needs the session's reading
     post(journey, discharge(1, discharge_time(profile, FIRST_DOSE)))
     return journey
 

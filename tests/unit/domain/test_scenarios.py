@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.protocols import KAP_STANDARD, SPRAVATO_REMS
-from tests.story import START, Step, phq9, step
+from tests.story import START, Step, in_session_vitals, phq9, rems_intake, step
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
     discharge,
@@ -18,6 +18,7 @@ from tests.unit.domain.conftest import (
     open_journey,
     post,
     pre_dose_check,
+    series_offsets,
     status_of,
 )
 
@@ -26,12 +27,13 @@ HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 PHQ9_19 = [3, 3, 3, 2, 2, 2, 2, 2, 0]
 PHQ9_8 = [1, 1, 1, 1, 1, 1, 1, 1, 0]
+PHQ9_11 = [2, 2, 2, 1, 1, 1, 1, 1, 0]
 
 Row = tuple[Step, str, str]
 
 
 def intake_rows(route: str, dose_mg: int) -> list[Row]:
-    return [
+    rows: list[Row] = [
         (step("ConsultationCompleted", START + HOUR), "consulted", "record_baseline"),
         (phq9(PHQ9_19, START + 2 * HOUR), "consulted", "complete_screening"),
         (
@@ -51,6 +53,9 @@ def intake_rows(route: str, dose_mg: int) -> list[Row]:
             "pre_dose_check",
         ),
     ]
+    if route == "intranasal":  # the REMS enrollment and the medication list
+        rows += [(s, "prepared", "pre_dose_check") for s in rems_intake(START + 4 * DAY + HOUR)]
+    return rows
 
 
 def _stage(after: tuple[str, str]) -> str:
@@ -63,11 +68,28 @@ def kap_session_rows(n: int, at, *, checked_stage: str, after: tuple[str, str]) 
     during = _stage(after)
     return [
         (pre_dose_check(n, at), checked_stage, "administer_dose"),
-        (dose(KAP_STANDARD, n, at), during, "discharge"),
-        (step("GuidedTherapyNoted", at + 20 * MIN, session=n), during, "discharge"),
+        (dose(KAP_STANDARD, n, at), during, "record_vitals"),
+        (step("GuidedTherapyNoted", at + 20 * MIN, session=n), during, "record_vitals"),
+        (in_session_vitals(n, at), during, "discharge"),
         (discharge(n, out), during, "integrate_session"),
         (integration(n, at + DAY), *after),
     ]
+
+
+def after_session(n: int, length: int) -> tuple[str, str]:
+    """Where the series stands once session ``n`` is over: a PHQ-9 is due after session
+    3 and at the end of the series (2027-1 measurement-based care)."""
+    if n == length:
+        return ("series_complete", "record_measure")
+    return ("in_treatment", "record_measure" if n == 3 else "pre_dose_check")
+
+
+def measure_rows(n: int, length: int, at) -> list[Row]:
+    if n == 3:
+        return [(phq9(PHQ9_11, at, "follow_up"), "in_treatment", "pre_dose_check")]
+    if n == length:
+        return [(phq9(PHQ9_8, at, "end_of_series"), "series_complete", "update_treatment_plan")]
+    return []
 
 
 def kap_story() -> list[Row]:
@@ -75,16 +97,11 @@ def kap_story() -> list[Row]:
     for n in range(1, 7):
         at = FIRST_DOSE + (n - 1) * 3 * DAY
         checked = "prepared" if n == 1 else "in_treatment"
-        after = (
-            ("series_complete", "update_treatment_plan")
-            if n == 6
-            else ("in_treatment", "pre_dose_check")
-        )
-        rows += kap_session_rows(n, at, checked_stage=checked, after=after)
+        rows += kap_session_rows(n, at, checked_stage=checked, after=after_session(n, 6))
+        rows += measure_rows(n, 6, at + DAY + HOUR)
     end = FIRST_DOSE + 17 * DAY
     maintenance_dose = end + 28 * DAY
     rows += [
-        (phq9(PHQ9_8, end, "end_of_series"), "series_complete", "update_treatment_plan"),
         (step("TreatmentPlanUpdated", end + HOUR), "maintenance", "pre_dose_check"),
         *kap_session_rows(
             7,
@@ -101,7 +118,7 @@ def spravato_session_rows(n: int, at, *, checked_stage: str, after: tuple[str, s
     during = _stage(after)
     return [
         (pre_dose_check(n, at), checked_stage, "administer_dose"),
-        (dose(SPRAVATO_REMS, n, at), during, "discharge"),
+        (dose(SPRAVATO_REMS, n, at), during, "record_vitals"),
         (step("VitalsRecorded", at + 40 * MIN, session=n), during, "discharge"),
         (discharge(n, out), *after),
         (step("RemsMonitoringFormSubmitted", out + HOUR, session=n), *after),
@@ -110,24 +127,20 @@ def spravato_session_rows(n: int, at, *, checked_stage: str, after: tuple[str, s
 
 def spravato_story() -> list[Row]:
     rows = intake_rows("intranasal", 56)
-    for n in range(1, 9):
-        at = FIRST_DOSE + (n - 1) * 4 * DAY
+    for n, offset in enumerate(series_offsets(SPRAVATO_REMS, 8), start=1):
+        at = FIRST_DOSE + offset  # twice a week: weeks 1-4 allow 2 doses in any 7 days
         checked = "prepared" if n == 1 else "in_treatment"
-        after = (
-            ("series_complete", "update_treatment_plan")
-            if n == 8
-            else ("in_treatment", "pre_dose_check")
-        )
-        rows += spravato_session_rows(n, at, checked_stage=checked, after=after)
+        rows += spravato_session_rows(n, at, checked_stage=checked, after=after_session(n, 8))
+        rows += measure_rows(n, 8, at + 4 * HOUR)
     end = FIRST_DOSE + 30 * DAY
     maintenance_dose = end + 14 * DAY
     rows += [
-        (phq9(PHQ9_8, end, "end_of_series"), "series_complete", "update_treatment_plan"),
         (
             step("TreatmentPlanUpdated", end + HOUR, interval_weeks=2),
             "maintenance",
             "pre_dose_check",
         ),
+        (step("MedicationsReconciled", end + 2 * HOUR), "maintenance", "pre_dose_check"),
         *spravato_session_rows(
             9,
             maintenance_dose,
@@ -164,7 +177,7 @@ def test_a_kap_journey_from_consultation_to_a_maintenance_dose():
     assert (status.sessions_completed, len(journey.facts.doses())) == (7, 7)
     assert status.flags == []
     outcome = status.outcomes["PHQ-9"]
-    assert (outcome.change_pct, outcome.response, outcome.remission) == (-57.9, True, False)
+    assert (outcome.change_pct, outcome.response, outcome.remission) == (-57.9, "yes", "no")
 
 
 def test_a_spravato_journey_from_consultation_to_a_maintenance_dose():

@@ -82,8 +82,8 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
             "domain.rules.aftercare.check_discharge",
             "domain.rules.discharge._observation_blocker",
             "domain.rules.discharge.discharge_blockers",
-            "domain.rules.discharge.check_resolved",
-            "domain.rules.discharge.check_discharge_vitals",
+            "domain.rules.discharge_record.check_resolved",
+            "domain.rules.discharge_record.check_discharge_vitals",
         ),
     ),
     "J-11": (

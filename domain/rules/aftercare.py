@@ -9,7 +9,8 @@ from typing import Any
 from domain.errors import RuleViolationError
 from domain.journey_facts import JourneyFacts
 from domain.rules.common import refuse_first
-from domain.rules.discharge import check_discharge_vitals, check_resolved, discharge_blockers
+from domain.rules.discharge import discharge_blockers
+from domain.rules.discharge_record import check_discharge_vitals, check_resolved
 from domain.rules.dose import valid_override
 from domain.rules.rems import check_rems_entry
 from domain.rules.sessions import existing_session

@@ -9,23 +9,14 @@ at both ends: with [30, 50], readings taken 30 and 50 min after the administrati
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
 
-from domain.errors import Blocker, RuleViolationError
+from domain.errors import Blocker
 from domain.fact_records import SessionFact, VitalsFact
 from domain.journey_facts import JourneyFacts, last_administered_at
 from domain.protocols import ProtocolProfile
-from domain.rules.dose import valid_override
 from domain.rules.readiness import dose_blockers
 from domain.rules.sessions import session_state, unfinished_session_blocker
-
-RESOLVED_WORDS = {
-    "sedation": "sedation",
-    "dissociation": "dissociation",
-    "respiratory_depression": "respiratory depression",
-}
 
 
 def _stamp(moment: datetime) -> str:
@@ -36,8 +27,13 @@ def _clock(moment: datetime) -> str:
     return moment.strftime("%H:%M")
 
 
-def _listed(words: list[str]) -> str:
+def listed(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def resolved_words(profile: ProtocolProfile) -> list[str]:
+    """sedation, dissociation, respiratory depression: what the profile needs resolved."""
+    return [what.replace("_", " ") for what in profile.discharge_resolved_required]
 
 
 def observed_from(session: SessionFact) -> datetime:
@@ -130,65 +126,13 @@ def blockers_now(facts: JourneyFacts, now: datetime) -> list[Blocker]:
     still refused by a blocker listed here."""
     found = dose_blockers(facts, now)
     last = facts.last_session()
-    observed = last is not None and session_state(facts, last) == "dosed"
-    if last is None or not observed or not facts.profile.enforces("2027-1"):
+    if last is None or session_state(facts, last) != "dosed":
+        return found
+    if not facts.profile.enforces("2027-1"):
         return found
     unfinished = unfinished_session_blocker(facts)
     kept = next((i + 1 for i, b in enumerate(found) if b.text == unfinished), len(found))
     return found[:kept] + discharge_blockers(facts, last, now)
-
-
-def check_resolved(profile: ProtocolProfile, number: int, data: Mapping[str, Any]) -> None:
-    """J-10: what the profile needs resolved is recorded true; no override."""
-    unmet = []
-    for what in profile.discharge_resolved_required:
-        value = data.get(f"{what}_resolved")
-        if value is not True:
-            unmet.append(f"{what}_resolved is {'missing' if value is None else 'false'}")
-    if unmet:
-        words = _listed([RESOLVED_WORDS[w] for w in profile.discharge_resolved_required])
-        raise RuleViolationError(
-            "J-10",
-            f"Discharge of session {number} needs {words} resolved ({'; '.join(unmet)}): "
-            "record each as true once resolved; no override.",
-        )
-
-
-def _outside_limits(profile: ProtocolProfile, vitals: Mapping[str, Any]) -> list[str]:
-    limits = (
-        ("systolic", profile.discharge_max_systolic, "above"),
-        ("diastolic", profile.discharge_max_diastolic, "above"),
-        ("heart_rate", profile.discharge_max_heart_rate, "above"),
-        ("spo2", profile.discharge_min_spo2, "below"),
-    )
-    outside = []
-    for name, limit, side in limits:
-        value = vitals.get(name)
-        if limit is None or value is None:
-            continue
-        if (side == "above" and value > limit) or (side == "below" and value < limit):
-            outside.append(f"{name} {value} {side} {limit}")
-    return outside
-
-
-def check_discharge_vitals(profile: ProtocolProfile, number: int, data: Mapping[str, Any]) -> None:
-    """J-10: SpO2 measured where required; beyond the limits only with a prescriber's
-    override with a reason (C-10 lists it)."""
-    vitals = data["vitals"]
-    if profile.discharge_spo2_required and vitals.get("spo2") is None:
-        raise RuleViolationError(
-            "J-10",
-            f"Discharge vitals of session {number} need SpO2 under {profile.name} (pulse "
-            "oximetry): add vitals.spo2.",
-        )
-    outside = _outside_limits(profile, vitals)
-    if outside and not valid_override(data.get("override")):
-        raise RuleViolationError(
-            "J-10",
-            f"Discharge vitals of session {number} are outside the limits "
-            f"({', '.join(outside)}): repeat them once within the limits, or record a "
-            "prescriber's override (role prescriber) with a reason.",
-        )
 
 
 def observation_step(
@@ -204,8 +148,8 @@ def observation_step(
         return "record_vitals", reading
     n, start = session["session"], discharge_possible_from(profile, session)
     text = f"Discharge session {n} from {_clock(start)} UTC"
-    resolved = [RESOLVED_WORDS[w] for w in profile.discharge_resolved_required]
+    resolved = resolved_words(profile)
     if resolved:
         verb = "has" if len(resolved) == 1 else "have"
-        text += f" once {_listed(resolved)} {verb} resolved"
+        text += f" once {listed(resolved)} {verb} resolved"
     return "discharge", f"{text}."

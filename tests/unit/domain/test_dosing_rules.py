@@ -48,7 +48,7 @@ def test_a_ready_patient_is_dosed(profile):
     assert (status.stage, status.session_state, status.next_step.code) == (
         "in_treatment",
         "dosed",
-        "discharge",
+        "record_vitals",  # 2027-1: the in-session reading comes before discharge
     )
     assert journey.facts.session(1)["dose"]["at"] == FIRST_DOSE
 
@@ -350,7 +350,8 @@ def test_a_new_pre_dose_check_with_calmer_vitals_lets_the_dose_through(profile):
 ALLOWED = [
     *[(KAP_STANDARD, route, 35) for route in ("im", "iv")],
     (KAP_STANDARD, "im", 52.5),  # 0.75 mg/kg of 70 kg
-    *[(KAP_STANDARD, route, 400) for route in ("sublingual", "oral")],
+    *[(KAP_STANDARD, route, 210) for route in ("sublingual", "oral")],  # 3 mg/kg of 70 kg
+    *[(KAP_STANDARD_2026, route, 400) for route in ("sublingual", "oral")],
     (SPRAVATO_REMS, "intranasal", 56),  # 2027-1: the first dose is 56 mg
     *[(SPRAVATO_REMS_2026, "intranasal", mg) for mg in (28, 56, 84)],
 ]
@@ -358,8 +359,9 @@ REFUSED = [
     (KAP_STANDARD, "intranasal", 56, "Route intranasal is not allowed"),
     (KAP_STANDARD, "im", 53, "at most 52.5 mg"),
     (KAP_STANDARD, "iv", 60, "at most 52.5 mg"),
-    (KAP_STANDARD, "sublingual", 401, "at most 400 mg"),
-    (KAP_STANDARD, "oral", 450, "at most 400 mg"),
+    (KAP_STANDARD, "sublingual", 211, "at most 210 mg"),
+    (KAP_STANDARD_2026, "sublingual", 401, "at most 400 mg"),
+    (KAP_STANDARD_2026, "oral", 450, "at most 400 mg"),
     *[(SPRAVATO_REMS, r, 56, f"Route {r} is not allowed") for r in ("im", "iv", "oral")],
     (SPRAVATO_REMS, "intranasal", 42, "first dose under spravato-rems is 56 mg"),
     (SPRAVATO_REMS, "intranasal", 84, "first dose under spravato-rems is 56 mg"),
@@ -369,11 +371,16 @@ REFUSED = [
 ]
 
 
+def _as_given(route: str) -> dict[str, float]:
+    """A 70 kg patient; an IV dose over the 40 minutes 2027-1 asks (J-07 infusion)."""
+    return {"weight_kg": 70, **({"infusion_minutes": 40} if route == "iv" else {})}
+
+
 @pytest.mark.parametrize(("profile", "route", "mg"), ALLOWED)
 def test_a_route_and_dose_within_the_protocols_limits_are_accepted(profile, route, mg):
     journey = ready_to_dose(profile)
 
-    post(journey, dose(profile, 1, FIRST_DOSE, route=route, dose_mg=mg, weight_kg=70))
+    post(journey, dose(profile, 1, FIRST_DOSE, route=route, dose_mg=mg, **_as_given(route)))
 
     assert journey.facts.session(1)["dose"]["dose_mg"] == mg
 
@@ -385,7 +392,7 @@ def test_a_route_or_dose_beyond_the_protocols_limits_is_refused_under_j07(
     journey = ready_to_dose(profile)
 
     violation = refused(
-        journey, dose(profile, 1, FIRST_DOSE, route=route, dose_mg=mg, weight_kg=70)
+        journey, dose(profile, 1, FIRST_DOSE, route=route, dose_mg=mg, **_as_given(route))
     )
 
     assert violation.rule == "J-07"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import pytest
 
@@ -27,6 +27,7 @@ from tests.unit.domain.conftest import (
     open_journey,
     series,
     series_offsets,
+    version_of,
 )
 
 MIN = timedelta(minutes=1)
@@ -54,16 +55,6 @@ class SessionVersions(NamedTuple):
     check: int
     dose: int
     discharge: int
-
-
-def version_of(journey: Journey, event_type: str, **where: Any) -> int:
-    """The version of the journey's first ``event_type`` entry whose data has ``where``."""
-    return next(
-        e.originator_version
-        for e in journey.pending_events
-        if type(e).__name__ == event_type
-        and all(getattr(e, "data", {}).get(k) == v for k, v in where.items())
-    )
 
 
 def session_versions(journey: Journey, number: int) -> SessionVersions:

@@ -13,7 +13,6 @@ from tests.unit.compliance.conftest import (
     findings_of,
     only,
     session_versions,
-    version_of,
 )
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
@@ -24,6 +23,7 @@ from tests.unit.domain.conftest import (
     intake_for,
     post,
     pre_dose_check,
+    version_of,
 )
 
 ITEM_9 = [1, 1, 1, 1, 1, 1, 1, 1, 1]

@@ -17,7 +17,6 @@ from tests.unit.compliance.conftest import (
     imported_version,
     only,
     session_versions,
-    version_of,
 )
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
@@ -27,6 +26,7 @@ from tests.unit.domain.conftest import (
     given_journey,
     intake_for,
     pre_dose_check,
+    version_of,
 )
 
 HOLD_BP = {"systolic": 190, "diastolic": 100, "heart_rate": 74}

@@ -117,6 +117,17 @@ def refused_correction(
     return caught.value
 
 
+def version_of(journey: Journey, event_type: str, **where: Any) -> int:
+    """The version of the journey's first ``event_type`` entry whose data has ``where``
+    (tests name an entry by what it is, not by counting the entries before it)."""
+    return next(
+        e.originator_version
+        for e in journey.pending_events
+        if type(e).__name__ == event_type
+        and all(getattr(e, "data", {}).get(k) == v for k, v in where.items())
+    )
+
+
 def entry_of(journey: Journey, version: int) -> Entry:
     """An entry as it stands after its corrections so far (as the application passes it)."""
     events = journey.pending_events

@@ -24,7 +24,9 @@ from tests.unit.domain.conftest import (
     ready_to_dose,
     refused,
     refused_correction,
+    series,
     status_of,
+    version_of,
 )
 
 MIN = timedelta(minutes=1)
@@ -32,6 +34,7 @@ HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 BASELINE_VERSION = 3  # opened, consultation, baseline PHQ-9, ...
 SCREENING_VERSION = 4
+"""The intake's first entries, the same under both protocols (later ones are looked up)."""
 CORRECTED_AT = FIRST_DOSE - HOUR
 SEVERE_19 = [3, 3, 3, 2, 2, 2, 2, 2, 0]
 
@@ -60,13 +63,15 @@ def test_a_correction_is_kept_beside_the_original_and_survives_a_replay(profile)
     journey = given_journey(profile, intake_for(profile))
     original_items = journey.pending_events[BASELINE_VERSION - 1].data["items"]
 
+    intake_ends = journey.version
+
     correct(journey, BASELINE_VERSION, {"items": SEVERE_19}, CORRECTED_AT)
 
-    assert journey.version == 7
+    assert journey.version == intake_ends + 1
     assert journey.pending_events[BASELINE_VERSION - 1].data["items"] == original_items
     assert journey.facts.corrections == [
         {
-            "version": 7,
+            "version": intake_ends + 1,
             "at": CORRECTED_AT,
             "corrects_version": 3,
             "corrects_type": "OutcomeMeasureRecorded",
@@ -94,8 +99,9 @@ def test_correcting_phq9_item_9_to_zero_removes_the_safety_hold(profile):
         [*intake_for(profile), phq9([1, 1, 1, 1, 1, 1, 1, 1, 2], CORRECTED_AT, "pre_dose")],
     )
     assert "safety_hold" in status_of(journey, CORRECTED_AT).flags
+    pre_dose_phq9 = version_of(journey, "OutcomeMeasureRecorded", timepoint="pre_dose")
 
-    correct(journey, 7, {"items": [1, 1, 1, 1, 1, 1, 1, 1, 0]}, CORRECTED_AT + 5 * MIN)
+    correct(journey, pre_dose_phq9, {"items": [1, 1, 1, 1, 1, 1, 1, 1, 0]}, CORRECTED_AT + 5 * MIN)
     post(journey, pre_dose_check(1, FIRST_DOSE))
     post(journey, dose(profile, 1, FIRST_DOSE))
 
@@ -111,7 +117,9 @@ def test_correcting_a_serious_adverse_event_to_mild_removes_the_safety_hold(prof
         ],
     )
 
-    correct(journey, 7, {"severity": "mild"}, CORRECTED_AT + 5 * MIN)
+    event = version_of(journey, "AdverseEventReported")
+
+    correct(journey, event, {"severity": "mild"}, CORRECTED_AT + 5 * MIN)
 
     flags = status_of(journey, CORRECTED_AT + HOUR).flags
     assert "safety_hold" not in flags
@@ -119,13 +127,15 @@ def test_correcting_a_serious_adverse_event_to_mild_removes_the_safety_hold(prof
 
 
 def test_correcting_a_dose_amount_changes_the_session_summary(profile):
-    journey = given_journey(profile, [*intake_for(profile), *full_session(profile, 1, FIRST_DOSE)])
+    """Session 2's dose keyed as the first's: 84 mg was given (Spravato), or 30 mg (KAP)."""
+    journey = given_journey(profile, [*intake_for(profile), *series(profile, 2)])
+    dose_version = version_of(journey, "KetamineAdministered", session=2)
+    given = 84 if profile.name == "spravato-rems" else 30
+    after = FIRST_DOSE + 5 * DAY
 
-    correct(
-        journey, 8, {"dose_mg": 28 if profile.name == "spravato-rems" else 30}, FIRST_DOSE + DAY
-    )
+    correct(journey, dose_version, {"dose_mg": given}, after)
 
-    assert status_of(journey, FIRST_DOSE + DAY).sessions[0].dose_mg in (28, 30)
+    assert status_of(journey, after).sessions[1].dose_mg == given
 
 
 @pytest.mark.parametrize(
@@ -150,7 +160,9 @@ def test_a_correction_of_what_identifies_an_entry_is_refused(profile, version, c
 def test_correcting_a_dose_session_is_refused(profile):
     journey = given_journey(profile, [*intake_for(profile), *full_session(profile, 1, FIRST_DOSE)])
 
-    error = refused_correction(journey, 8, {"session": 2}, FIRST_DOSE + DAY)
+    dose_version = version_of(journey, "KetamineAdministered", session=1)
+
+    error = refused_correction(journey, dose_version, {"session": 2}, FIRST_DOSE + DAY)
 
     assert isinstance(error, CorrectionRefusedError)
 
@@ -158,8 +170,9 @@ def test_correcting_a_dose_session_is_refused(profile):
 def test_correcting_a_correction_is_refused(profile):
     journey = given_journey(profile, intake_for(profile))
     correct(journey, BASELINE_VERSION, {"items": SEVERE_19}, CORRECTED_AT)
+    correction = journey.version
 
-    error = refused_correction(journey, 7, {"reason": "again"}, CORRECTED_AT + MIN)
+    error = refused_correction(journey, correction, {"reason": "again"}, CORRECTED_AT + MIN)
 
     assert isinstance(error, CorrectionRefusedError)
 
@@ -198,15 +211,18 @@ def test_correcting_a_screening_to_ineligible_stops_dosing(profile):
 
 def test_a_correction_from_the_future_is_refused_under_j15(profile):
     journey = given_journey(profile, intake_for(profile))
-    body = {"corrects_version": 3, "reason": "typo", "data": {"items": SEVERE_19}}
-    late = Step("EntryCorrected", CORRECTED_AT, body)
+    intake_ends = journey.version
+    body = {"corrects_version": BASELINE_VERSION, "reason": "typo", "data": {"items": SEVERE_19}}
+    late = Step("EntryCorrected", CORRECTED_AT, body, "therapist")
     with pytest.raises(RuleViolationError) as caught:
         journey.correct_entry(
-            body, entry_of(journey, 3), posting_for(late, recorded_at=CORRECTED_AT - HOUR)
+            body,
+            entry_of(journey, BASELINE_VERSION),
+            posting_for(late, recorded_at=CORRECTED_AT - HOUR),
         )
 
     assert caught.value.rule == "J-15"
-    assert journey.version == 6
+    assert journey.version == intake_ends
 
 
 # Corrections of an entry that a later entry of the same kind has superseded.
@@ -234,15 +250,17 @@ def test_correcting_a_superseded_pre_dose_check_keeps_the_repeated_one(profile):
         profile,
         [
             *intake_for(profile),
-            pre_dose_check(1, FIRST_DOSE - HOUR, alcohol_or_drugs_last_24h=True),  # v7
-            pre_dose_check(1, FIRST_DOSE),  # v8: repeated, all clear
+            pre_dose_check(1, FIRST_DOSE - HOUR, alcohol_or_drugs_last_24h=True),
+            pre_dose_check(1, FIRST_DOSE),  # repeated, all clear
         ],
     )
+    first_check = version_of(journey, "PreDoseCheckCompleted", session=1)
+    repeated = journey.version
 
-    correct(journey, 7, {"pregnancy_test": "negative"}, FIRST_DOSE - 10 * MIN)
+    correct(journey, first_check, {"pregnancy_test": "negative"}, FIRST_DOSE - 10 * MIN)
     post(journey, dose(profile, 1, FIRST_DOSE))
 
-    assert journey.facts.session(1)["pre_dose"]["version"] == 8
+    assert journey.facts.session(1)["pre_dose"]["version"] == repeated
 
 
 def test_a_correction_revealing_self_harm_after_a_cleared_review_raises_the_hold(profile):
@@ -264,7 +282,9 @@ def test_a_correction_revealing_self_harm_after_a_cleared_review_raises_the_hold
 def test_the_discharge_time_is_unaffected_by_a_correction_of_its_instructions(profile):
     journey = given_journey(profile, [*intake_for(profile), *full_session(profile, 1, FIRST_DOSE)])
 
-    correct(journey, 9, {"instructions": ["No driving for 24 h"]}, FIRST_DOSE + DAY)
+    discharge = version_of(journey, "PatientDischarged", session=1)
+
+    correct(journey, discharge, {"instructions": ["No driving for 24 h"]}, FIRST_DOSE + DAY)
 
     summary = status_of(journey, FIRST_DOSE + DAY).sessions[0]
     assert summary.discharged_at == discharge_time(profile, FIRST_DOSE)

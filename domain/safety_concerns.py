@@ -2,9 +2,11 @@
 
 A *moderate* hold is cleared by a prescriber's safety review; a *high* one needs the
 review to carry a safety plan and, for suicide risk, a later C-SSRS with items 4 to 6
-answered no (``JourneyFacts.active_holds``). Before rule set 2027-1 every hold was what
+answered no (``JourneyFacts.still_needed``). Before rule set 2027-1 every hold was what
 2027-1 calls moderate, and only C-SSRS items 4 to 6, PHQ-9 item 9 and a serious adverse
-event raised one: journeys opened then keep that.
+event raised one: journeys opened then keep that, and their wording.
+
+The blockers and the next step word each hold here, from what it still needs.
 """
 
 from __future__ import annotations

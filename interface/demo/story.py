@@ -94,10 +94,10 @@ class Story:
             if until == "baseline":
                 return self
             self.add(type_, start + timedelta(days=days, hours=1), data)
+            if stage == "prepared" and self.spravato:
+                self.rems_intake(start + timedelta(days=days, hours=2))
             if until == stage:
                 return self
-        if self.spravato:
-            self.rems_intake(start + timedelta(days=5, hours=2))
         return self
 
     def rems_intake(self, at: datetime) -> Story:

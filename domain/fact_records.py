@@ -39,6 +39,8 @@ class MeasureFact(Fact):
     band: str
     timepoint: str
     session: int | None
+    behaviour_within_3_months: bool | None
+    """C-SSRS: whether item 6's behaviour was recent (None when not asked)."""
 
 
 class PreDoseFact(Fact):

@@ -124,6 +124,7 @@ def _measure(facts: JourneyFacts, entry: Entry) -> None:
             "band": result.band,
             "timepoint": d["timepoint"],
             "session": d.get("session"),
+            "behaviour_within_3_months": d.get("behaviour_within_3_months"),
         },
     )
     concern = safety_concern(

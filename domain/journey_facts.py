@@ -123,7 +123,8 @@ class JourneyFacts:
         if not any(r["safety_plan"] for r in reviews):
             needed.append("review_with_safety_plan")
         if trigger["concern"] == "suicide_risk" and not any(
-            m["version"] > after and not any(m["items"][3:6]) for m in self.measures_of("C-SSRS")
+            m["version"] > after and _no_current_intent_or_recent_behaviour(m)
+            for m in self.measures_of("C-SSRS")
         ):
             needed.append("negative_cssrs")
         return needed
@@ -228,3 +229,12 @@ def last_administered_at(session: SessionFact) -> datetime | None:
     """When the session's last administration was given: observation counts from it."""
     given = administrations(session)
     return given[-1]["at"] if given else None
+
+
+def _no_current_intent_or_recent_behaviour(cssrs: MeasureFact) -> bool:
+    """Items 4 and 5 answered no, and item 6 no or (lifetime only) not within 3 months: a
+    past attempt is answered yes on every later C-SSRS, and must not keep a high hold for
+    ever once the patient reports no intent, no plan and nothing recent."""
+    intent, plan, behaviour = cssrs["items"][3:6]
+    recent = behaviour and cssrs.get("behaviour_within_3_months") is not False
+    return not (intent or plan or recent)

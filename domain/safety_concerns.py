@@ -84,16 +84,16 @@ _INSTRUCTIONS = {
     ("review",): "a prescriber must record SafetyReviewCompleted with cleared true",
     ("review_with_safety_plan", "negative_cssrs"): (
         "a prescriber must record SafetyReviewCompleted with cleared true and safety_plan "
-        "true, and a C-SSRS recorded after the hold was raised must answer items 4 to 6 no "
-        "(OutcomeMeasureRecorded C-SSRS)"
+        "true, and a C-SSRS recorded after the hold was raised must answer items 4 and 5 "
+        "no and item 6 no or not within 3 months (OutcomeMeasureRecorded C-SSRS)"
     ),
     ("review_with_safety_plan",): (
         "a prescriber must record SafetyReviewCompleted with cleared true and safety_plan true"
     ),
     ("negative_cssrs",): (
         "the prescriber's review with a safety plan is on record; still needed: a C-SSRS "
-        "recorded after the hold was raised with items 4 to 6 answered no "
-        "(OutcomeMeasureRecorded C-SSRS)"
+        "recorded after the hold was raised with items 4 and 5 answered no and item 6 no or "
+        "not within 3 months (OutcomeMeasureRecorded C-SSRS)"
     ),
 }
 _SUMMARIES = {

@@ -29,6 +29,8 @@ def facts_v1_v2(state: dict[str, Any]) -> None:
             session["dose"].update(booster=False, infusion_minutes=None, lot_number=None)
         if session["discharge"] is not None:
             session["discharge"].update(vitals=None, resolved=dict.fromkeys(_RESOLVED))
+    for measure in facts["measures"]:
+        measure["behaviour_within_3_months"] = None
     for event in facts["adverse_events"]:
         event.update(onset_at=None, resolved_at=None, reported_to=[])
     for trigger in facts["safety_triggers"]:

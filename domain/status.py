@@ -103,7 +103,8 @@ def _halted_step(facts: JourneyFacts) -> NextStep | None:
         reasons = "; ".join(reason for reason, _ in holds)
         return NextStep(
             "safety_review",
-            "Record a C-SSRS with items 4 to 6 answered no to clear the high-risk safety "
+            "Record a C-SSRS with items 4 and 5 answered no (and no suicidal behaviour within "
+            "3 months) to clear the high-risk safety "
             f"hold{plural} ({reasons}): the review with a safety plan is on record.",
         )
     named = "; ".join(hold_summary(reason, needed) for reason, needed in holds)

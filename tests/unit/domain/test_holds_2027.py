@@ -145,9 +145,9 @@ def test_a_high_hold_with_its_review_still_needs_a_later_negative_cssrs(profile)
     status = status_of(journey, FIRST_DOSE)
     assert violation.rule == "J-12"
     assert "review with a safety plan is on record" in violation.detail
-    assert "items 4 to 6 answered no" in violation.detail
+    assert "items 4 and 5 answered no and item 6 no or not within 3 months" in violation.detail
     assert status.next_step.code == "safety_review"
-    assert status.next_step.text.startswith("Record a C-SSRS with items 4 to 6 answered no")
+    assert status.next_step.text.startswith("Record a C-SSRS with items 4 and 5 answered no")
     assert "(item 4 or 5)" in status.next_step.text
 
 
@@ -183,7 +183,7 @@ def test_a_negative_cssrs_before_the_high_hold_does_not_clear_it(profile):
     violation = refused(journey, dose(profile, 1, FIRST_DOSE))
 
     assert violation.rule == "J-12"
-    assert "items 4 to 6 answered no" in violation.detail
+    assert "items 4 and 5 answered no and item 6 no or not within 3 months" in violation.detail
 
 
 @pytest.mark.parametrize("item", [3, 4, 5])
@@ -193,13 +193,31 @@ def test_a_later_cssrs_positive_on_items_4_to_6_does_not_clear_the_high_hold(pro
     journey = with_before_the_check(
         profile,
         cssrs([0, 0, 0, 1, 0, 0]),
-        cssrs(answers, at=BEFORE_CHECK + 2 * MIN, behaviour_within_3_months=False),
+        cssrs(answers, at=BEFORE_CHECK + 2 * MIN, behaviour_within_3_months=True),
         review(at=BEFORE_CHECK + 4 * MIN, safety_plan=True),
     )
 
     first = journey.facts.safety_triggers[0]
 
     assert journey.facts.still_needed(first) == ["negative_cssrs"]
+
+
+def test_a_past_attempt_answered_again_does_not_keep_the_high_hold_for_ever(profile):
+    """Item 6 asks about a lifetime: a patient with an attempt years ago answers it yes on
+    every C-SSRS. With no intent, no plan and nothing within 3 months, the later C-SSRS
+    is the negative one a high hold waits for (it raises its own moderate hold)."""
+    journey = with_before_the_check(
+        profile,
+        cssrs([0, 0, 0, 1, 0, 0]),
+        cssrs([0, 0, 0, 0, 0, 1], at=BEFORE_CHECK + 2 * MIN, behaviour_within_3_months=False),
+        review(at=BEFORE_CHECK + 4 * MIN, safety_plan=True),
+    )
+
+    high, lifetime = journey.facts.safety_triggers
+
+    assert journey.facts.still_needed(high) == []
+    assert lifetime["level"] == "moderate"
+    assert journey.facts.still_needed(lifetime) == []  # the later review clears it too
 
 
 def test_a_later_cssrs_with_only_item_3_clears_the_high_hold_and_raises_a_moderate_one(

@@ -230,3 +230,68 @@ def test_a_baseline_after_the_first_dose_is_not_the_baseline(profile, after_dose
     post(journey, phq9(phq9_of(8), FIRST_DOSE + after_dose, "baseline"))
 
     assert status_of(journey, FIRST_DOSE + DAY).outcomes["PHQ-9"].baseline == baseline
+
+
+def pcl5(items, at, timepoint="baseline"):
+    return step("OutcomeMeasureRecorded", at, instrument="PCL-5", items=items, timepoint=timepoint)
+
+
+@pytest.mark.parametrize(
+    ("later", "meaningful"), [([1] * 10 + [2] * 10, True), ([1] * 9 + [2] * 11, False)]
+)
+def test_a_pcl5_meaningful_change_is_a_fall_of_10_points_or_more(profile, later, meaningful):
+    journey = given_journey(
+        profile, [pcl5([2] * 20, START + HOUR), pcl5(later, LATER, "follow_up")]
+    )
+
+    assert status_of(journey, LATER).outcomes["PCL-5"].meaningful_change is meaningful
+
+
+def test_a_pcl5_baseline_of_0_cannot_respond(profile):
+    journey = given_journey(
+        profile, [pcl5([0] * 20, START + HOUR), pcl5([0] * 20, LATER, "follow_up")]
+    )
+
+    outcome = status_of(journey, LATER).outcomes["PCL-5"]
+
+    assert (outcome.response, outcome.change_pct) == ("not_applicable", None)
+
+
+def test_only_pcl5_has_a_meaningful_change(profile):
+    outcome = phq9_outcome(
+        profile, phq9(phq9_of(19), START + HOUR), phq9(phq9_of(4), LATER, "follow_up")
+    )
+
+    assert outcome.meaningful_change is None
+
+
+@pytest.mark.parametrize(("later", "response"), [(25, "yes"), (26, "no")])
+def test_a_pcl5_response_is_judged_to_the_point_of_half(profile, later, response):
+    """51 to 25 is a fall of 51 %, to 26 of 49 %: only the first is a response."""
+    journey = given_journey(
+        profile,
+        [
+            pcl5([3] * 11 + [2] * 9, START + HOUR),
+            pcl5([2] * (later - 20) + [1] * (40 - later), LATER, "follow_up"),
+        ],
+    )
+
+    assert status_of(journey, LATER).outcomes["PCL-5"].response == response
+
+
+@pytest.mark.parametrize(("score", "remission"), [(4, "yes"), (5, "no")])
+def test_a_gad7_remission_is_a_score_below_5(profile, score, remission):
+    journey = given_journey(profile, [gad7(14, START + HOUR), gad7(score, LATER, "follow_up")])
+
+    assert status_of(journey, LATER).outcomes["GAD-7"].remission == remission
+
+
+def test_the_latest_of_several_follow_up_scores_is_judged(profile):
+    outcome = phq9_outcome(
+        profile,
+        phq9(phq9_of(19), START + HOUR),
+        phq9(phq9_of(12), LATER - 7 * DAY, "follow_up"),
+        phq9(phq9_of(3), LATER, "end_of_series"),
+    )
+
+    assert (outcome.judged_score, outcome.response, outcome.remission) == (3, "yes", "yes")

@@ -40,7 +40,8 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "J-07": (
         "Route, dose, doses per 7 days, hours since the last dose and the maintenance "
-        "interval within the protocol",
+        "interval within the protocol; mg/kg of the recorded weight per session, escalation, "
+        "boosters, infusion minutes and a recent medication reconciliation where it asks",
         (
             "domain.rules.dose._check_route_and_amount",
             "domain.rules.schedule._schedule_blockers",

@@ -110,6 +110,24 @@ def test_the_showcase_cases_read_as_staff_expect(
         history = journeys.history(DEMO_CLINIC, case[name].journey_id)
         assert event_type in {entry.type for entry in history}
 
+    enrolled = case["spravato_enrolled"]
+    assert (enrolled.protocol_name, enrolled.protocol_version) == ("spravato-rems", "2027-1")
+    assert enrolled.sessions_completed == 4
+    assert "rems_form_overdue" not in enrolled.flags
+    history = journeys.history(DEMO_CLINIC, enrolled.journey_id)
+    assert {"RemsPatientEnrolled", "RemsMonitoringFormSubmitted"} <= {e.type for e in history}
+
+    moderate, high = case["moderate_hold"], case["high_hold"]
+    assert [b.rule for b in moderate.blockers if b.rule == "J-12"] == ["J-12"]
+    assert not moderate.blockers[0].text.startswith("High-risk")
+    assert any(b.text.startswith("High-risk safety hold") for b in high.blockers)
+    assert high.next_step.text.startswith("Record a C-SSRS")  # the review is on record
+
+    assert "interaction_review" in case["interaction_review"].flags
+    assert "Benzodiazepines" in " ".join(
+        d.text for d in case["interaction_review"].flag_details["interaction_review"]
+    )
+
     late = [ref for ref, status in statuses.items() if "late_entry" in status.flags]
     assert late == [SHOWCASE["late_entry"]]
 

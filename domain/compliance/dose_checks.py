@@ -19,7 +19,7 @@ def _consent_standing(facts: JourneyFacts, dose: DoseFact) -> ConsentFact | None
     return max(before, key=lambda c: (c["at"], c["version"]), default=None)
 
 
-def _consent(facts: JourneyFacts, n: int, dose: DoseFact) -> Finding | None:
+def _consent(facts: JourneyFacts, n: int, dose: DoseFact, part: str = "") -> Finding | None:
     consent = _consent_standing(facts, dose)
     if consent is not None and consent["signed"]:
         return None
@@ -30,10 +30,10 @@ def _consent(facts: JourneyFacts, n: int, dose: DoseFact) -> Finding | None:
         versions = involved(facts, consent["version"], dose["version"])
     return Finding(
         "C-01",
-        f"session-{n}/consent",
+        f"session-{n}{part}/consent",
         versions,
-        f"Session {n} was dosed at {stamp(dose['at'])} (version {dose['version']}) "
-        f"without active consent: {why}.",
+        f"Session {n}{_words(part)} was given at {stamp(dose['at'])} (version "
+        f"{dose['version']}) without active consent: {why}.",
         at=dose["at"],
     )
 
@@ -73,15 +73,16 @@ def _screening(facts: JourneyFacts, n: int, dose: DoseFact) -> Finding | None:
     )
 
 
-def _staff(facts: JourneyFacts, n: int, dose: DoseFact) -> Finding | None:
+def _staff(facts: JourneyFacts, n: int, dose: DoseFact, part: str = "") -> Finding | None:
     required = facts.profile.required_staff
     if dose.get(required):
         return None
+    what = f"{_words(part).strip()} " if part else "dose "
     return Finding(
         "C-02",
-        f"session-{n}",
+        f"session-{n}{part}",
         involved(facts, as_corrected=(dose["version"],)),
-        f"Session {n}'s dose (version {dose['version']}, {stamp(dose['at'])}) names no "
+        f"Session {n}'s {what}(version {dose['version']}, {stamp(dose['at'])}) names no "
         f"{required}: {facts.profile.name} requires {STAFF_WORDS.get(required, required)}.",
         at=dose["at"],
     )
@@ -148,4 +149,14 @@ def dose_findings(facts: JourneyFacts) -> list[Finding]:
             _pre_dose_check(facts, session, dose),
             _pre_dose_vitals(facts, session, dose),
         ]
+        for k, booster in enumerate(session["boosters"], start=1):
+            # A booster is given under the session's check, but consent and the required
+            # staff must stand at its own moment.
+            part = f"/booster-{k}"
+            found += [_consent(facts, n, booster, part), _staff(facts, n, booster, part)]
     return [f for f in found if f is not None]
+
+
+def _words(part: str) -> str:
+    """ " booster 1" for "/booster-1"; "" for the session's first dose."""
+    return " " + part.strip("/").replace("-", " ") if part else "'s dose"

@@ -28,8 +28,9 @@ from tests.integration.http.conftest import running_api
 from tests.integration.journeys_app import build_app, new_key, open_journey, post
 from tests.story import START, dosing_session, intake
 
-INTAKE_EVENTS = 6  # opened + five intake steps
-SESSION_EVENTS = 5
+INTAKE_EVENTS = 1 + len(intake())
+"""The opening and the intake's steps."""
+SESSION_EVENTS = len(dosing_session(1, START))
 
 
 @pytest.fixture

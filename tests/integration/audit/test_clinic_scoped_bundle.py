@@ -38,7 +38,10 @@ B_SIZES = [2, 9, 12]
 
 def write_b(services: Services, journey_id, step) -> None:
     services.journeys.append(
-        "clinic-b", journey_id, NewEntry(step.type, step.data), posting(step.occurred_at)
+        "clinic-b",
+        journey_id,
+        NewEntry(step.type, step.data),
+        posting(step.occurred_at, role=step.role),
     )
 
 

@@ -46,7 +46,7 @@ from tests.integration.http.conftest import (
 )
 from tests.story import START, Step, dosing_session, intake, phq9
 
-RULES = [f"C-{n:02d}" for n in range(1, 12)]
+RULES = [f"C-{n:02d}" for n in range(1, 14)]
 DOSE_DAY = START + timedelta(days=10)
 DISCHARGED = DOSE_DAY + timedelta(minutes=75)
 """When the KAP story's session 1 is discharged (75 min of observation)."""
@@ -66,15 +66,39 @@ ITEM_9 = [2, 2, 2, 2, 2, 2, 2, 2, 1]
 runner = CliRunner()
 
 
-def correction(corrects_version: int, changes: dict[str, Any], at: datetime = LATER) -> Step:
+def correction(
+    corrects_version: int, changes: dict[str, Any], at: datetime = LATER, role: str = "nurse"
+) -> Step:
+    """A correction, by the role that records the corrected entry (J-17)."""
     body = {"corrects_version": corrects_version, "reason": "Keyed wrong.", "data": changes}
-    return Step("EntryCorrected", at, body, "nurse")
+    return Step("EntryCorrected", at, body, role)
+
+
+def version_in(steps: list[Step], event_type: str) -> int:
+    """The version the first ``event_type`` of ``steps`` gets, posted after the opening."""
+    return 2 + next(i for i, s in enumerate(steps) if s.type == event_type)
 
 
 def kap_session(vitals: dict[str, int], **changes: Any) -> list[Step]:
     """Session 1 of KAP on DOSE_DAY with these pre-dose vitals, its dose data changed."""
     check, dose, *rest = dosing_session(1, DOSE_DAY, vitals=vitals)
     return [check, Step(dose.type, dose.occurred_at, {**dose.data, **changes}, dose.role), *rest]
+
+
+KAP_SESSION = [*intake(), *dosing_session(1, DOSE_DAY)]
+"""The KAP intake and session 1, every duty done."""
+DOSE = version_in(KAP_SESSION, "KetamineAdministered")
+DISCHARGE = version_in(KAP_SESSION, "PatientDischarged")
+FIX = len(KAP_SESSION) + 2
+"""The version of a correction posted after ``KAP_SESSION``."""
+SPRAVATO_NO_FORM = [
+    *intake(route="intranasal"),
+    *[
+        s
+        for s in dosing_session(1, DOSE_DAY, protocol="spravato-rems", integrate=False)
+        if s.type != "RemsMonitoringFormSubmitted"
+    ],
+]
 
 
 @dataclass(frozen=True)
@@ -89,32 +113,35 @@ class Story:
 
 
 STORIES = {
-    "MRN-CLEAN": Story([*intake(), *dosing_session(1, DOSE_DAY)], []),
+    "MRN-CLEAN": Story(KAP_SESSION, []),
     "MRN-C02": Story(
-        [*intake(), *dosing_session(1, DOSE_DAY), correction(8, {"therapist_present": None})],
-        [("C-02", "session-1", [8, 12], DOSE_DAY), ("C-09", "version-12", [8, 12], LATER)],
+        [*KAP_SESSION, correction(DOSE, {"therapist_present": None})],
+        [
+            ("C-02", "session-1", [DOSE, FIX], DOSE_DAY),
+            ("C-09", f"version-{FIX}", [DOSE, FIX], LATER),
+        ],
     ),
     "MRN-C04": Story(
-        [*intake(), *dosing_session(1, DOSE_DAY), correction(10, {"released_to": None})],
+        [*KAP_SESSION, correction(DISCHARGE, {"released_to": None})],
         [
-            ("C-04", "session-1/escort", [10, 12], DISCHARGED),
-            ("C-09", "version-12", [10, 12], LATER),
+            ("C-04", "session-1/escort", [DISCHARGE, FIX], DISCHARGED),
+            ("C-09", f"version-{FIX}", [DISCHARGE, FIX], LATER),
         ],
     ),
     "MRN-C05": Story(
         [*intake(), *dosing_session(1, DOSE_DAY, integrate=False)],
-        [("C-05", "session-1", [10], DISCHARGED + timedelta(days=7))],
+        [("C-05", "session-1", [DISCHARGE], DISCHARGED + timedelta(days=7))],
     ),
     "MRN-C07": Story(
+        SPRAVATO_NO_FORM,
         [
-            *intake(route="intranasal"),
-            *[
-                s
-                for s in dosing_session(1, DOSE_DAY, protocol="spravato-rems", integrate=False)
-                if s.type != "RemsMonitoringFormSubmitted"
-            ],
+            (
+                "C-07",
+                "session-1",
+                [version_in(SPRAVATO_NO_FORM, "KetamineAdministered")],
+                DOSE_DAY + timedelta(days=7),
+            )
         ],
-        [("C-07", "session-1", [8], DOSE_DAY + timedelta(days=7))],
         protocol="spravato-rems",
     ),
     "MRN-C08": Story(
@@ -125,13 +152,15 @@ STORIES = {
     "MRN-C09": Story(
         [
             *intake()[:2],
-            correction(3, {"items": [3, 3, 3, 3, 3, 3, 3, 3, 0]}, START + timedelta(hours=5)),
+            correction(
+                3, {"items": [3, 3, 3, 3, 3, 3, 3, 3, 0]}, START + timedelta(hours=5), "therapist"
+            ),
         ],
         [("C-09", "version-4", [3, 4], START + timedelta(hours=5))],
     ),
     "MRN-C10": Story(
         [*intake(), *kap_session(HIGH_BP, override=OVERRIDE)],
-        [("C-10", "version-8", [8], DOSE_DAY)],
+        [("C-10", f"version-{DOSE}", [DOSE], DOSE_DAY)],
     ),
     "MRN-C11": Story(
         [intake()[0], phq9(ITEM_9, START + timedelta(hours=1, minutes=30))],
@@ -308,7 +337,7 @@ def test_the_period_filter_is_on_the_moment_each_finding_is_about(api: Api) -> N
     assert keys(dose_day) == [
         ("MRN-C02", "C-02", "session-1"),
         ("MRN-C04", "C-04", "session-1/escort"),
-        ("MRN-C10", "C-10", "version-8"),
+        ("MRN-C10", "C-10", f"version-{DOSE}"),
     ]
     assert keys(before_dose) == [
         ("MRN-C08", "C-08", "version-2"),
@@ -321,7 +350,7 @@ def test_the_period_filter_is_on_the_moment_each_finding_is_about(api: Api) -> N
 def test_filters_combine(clinic: Clinic, api: Api) -> None:
     body = report(api, rule="C-09", journey=clinic.journeys["MRN-C02"], since=LATER.isoformat())
 
-    assert keys(body) == [("MRN-C02", "C-09", "version-12")]
+    assert keys(body) == [("MRN-C02", "C-09", f"version-{FIX}")]
 
 
 def test_another_clinics_findings_never_appear(clinic: Clinic, api: Api) -> None:
@@ -347,7 +376,7 @@ def test_without_a_token_it_is_401(api: Api) -> None:
 @pytest.mark.parametrize(
     "params",
     [
-        {"rule": "C-12"},
+        {"rule": f"C-{len(RULES) + 1:02d}"},
         {"rule": "c-05"},
         {"rule": "J-04"},
         {"journey": "not-a-uuid"},
@@ -476,7 +505,7 @@ def test_the_cli_reports_one_clinic_only(api: Api, cli_clock: Clock) -> None:
     "args",
     [
         ["--clinic", "clinic-a", "--format", "xml"],
-        ["--clinic", "clinic-a", "--format", "csv", "--rule", "C-12"],
+        ["--clinic", "clinic-a", "--format", "csv", "--rule", f"C-{len(RULES) + 1:02d}"],
         ["--clinic", "clinic-a", "--format", "csv", "--journey", "nope"],
         ["--clinic", "clinic-a", "--format", "csv", "--since", "2026-10-01T09:00:00"],
         ["--clinic", "bad clinic!", "--format", "csv"],

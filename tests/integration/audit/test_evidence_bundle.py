@@ -22,6 +22,9 @@ from tests.integration.signed import signed_settings
 from tests.story import START, dosing_session, intake
 
 VERIFIER = Path(__file__).resolve().parents[3] / "interface" / "audit" / "bundle_verifier.py"
+STORY = intake() + dosing_session(1, START + timedelta(days=10))
+OURS = 2 * (1 + len(STORY))
+"""Our two journeys' entries: each opened, then the story."""
 
 
 @pytest.fixture
@@ -34,7 +37,7 @@ def clinic(database_url, tmp_path):
     ours = [open_journey(services.journeys, patient_ref=f"MRN-{n}") for n in (1, 2)]
     theirs = open_journey(services.journeys, patient_ref="MRN-9", clinic="clinic-b")
     for journey_id in ours:
-        for s in intake() + dosing_session(1, START + timedelta(days=10)):
+        for s in STORY:
             post(services.journeys, journey_id, s)
     yield services, settings, ours, theirs, tmp_path
     services.close()
@@ -64,7 +67,7 @@ def test_a_fresh_bundle_verifies_offline(clinic):
 
     assert report.problems == []
     assert report.ok
-    assert report.events_checked == 22
+    assert report.events_checked == OURS
     assert report.journeys == 2
     assert report.checkpoints >= 1
 
@@ -88,7 +91,7 @@ def test_the_bundle_holds_the_promised_files_and_plaintext_entries(clinic):
     assert first["data"]["patient_ref"] == "MRN-1"
     assert set(first) >= {"hash", "digest", "salt", "leaf_index", "type", "data", "version"}
     assert str(theirs) not in "".join(lines)
-    assert manifest["events"] == 22
+    assert manifest["events"] == OURS
 
 
 @pytest.mark.parametrize(

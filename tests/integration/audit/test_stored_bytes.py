@@ -19,7 +19,9 @@ from tests.integration.journeys_app import open_journey, post
 from tests.integration.signed import signed_settings
 from tests.story import START, dosing_session, intake
 
-LAST = 11  # opened, intake (5), one dosing session with integration (5)
+STORY = intake() + dosing_session(1, START + timedelta(days=10))
+LAST = 1 + len(STORY)
+"""The last entry's version: the opening, the intake, one dosing session with integration."""
 
 
 @pytest.fixture
@@ -32,7 +34,7 @@ def scene(database_url):
     kept = open_journey(services.journeys, patient_ref="MRN-KEPT")
     altered = open_journey(services.journeys, patient_ref="MRN-ALTERED")
     for journey_id in (kept, altered):
-        for s in intake() + dosing_session(1, START + timedelta(days=10)):
+        for s in STORY:
             post(services.journeys, journey_id, s)
     services.checkpoints.create()
     intruder = Intruder(database_url, services.journeys)

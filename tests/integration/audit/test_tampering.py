@@ -15,14 +15,17 @@ from tests.integration.audit.intruder import Intruder, forged_seal
 from tests.integration.journeys_app import build_app, new_key, open_journey, post
 from tests.story import START, dosing_session, intake
 
-VERSIONS = 11  # opened, intake (5), one dosing session with integration (5)
+STORY = intake() + dosing_session(1, START + timedelta(days=10))
+VERSIONS = 1 + len(STORY)
+"""The opening, the intake and one dosing session with integration."""
+DOSE = 2 + next(i for i, s in enumerate(STORY) if s.type == "KetamineAdministered")
 
 
 @pytest.fixture
 def scene(database_url):
     app = build_app(database_url, new_key())
     journey_id = open_journey(app)
-    for s in intake() + dosing_session(1, START + timedelta(days=10)):
+    for s in STORY:
         post(app, journey_id, s)
     intruder = Intruder(database_url, app)
     intruder.drop_protection()
@@ -54,14 +57,14 @@ def test_a_flipped_byte_names_the_changed_entry(scene):
 def test_content_rewritten_with_the_key_names_the_changed_entry(scene):
     """An insider holding the cipher key re-encrypts altered content, keeping the seal."""
     app, journey_id, intruder = scene
-    stored = next(e for e in app.recorder.select_events(journey_id) if e.originator_version == 8)
+    stored = next(e for e in app.recorder.select_events(journey_id) if e.originator_version == DOSE)
     event = app.mapper.to_domain_event(stored)
     event.data["dose_mg"] = 20.0  # the dose on record, made smaller
     rewritten = app.mapper.to_stored_event(event)
-    intruder.overwrite(journey_id, 8, rewritten.state)
+    intruder.overwrite(journey_id, DOSE, rewritten.state)
 
     found, result = problems(app, journey_id)
-    assert found == [(8, "changed")]
+    assert found == [(DOSE, "changed")]
     assert "digest" in result.problems[0].detail
 
 

@@ -19,6 +19,10 @@ from tests.integration.journeys_app import open_journey, post
 from tests.integration.signed import signed_settings
 from tests.story import START, dosing_session, intake
 
+STORY = intake() + dosing_session(1, START + timedelta(days=10))
+LAST = 1 + len(STORY)
+"""Each journey's last version: the opening, the intake and one dosing session."""
+
 
 @pytest.fixture
 def scene(database_url):
@@ -31,7 +35,7 @@ def scene(database_url):
     kept = open_journey(journeys, patient_ref="MRN-KEPT")
     cut = open_journey(journeys, patient_ref="MRN-CUT")
     for journey_id in (kept, cut):
-        for s in intake() + dosing_session(1, START + timedelta(days=10)):
+        for s in STORY:
             post(journeys, journey_id, s)
     services.checkpoints.create()
     intruder = Intruder(database_url, journeys)
@@ -47,33 +51,33 @@ def test_a_cut_tail_is_named_from_the_checkpointed_head(scene):
     result = ChainVerifier(services.journeys).verify(cut, anchor_for(services, None, cut))
 
     assert [(p.version, p.kind) for p in result.problems] == [(9, "cut_tail")]
-    assert "versions 9 to 11 are gone" in result.problems[0].detail
+    assert f"versions 9 to {LAST} are gone" in result.problems[0].detail
 
 
 def test_only_the_last_entry_cut_is_named_from_the_checkpointed_head(scene):
     """One entry cut, not three: an off-by-one in the cut-tail comparison shows here."""
     services, _, kept, cut, intruder = scene
-    intruder.delete(cut, 11, 11)
+    intruder.delete(cut, LAST, LAST)
 
     result = ChainVerifier(services.journeys).verify(cut, anchor_for(services, None, cut))
     untouched = ChainVerifier(services.journeys).verify(kept, anchor_for(services, None, kept))
 
-    assert [(p.version, p.kind) for p in result.problems] == [(11, "cut_tail")]
-    assert "versions 11 to 11 are gone" in result.problems[0].detail
+    assert [(p.version, p.kind) for p in result.problems] == [(LAST, "cut_tail")]
+    assert f"versions {LAST} to {LAST} are gone" in result.problems[0].detail
     assert untouched.ok, untouched.problems
 
 
 @pytest.mark.parametrize("check", ["fast", "deep"])
 def test_only_the_last_entry_cut_fails_the_store_check(scene, check):
     services, _, kept, cut, intruder = scene
-    intruder.delete(cut, 11, 11)
+    intruder.delete(cut, LAST, LAST)
 
     run = scan_chains if check == "fast" else verify_store
     report = run(services.journeys, all_anchors(services))
 
     assert not report.ok
     assert [(f.journey_id, [(p.version, p.kind) for p in f.problems]) for f in report.failed] == [
-        (cut, [(11, "cut_tail")])
+        (cut, [(LAST, "cut_tail")])
     ]
     assert kept not in {f.journey_id for f in report.failed}
 

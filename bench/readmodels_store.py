@@ -94,6 +94,10 @@ MORE_DATA: dict[str, dict[str, Any]] = {
     },
     "RemsMonitoringFormSubmitted": {"session": 1, "confirmation": "REMS-778812"},
     "JourneyClosed": {"reason": "completed", "summary": "Series completed."},
+    "RemsPatientEnrolled": {"enrollment_id": "SPR-PT-1", "enrolled_at": ""},
+    "MedicationsReconciled": {
+        "medications": [{"name": "sertraline", "class": "antidepressant", "dose": "100 mg"}]
+    },
 }
 
 
@@ -106,13 +110,18 @@ def _step(event_type: str, at: datetime, **changes: Any) -> Planned:
 def _intake(start: datetime, spravato: bool) -> list[Planned]:
     plan = {"route": "intranasal", "planned_dose_mg": 56} if spravato else None
     prep = {"dosing_plan": plan} if plan else {}
-    return [
+    steps = [
         _step("ConsultationCompleted", start + timedelta(hours=1)),
         _step("OutcomeMeasureRecorded", start + timedelta(hours=1, minutes=30)),
         _step("ScreeningCompleted", start + timedelta(days=2)),
         _step("ConsentSigned", start + timedelta(days=3)),
         _step("PreparationCompleted", start + timedelta(days=4), **prep),
     ]
+    if spravato:  # 2027-1: REMS enrollment and a medication list before the first dose
+        enrolled = start + timedelta(days=4, minutes=30)
+        steps.append(_step("RemsPatientEnrolled", enrolled, enrolled_at=enrolled.isoformat()))
+        steps.append(_step("MedicationsReconciled", enrolled + timedelta(minutes=5)))
+    return steps
 
 
 def _session(
@@ -129,7 +138,7 @@ def _session(
             "route": "intranasal",
             "dose_mg": 56,
             "therapist_present": None,
-            "prescriber_on_site": "dr-lee",
+            "prescriber_on_site": "prescriber-1",
         }
         if spravato
         else {}
@@ -149,6 +158,8 @@ def _session(
     for minutes in range(vitals):
         at = dose_at + timedelta(minutes=15 + minutes)
         steps.append(_step("VitalsRecorded", at, session=number))
+    # The 40-minute reading every 2027-1 discharge needs.
+    steps.append(_step("VitalsRecorded", dose_at + timedelta(minutes=40), session=number))
     steps.append(_step("GuidedTherapyNoted", dose_at + timedelta(minutes=20), session=number))
     observe = timedelta(minutes=130 if spravato else 75)
     steps.append(_step("PatientDischarged", dose_at + observe, session=number))
@@ -164,7 +175,11 @@ def plan_journey(number: int, rng: random.Random) -> Plan:
     opened = START + SPACING * number
     intake = _intake(opened, spravato)
     series = 8 if spravato else 6
-    every = timedelta(days=4 if spravato else 3)
+    # Spravato twice a week (3 then 4 days: eight doses in four weeks), KAP every 3 days.
+    offsets = [
+        timedelta(days=7 * (n // 2) + 3 * (n % 2)) if spravato else timedelta(days=3 * n)
+        for n in range(series + 1)
+    ]
     first_dose = opened + timedelta(days=10)
     roll = rng.random()
     steps: list[Planned]
@@ -184,14 +199,14 @@ def plan_journey(number: int, rng: random.Random) -> Plan:
         steps = list(intake)
         for n in range(1, sessions + 1):
             severity = ("serious" if serious else "mild") if n == adverse_in else None
-            dose_at = first_dose + every * (n - 1)
+            dose_at = first_dose + offsets[n - 1]
             steps += _session(n, dose_at, spravato, severity, rng.choice((0, 0, 1, 1, 2)))
             if severity == "serious":
                 break
         if partial and not serious and rng.random() < 0.5:
             steps = steps[:-1]  # the last session's integration (or REMS form) pending
         if not partial and not serious and rng.random() < 0.05:
-            closed_at = first_dose + every * series
+            closed_at = first_dose + offsets[series]
             steps.append(_step("JourneyClosed", closed_at))
     if rng.random() < 0.08 and len(steps) > 2:
         i = rng.randrange(1, len(steps))

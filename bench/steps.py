@@ -79,7 +79,7 @@ DATA: dict[str, dict[str, Any]] = {
         "dose_mg": 35,
         "weight_kg": 70,
         "administered_by": "nurse-kim",
-        "therapist_present": "ther-ana",
+        "therapist_present": "therapist-1",
         "prescriber_on_site": None,
         "lot_number": "KET-2026-118",
         "override": None,
@@ -100,6 +100,9 @@ DATA: dict[str, dict[str, Any]] = {
         "released_to": "Jo (partner)",
         "instructions": ["No driving until tomorrow"],
         "override": None,
+        "sedation_resolved": True,
+        "dissociation_resolved": True,
+        "respiratory_depression_resolved": True,
     },
     "IntegrationCompleted": {
         "session": 1,
@@ -166,9 +169,11 @@ def open_session(number: int, dose_at: datetime) -> list[Step]:
 
 
 def close_session(number: int, dose_at: datetime) -> list[Step]:
-    """Therapy note, discharge after the observation time, integration next day."""
+    """Therapy note, the in-session reading, discharge after the observation time,
+    integration next day."""
     return [
         step("GuidedTherapyNoted", dose_at + timedelta(minutes=20), session=number),
+        step("VitalsRecorded", dose_at + timedelta(minutes=40), session=number),
         step("PatientDischarged", dose_at + timedelta(minutes=75), session=number),
         step("IntegrationCompleted", dose_at + timedelta(days=1), session=number),
     ]

@@ -17,7 +17,9 @@ from tests.integration.http.conftest import NO_TOKEN, Api, assert_problem
 from tests.story import START, Step, dosing_session, intake, phq9, step
 
 DOSE_DAY = START + timedelta(days=10)
-DISCHARGED_AT = dosing_session(1, DOSE_DAY)[3].occurred_at
+DISCHARGED_AT = next(
+    s.occurred_at for s in dosing_session(1, DOSE_DAY) if s.type == "PatientDischarged"
+)
 INTEGRATION_DUE = DISCHARGED_AT + timedelta(days=7)
 
 

@@ -20,11 +20,13 @@ INTAKE = [
 
 
 def kap_session(before_dose: str, during: str, after: tuple[str, str]) -> list[tuple[str, ...]]:
-    """Rows of one KAP session: stage before its dose, stage during it, answer to integration."""
+    """Rows of one KAP session: stage before its dose, stage during it, answer to integration.
+    Dosed, the session waits for its in-session reading before the discharge (2027-1)."""
     return [
         ("PreDoseCheckCompleted", before_dose, "administer_dose"),
-        ("KetamineAdministered", during, "discharge"),
-        ("GuidedTherapyNoted", during, "discharge"),
+        ("KetamineAdministered", during, "record_vitals"),
+        ("GuidedTherapyNoted", during, "record_vitals"),
+        ("VitalsRecorded", during, "discharge"),
         ("PatientDischarged", during, "integrate_session"),
         ("IntegrationCompleted", *after),
     ]
@@ -32,15 +34,20 @@ def kap_session(before_dose: str, during: str, after: tuple[str, str]) -> list[t
 
 NEXT_DOSE = ("in_treatment", "pre_dose_check")
 SERIES_DONE = ("series_complete", "update_treatment_plan")
+MEASURE_DUE = ("in_treatment", "record_measure")
+"""The PHQ-9 2027-1 schedules after session 3 is taken before the next dose's check."""
+SERIES_MEASURE_DUE = ("series_complete", "record_measure")
+"""The end-of-series PHQ-9, taken before the plan is updated."""
 
 KAP_EXPECTED = [
     *INTAKE,
     *kap_session("prepared", "in_treatment", NEXT_DOSE),
     *kap_session("in_treatment", "in_treatment", NEXT_DOSE),
+    *kap_session("in_treatment", "in_treatment", MEASURE_DUE),
+    ("OutcomeMeasureRecorded", *NEXT_DOSE),
     *kap_session("in_treatment", "in_treatment", NEXT_DOSE),
     *kap_session("in_treatment", "in_treatment", NEXT_DOSE),
-    *kap_session("in_treatment", "in_treatment", NEXT_DOSE),
-    *kap_session("in_treatment", "in_treatment", SERIES_DONE),
+    *kap_session("in_treatment", "in_treatment", SERIES_MEASURE_DUE),
     ("OutcomeMeasureRecorded", *SERIES_DONE),
     ("TreatmentPlanUpdated", "maintenance", "pre_dose_check"),
     *kap_session("maintenance", "maintenance", ("maintenance", "pre_dose_check")),
@@ -48,22 +55,40 @@ KAP_EXPECTED = [
 
 
 def spravato_session(before_dose: str, after: tuple[str, str]) -> list[tuple[str, ...]]:
-    """Rows of one Spravato session: no integration needed, a REMS form the day after."""
+    """Rows of one Spravato session: its reading, no integration, a REMS form the day after."""
     return [
         ("PreDoseCheckCompleted", before_dose, "administer_dose"),
-        ("KetamineAdministered", "in_treatment", "discharge"),
-        ("GuidedTherapyNoted", "in_treatment", "discharge"),
+        ("KetamineAdministered", "in_treatment", "record_vitals"),
+        ("GuidedTherapyNoted", "in_treatment", "record_vitals"),
+        ("VitalsRecorded", "in_treatment", "discharge"),
         ("PatientDischarged", *after),
         ("RemsMonitoringFormSubmitted", *after),
     ]
 
 
-SPRAVATO_EXPECTED = [
+SPRAVATO_INTAKE = [
     *INTAKE,
-    *spravato_session("prepared", NEXT_DOSE),
-    *[row for _ in range(6) for row in spravato_session("in_treatment", NEXT_DOSE)],
-    *spravato_session("in_treatment", SERIES_DONE),
+    ("RemsPatientEnrolled", "prepared", "pre_dose_check"),
+    ("MedicationsReconciled", "prepared", "pre_dose_check"),
 ]
+SPRAVATO_EXPECTED = [
+    *SPRAVATO_INTAKE,
+    *spravato_session("prepared", NEXT_DOSE),
+    *spravato_session("in_treatment", NEXT_DOSE),
+    *spravato_session("in_treatment", MEASURE_DUE),
+    ("OutcomeMeasureRecorded", *NEXT_DOSE),
+    *[row for _ in range(4) for row in spravato_session("in_treatment", NEXT_DOSE)],
+    *spravato_session("in_treatment", SERIES_MEASURE_DUE),
+    ("OutcomeMeasureRecorded", *SERIES_DONE),
+]
+
+AFTER_SESSION_3 = [2, 2, 2, 1, 1, 1, 1, 1, 0]
+END_OF_SERIES = [1, 1, 1, 1, 1, 0, 0, 0, 0]
+
+
+def after_session_3(day: datetime) -> Step:
+    """The follow-up PHQ-9 the profile schedules after session 3 (measurement-based care)."""
+    return phq9(AFTER_SESSION_3, day + timedelta(days=1, hours=2), timepoint="follow_up")
 
 
 def kap_story() -> list[Step]:
@@ -71,18 +96,26 @@ def kap_story() -> list[Step]:
     days = session_days(START + timedelta(days=10), 6)
     for number, day in enumerate(days, start=1):
         steps += dosing_session(number, day)
+        if number == 3:
+            steps.append(after_session_3(day))
     after_series = days[-1] + timedelta(days=1, hours=1)
-    steps.append(phq9([1, 1, 1, 1, 1, 0, 0, 0, 0], after_series, timepoint="end_of_series"))
+    steps.append(phq9(END_OF_SERIES, after_series, timepoint="end_of_series"))
     steps.append(step("TreatmentPlanUpdated", after_series + timedelta(days=1)))
     steps += dosing_session(7, after_series + timedelta(weeks=4))
     return steps
 
 
 def spravato_story() -> list[Step]:
+    """Eight sessions twice a week (days 0, 3, 7, 10...: Spravato's weeks 1-4 allow two a
+    week), the end-of-series PHQ-9 the day after the last."""
     steps = intake(route="intranasal")
-    days = session_days(START + timedelta(days=10), 8, every=timedelta(days=4))
+    first = START + timedelta(days=10)
+    days = [first + timedelta(days=7 * (n // 2) + 3 * (n % 2)) for n in range(8)]
     for number, day in enumerate(days, start=1):
         steps += dosing_session(number, day, protocol="spravato-rems", integrate=False)
+        if number == 3:
+            steps.append(after_session_3(day))
+    steps.append(phq9(END_OF_SERIES, days[-1] + timedelta(days=1, hours=2), "end_of_series"))
     return steps
 
 

@@ -38,8 +38,10 @@ def resolve(openapi: dict[str, Any], ref: str) -> dict[str, Any]:
     return schema
 
 
-def test_all_21_event_types_are_appendable() -> None:
-    assert len(EVENT_TYPES) == 21
+def test_all_23_event_types_are_appendable() -> None:
+    """The 21 of 2026-11-01, and 2027-1's RemsPatientEnrolled and MedicationsReconciled."""
+    assert len(EVENT_TYPES) == 23
+    assert {"RemsPatientEnrolled", "MedicationsReconciled"} <= set(EVENT_TYPES)
     assert set(EVENT_TYPES) == set(VALID_EVENT_DATA)
 
 

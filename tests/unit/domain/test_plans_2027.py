@@ -171,6 +171,19 @@ def test_in_maintenance_a_new_plan_is_accepted(profile):
     assert journey.facts.doses_allowed() == profile.series_length + 5
 
 
+def test_in_maintenance_a_new_plan_is_accepted_while_a_session_is_under_way(profile):
+    journey, at = series_given(profile)
+    post(journey, plan(at, further_sessions=2, interval_weeks=1))
+    dosed = at + 7 * 24 * HOUR
+    post(journey, step("MedicationsReconciled", dosed - 3 * HOUR))
+    for s in full_session(profile, profile.series_length + 1, dosed)[:2]:
+        post(journey, s)
+
+    post(journey, plan(dosed + 30 * MIN, further_sessions=3, interval_weeks=2))
+
+    assert journey.facts.plans[-1]["interval_weeks"] == 2
+
+
 @pytest.mark.parametrize("legacy", [KAP_STANDARD_2026, SPRAVATO_REMS_2026], ids=["kap", "spravato"])
 def test_under_2026_11_01_any_plan_is_accepted_at_any_time(legacy):
     journey = given_journey(legacy, intake_for(legacy))

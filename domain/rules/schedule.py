@@ -72,9 +72,12 @@ def earliest_next_dose(facts: JourneyFacts, at: datetime) -> datetime:
     if interval is not None:
         floors.append(interval)
     moment = max(floors)
-    while (cap := weekly_cap(facts, moment)) is not None:
+    # Each step moves past one dose of the window, so there are at most as many steps as
+    # doses; the bound keeps a malformed cap (0) from ever looping.
+    for _ in range(len(doses)):
+        cap = weekly_cap(facts, moment)
         window = _doses_in_week_before(facts, moment)
-        if len(window) < cap:
+        if cap is None or cap < 1 or len(window) < cap:
             break
         moment = window[-cap] + WEEK
     return moment

@@ -22,12 +22,17 @@ LATE = timedelta(days=2)
 PROTOCOLS = ("kap-standard", "spravato-rems")
 CLINICS = ("clinic-a", "clinic-b")
 SERIES = {"kap-standard": 6, "spravato-rems": 8}
-GAP = {"kap-standard": 3 * DAY, "spravato-rems": 4 * DAY}
+GAP = {"kap-standard": 3 * DAY, "spravato-rems": 7 * DAY}
+"""Between doses of the series: Spravato weekly, within every week's cap (2027-1)."""
+MAINTENANCE_GAP = 7 * DAY
+"""Between maintenance doses: the plans here are weekly (``interval_weeks`` 1)."""
+RECONCILED_WITHIN = 25 * DAY
+"""A Spravato dose needs a medication reconciliation within 30 days: renewed sooner."""
 OBSERVE = {"kap-standard": 75 * MIN, "spravato-rems": 130 * MIN}
 VITALS = {"systolic": 128, "diastolic": 82, "heart_rate": 74, "spo2": 98}
 HIGH_BP = {**VITALS, "systolic": 150, "diastolic": 95}  # a dose needs an override
 HELD_BP = {**VITALS, "systolic": 185, "diastolic": 100}  # no dose: cancel the session
-OVERRIDE = {"by": {"id": "dr-lee", "role": "prescriber"}, "reason": "Stable on repeat."}
+OVERRIDE = {"by": {"id": "prescriber-1", "role": "prescriber"}, "reason": "Stable on repeat."}
 CALM_PHQ9 = ([2, 3, 2, 2, 2, 2, 2, 2, 0], [1, 1, 2, 1, 0, 1, 1, 0, 0], [3, 3, 3, 2, 2, 2, 2, 2, 0])
 SELF_HARM_PHQ9 = [2, 3, 2, 2, 2, 2, 2, 2, 1]  # item 9 raises a safety hold
 
@@ -65,6 +70,7 @@ class _Writer:
         self.protocol = script.protocol
         self.spravato = script.protocol == "spravato-rems"
         self.t = START
+        self.reconciled: datetime | None = None
 
     def chance(self, p: float) -> bool:
         return self.rng.random() < p
@@ -73,17 +79,18 @@ class _Writer:
         self.t = max(self.t, s.occurred_at)
         return self.script.add(s, late)
 
-    def correct(self, version: int, changes: dict[str, Any]) -> None:
+    def correct(self, version: int, changes: dict[str, Any], role: str = "therapist") -> None:
+        """A correction, by the role that records the corrected entry (J-17)."""
         if self.corrections:
             body = {"corrects_version": version, "reason": "Keyed wrongly.", "data": changes}
-            self.add(Step("EntryCorrected", self.t + HOUR, body, "therapist"))
+            self.add(Step("EntryCorrected", self.t + HOUR, body, role))
 
     def intake(self) -> bool:
         """Consultation to preparation, stopping at a random stage; True to go on dosing."""
         stop = self.rng.choices(range(7), weights=[1, 1, 1, 1, 1, 1, 10])[0]
         if stop == 0:
             return False
-        consultation, baseline, screening, consent, preparation = intake(
+        consultation, baseline, screening, consent, preparation, *rems = intake(
             START, route="intranasal" if self.spravato else "im"
         )
         self.add(consultation)
@@ -107,6 +114,10 @@ class _Writer:
         if stop == 4:
             return False
         self.add(preparation)
+        for s in rems:  # Spravato: the REMS enrollment and the medication list
+            self.add(s)
+            if s.type == "MedicationsReconciled":
+                self.reconciled = s.occurred_at
         if self.chance(0.2):
             calm = [*self.rng.choice(CALM_PHQ9)[:8], items[8]]
             self.correct(baseline_version, {"items": calm})
@@ -123,7 +134,12 @@ class _Writer:
             if doses >= allowed:
                 if not self.chance(0.6):
                     return
-                self.add(step("TreatmentPlanUpdated", self.t + DAY, further_sessions=2))
+                if allowed == SERIES[self.protocol]:  # a plan follows the series' PHQ-9
+                    self.add(phq9(list(CALM_PHQ9[1]), self.t + HOUR, "end_of_series"))
+                plan = step(
+                    "TreatmentPlanUpdated", self.t + DAY, further_sessions=2, interval_weeks=1
+                )
+                self.add(plan)
                 allowed += 2
             if self.chance(0.06):
                 self.add(step("JourneyPaused", self.t + HOUR))
@@ -138,7 +154,9 @@ class _Writer:
                 continue
             if not self.session(number, dose_at):
                 return
-            number, doses, dose_at = number + 1, doses + 1, dose_at + GAP[self.protocol]
+            number, doses = number + 1, doses + 1
+            in_series = doses < SERIES[self.protocol]
+            dose_at += GAP[self.protocol] if in_series else MAINTENANCE_GAP
 
     def pre_dose_check(self, number: int, dose_at: datetime, vitals: dict[str, int]) -> Step:
         body = data("PreDoseCheckCompleted", session=number, vitals=vitals)
@@ -150,13 +168,16 @@ class _Writer:
         kind: dict[str, Any] = {"route": "im", "dose_mg": 35}
         if self.spravato:
             kind = {"route": "intranasal", "dose_mg": 56, "therapist_present": None}
-            kind["prescriber_on_site"] = "dr-lee"
+            kind["prescriber_on_site"] = "prescriber-1"
         chosen = OVERRIDE if override else None
         return step("KetamineAdministered", at, session=number, override=chosen, **kind)
 
     def session(self, n: int, at: datetime) -> bool:
         """One dosed session; False when the journey stops here (a duty left open)."""
         high = self.chance(0.12)
+        if self.spravato and self.reconciled and at - self.reconciled > RECONCILED_WITHIN:
+            self.reconciled = at - 2 * HOUR
+            self.add(step("MedicationsReconciled", self.reconciled))
         self.add(self.pre_dose_check(n, at, HIGH_BP if high else VITALS))
         dose_version = self.add(self.dose(n, at, override=high))
         if self.chance(0.7):
@@ -166,13 +187,13 @@ class _Writer:
             hold = self.chance(0.4)
             severity = "serious" if hold else "mild"
             self.add(step("AdverseEventReported", at + 30 * MIN, session=n, severity=severity))
-        if self.chance(0.2):
-            self.add(step("VitalsRecorded", at + 40 * MIN, session=n), late=self.chance(0.2))
-        early = self.chance(0.05)
+        # The reading 2027-1 discharges need (Spravato's 30-50 min after the dose).
+        self.add(step("VitalsRecorded", at + 40 * MIN, session=n), late=self.chance(0.05))
+        early = not self.spravato and self.chance(0.05)  # Spravato's 2 h has no override
         out = at + (45 * MIN if early else OBSERVE[self.protocol])
         self.add(step("PatientDischarged", out, session=n, override=OVERRIDE if early else None))
         if self.chance(0.1):
-            self.correct(dose_version, {"weight_kg": 68})
+            self.correct(dose_version, {"weight_kg": 68}, "nurse")
         duty = "RemsMonitoringFormSubmitted" if self.spravato else "IntegrationCompleted"
         roll = self.rng.random()
         if roll < 0.8:
@@ -184,7 +205,8 @@ class _Writer:
         if hold:
             if self.chance(0.25):
                 return False  # left on hold
-            self.add(step("SafetyReviewCompleted", self.t + 2 * HOUR))
+            # A serious adverse event's hold is high (2027-1): the review brings a safety plan.
+            self.add(step("SafetyReviewCompleted", self.t + 2 * HOUR, safety_plan=True))
         return True
 
     def ending(self) -> None:

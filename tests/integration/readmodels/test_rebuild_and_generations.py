@@ -28,7 +28,7 @@ from tests.integration.readmodels.racing import RecordingTarget, assert_a_chain
 from tests.integration.readmodels.stories import CLINICS
 from tests.story import START
 
-CASELOAD_V2 = dataclasses.replace(CASELOAD, schema_version=2)
+CASELOAD_NEXT = dataclasses.replace(CASELOAD, schema_version=CASELOAD.schema_version + 1)
 """The caseload with a changed table shape (same columns: only the version moves)."""
 runner = CliRunner()
 
@@ -131,13 +131,14 @@ def test_a_changed_table_shape_is_built_beside_the_old_one_and_swapped_in_once_c
     old = models.registry.live(CASELOAD)
     before = reads(models)
 
-    building = models.registry.prepare(CASELOAD_V2)
-    new_code = projector_for(models.app, models.engine, models.registry, CASELOAD_V2, None, 5)
+    building = models.registry.prepare(CASELOAD_NEXT)
+    new_code = projector_for(models.app, models.engine, models.registry, CASELOAD_NEXT, None, 5)
     new_code.process_batch()
 
-    assert (building.status, building.table_name) == (BUILDING, "rm_caseload_v2_g2")
+    next_version = CASELOAD.schema_version + 1
+    assert (building.status, building.table_name) == (BUILDING, f"rm_caseload_v{next_version}_g2")
     assert models.has_table(old.table_name)
-    assert models.registry.live(CASELOAD_V2) is None
+    assert models.registry.live(CASELOAD_NEXT) is None
     assert reads(models) == before, "the old shape answers until the new one is live"
     tell(models, 1, first=100)
     old_code.catch_up()
@@ -145,10 +146,10 @@ def test_a_changed_table_shape_is_built_beside_the_old_one_and_swapped_in_once_c
 
     new_code.catch_up()
     expected = models.live_rows(CASELOAD)
-    generation = promote(models, CASELOAD_V2)
+    generation = promote(models, CASELOAD_NEXT)
 
-    assert models.registry.live(CASELOAD_V2).generation == generation
-    assert models.rows(CASELOAD_V2, generation) == expected
+    assert models.registry.live(CASELOAD_NEXT).generation == generation
+    assert models.rows(CASELOAD_NEXT, generation) == expected
     assert not models.has_table(old.table_name)
     with pytest.raises(ReadModelNotReadyError):  # code of the old shape has retired
         Caseloads(models.engine, models.registry).page(CaseloadQuery(CLINICS[0], START))
@@ -194,15 +195,15 @@ def test_two_live_projectors_racing_on_one_generation_apply_each_batch_exactly_o
 def test_an_older_projector_still_running_never_swaps_its_old_shape_back_in(models):
     tell(models, 3)
     models.project_all()
-    models.registry.prepare(CASELOAD_V2)
-    projector_for(models.app, models.engine, models.registry, CASELOAD_V2).catch_up()
-    generation = promote(models, CASELOAD_V2)
+    models.registry.prepare(CASELOAD_NEXT)
+    projector_for(models.app, models.engine, models.registry, CASELOAD_NEXT).catch_up()
+    generation = promote(models, CASELOAD_NEXT)
 
     older = Projections(models.app, models.engine, models.registry)  # knows caseload v1
     for projector in older.loop.projectors:
         projector.catch_up()
     older.promote_built()
 
-    live = models.registry.live(CASELOAD_V2)
+    live = models.registry.live(CASELOAD_NEXT)
     assert live is not None
     assert (live.generation, live.status) == (generation, ACTIVE)

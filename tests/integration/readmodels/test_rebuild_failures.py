@@ -59,7 +59,8 @@ def test_a_rebuild_that_fails_removes_its_generation_and_says_so_in_one_line(mod
     assert done.exit_code == 1, done.output
     (line,) = done.output.strip().splitlines()[-1:]
     assert line.startswith("error: rebuilding caseload failed (")
-    assert "its unfinished table rm_caseload_v1_g2 was removed" in line
+    unfinished = f"rm_caseload_v{CASELOAD.schema_version}_g2"
+    assert f"its unfinished table {unfinished} was removed" in line
     assert "Traceback" not in done.output
     assert "[SQL" not in done.output
     assert "MRN-0042" not in done.output

@@ -9,14 +9,34 @@ import httpx
 import pytest
 
 from tests.e2e.server import running_server
-from tests.story import Step, dosing_session, intake, step
+from tests.story import Step, dosing_session, intake, phq9, step
 
 SESSIONS = 6
+STARTED_AGO = timedelta(days=30)
+"""When the journey opened: room for the series, a weekly plan's wait and one more dose."""
+AFTER_SESSION_3 = [2, 2, 2, 1, 1, 1, 1, 1, 0]
+END_OF_SERIES = [1, 1, 1, 1, 1, 0, 0, 0, 0]
+
+
+def session_rows(
+    n: int, dose_at: datetime, stage: str, after: tuple[str, str]
+) -> list[tuple[Step, tuple[str, str]]]:
+    """One session's steps, each with what the clinic should see after it: dosed, the
+    in-session reading is due before the discharge (2027-1)."""
+    expected = [
+        ("prepared" if n == 1 else stage, "administer_dose"),
+        (stage, "record_vitals"),
+        (stage, "record_vitals"),
+        (stage, "discharge"),
+        (stage, "integrate_session"),
+        after,
+    ]
+    return list(zip(dosing_session(n, dose_at), expected, strict=True))
 
 
 def story(now: datetime) -> list[tuple[Step, str, str]]:
     """Every step with the stage and next step the clinic should see after it."""
-    start = now - timedelta(days=22)
+    start = now - STARTED_AGO
     steps = list(
         zip(
             intake(start),
@@ -32,34 +52,29 @@ def story(now: datetime) -> list[tuple[Step, str, str]]:
     )
     for n in range(1, SESSIONS + 1):
         dose_at = start + timedelta(days=4) + timedelta(hours=60) * (n - 1)
-        last = n == SESSIONS
-        expected = [
-            ("prepared" if n == 1 else "in_treatment", "administer_dose"),
-            ("in_treatment", "discharge"),
-            ("in_treatment", "discharge"),
-            ("in_treatment", "integrate_session"),
-            ("series_complete", "update_treatment_plan")
-            if last
-            else ("in_treatment", "pre_dose_check"),
-        ]
-        steps += list(zip(dosing_session(n, dose_at), expected, strict=True))
+        after = ("in_treatment", "pre_dose_check")
+        if n == 3:  # the PHQ-9 the profile schedules after session 3 comes first
+            after = ("in_treatment", "record_measure")
+        if n == SESSIONS:  # and the end-of-series PHQ-9 before the plan
+            after = ("series_complete", "record_measure")
+        steps += session_rows(n, dose_at, "in_treatment", after)
+        if n == 3:
+            taken = phq9(AFTER_SESSION_3, dose_at + timedelta(days=1, hours=2), "follow_up")
+            steps.append((taken, ("in_treatment", "pre_dose_check")))
+    last_dose = start + timedelta(days=4) + timedelta(hours=60) * (SESSIONS - 1)
+    measured = phq9(END_OF_SERIES, last_dose + timedelta(days=1, hours=2), "end_of_series")
+    steps.append((measured, ("series_complete", "update_treatment_plan")))
     plan = step(
         "TreatmentPlanUpdated",
-        start + timedelta(days=19),
+        last_dose + timedelta(days=2),
         phase="maintenance",
         further_sessions=2,
-        interval_weeks=4,
+        interval_weeks=1,
     )
     steps.append((plan, ("maintenance", "pre_dose_check")))
-    maintenance = [
-        ("maintenance", "administer_dose"),
-        ("maintenance", "discharge"),
-        ("maintenance", "discharge"),
-        ("maintenance", "integrate_session"),
-        ("maintenance", "pre_dose_check"),
-    ]
-    steps += list(
-        zip(dosing_session(SESSIONS + 1, start + timedelta(days=20)), maintenance, strict=True)
+    maintenance_dose = last_dose + timedelta(days=7)  # a week on, as the plan says
+    steps += session_rows(
+        SESSIONS + 1, maintenance_dose, "maintenance", ("maintenance", "pre_dose_check")
     )
     return [(s, stage, nxt) for s, (stage, nxt) in steps]
 
@@ -77,7 +92,7 @@ def test_a_full_kap_standard_journey_over_http(tmp_path):
             "protocol": "kap-standard",
             "primary_clinician": "dr-lee",
             "presenting_concerns": ["treatment_resistant_depression"],
-            "occurred_at": (now - timedelta(days=22)).isoformat(),
+            "occurred_at": (now - STARTED_AGO).isoformat(),
             "recorded_by": {"id": "coord-sam", "role": "coordinator"},
         }
         opened = client.post(

@@ -8,6 +8,7 @@ import re
 from typer.testing import CliRunner
 
 from interface.cli.main import app
+from interface.demo.cases import PATIENTS
 from interface.services import Services
 from interface.settings import Settings
 
@@ -27,7 +28,7 @@ def test_demo_seeds_once_prints_a_token_per_role_then_status_and_history_read_it
     again = runner.invoke(app, ["demo"], env=env)
 
     assert first.exit_code == 0, first.output
-    assert "Seeded 25 demo journeys" in first.output
+    assert f"Seeded {len(PATIENTS)} demo journeys" in first.output
     assert "already seeded" in again.output
     for role in ("clinic_system", "staff", "auditor", "admin"):
         assert f"  {role}" in again.output

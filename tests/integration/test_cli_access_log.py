@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from interface.audit.access_log import OTHER_PURPOSE, access_log, create_access_log_table
 from interface.cli.main import app
 from interface.cli.operator import operator
+from interface.demo.cases import PATIENTS
 from interface.demo.seed import DEMO_CLINIC
 from interface.storage.engine import create_sql_engine
 
@@ -128,5 +129,5 @@ def test_an_export_logs_each_journey_it_holds(seeded, tmp_path: Path):
 
     assert {r["action"] for r in rows} == {"export"}
     assert {r["clinic_id"] for r in rows} == {DEMO_CLINIC}
-    assert len(rows) == len({r["journey_id"] for r in rows}) == 25
+    assert len(rows) == len({r["journey_id"] for r in rows}) == len(PATIENTS)
     assert by_the_operator(rows)

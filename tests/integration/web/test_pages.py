@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from interface.demo.cases import PATIENTS
 from interface.demo.seed import demo_journey_id
 from interface.presentation.page_headers import CSP
 from tests.integration.audit.intruder import Intruder
@@ -37,7 +38,7 @@ AUDITOR_PAGES = (
 def test_staff_see_the_caseload_and_a_journey(dashboard):
     caseload = dashboard.staff.get("/")
     assert caseload.status_code == 200
-    assert caseload.text.count('<tr data-journey="') == 25
+    assert caseload.text.count('<tr data-journey="') == len(PATIENTS)
     page = dashboard.staff.get(journey(dashboard, "DEMO-013"))
     assert page.status_code == 200
     assert 'data-rule="J-12"' in page.text

@@ -1,9 +1,12 @@
-"""Properties over random clinic stories, in valid and invalid orders.
+"""Properties over random clinic stories, in valid and invalid orders, under both
+profiles of 2027-1 (and, for the first property, 2026-11-01 too).
 
 1. A refused command leaves the journey exactly as it was.
 2. The status's blockers are the dose rule: when they are empty (and the journey is
    open) a well-formed dose now is accepted; otherwise the dose is refused with one of
    the blockers' rules.
+3. No dose is ever stored that a blocker forbade at that moment (an overridable one
+   only with a prescriber's override), and the status never raises.
 """
 
 from __future__ import annotations
@@ -58,7 +61,10 @@ def _next_intake(journey: Journey, profile: ProtocolProfile, at: datetime) -> St
         facts.consent_active,
         facts.preparation is not None,
     ]
-    template = intake_for(profile)[done.index(False) if False in done else 4]
+    if profile.rems_enrollment_required:
+        done += [facts.enrollment is not None, facts.medications() is not None]
+    steps = intake_for(profile)
+    template = steps[done.index(False) if False in done else len(done) - 1]
     return Step(template.type, at, template.data, template.role)
 
 
@@ -113,6 +119,34 @@ ACTIONS: dict[str, Action] = {
     ),
     "dose_wrong_session": lambda j, p, at: dose(p, _last(j) + 2, at),
     "discharge": lambda j, p, at: discharge(_last(j), at),
+    "vitals": lambda j, p, at: step("VitalsRecorded", at, session=_last(j)),
+    "booster": lambda j, p, at: dose(p, _last(j), at, booster=True, dose_mg=10),
+    "enroll": lambda j, p, at: step("RemsPatientEnrolled", at, enrolled_at=at.isoformat()),
+    "reconcile": lambda j, p, at: step("MedicationsReconciled", at),
+    "benzodiazepine": lambda j, p, at: step(
+        "MedicationsReconciled",
+        at,
+        medications=[{"name": "clonazepam", "class": "benzodiazepine", "dose": "0.5 mg"}],
+    ),
+    "cssrs_method": lambda j, p, at: step(
+        "OutcomeMeasureRecorded", at, instrument="C-SSRS", items=[1, 1, 1, 0, 0, 0]
+    ),
+    "cssrs_negative": lambda j, p, at: step(
+        "OutcomeMeasureRecorded", at, instrument="C-SSRS", items=[1, 0, 0, 0, 0, 0]
+    ),
+    "end_of_series": lambda j, p, at: phq9([1] * 8 + [0], at, "end_of_series"),
+    "review_with_plan": lambda j, p, at: Step(
+        "SafetyReviewCompleted",
+        at,
+        {"cleared": True, "plan": "Reviewed.", "safety_plan": True, "interactions_reviewed": True},
+        "prescriber",
+    ),
+    "severe_ae": lambda j, p, at: step("AdverseEventReported", at, severity="severe"),
+    "early_discharge_override": lambda j, p, at: discharge(
+        _last(j),
+        at,
+        override={"by": {"id": "prescriber-1", "role": "prescriber"}, "reason": "Well."},
+    ),
     "integrate": lambda j, p, at: integration(_last(j), at),
     "cancel": lambda j, p, at: step("DosingSessionCancelled", at, session=_last(j)),
     "rems_form": lambda j, p, at: step("RemsMonitoringFormSubmitted", at, session=_last(j)),
@@ -135,7 +169,8 @@ MACROS: dict[str, list[tuple[str, timedelta]]] = {
     "session": [
         ("check", timedelta()),
         ("dose", 20 * MIN),
-        ("discharge", 130 * MIN),
+        ("vitals", 40 * MIN),
+        ("discharge", 90 * MIN),
         ("integrate", HOUR),
         ("rems_form", MIN),
     ],
@@ -143,13 +178,22 @@ MACROS: dict[str, list[tuple[str, timedelta]]] = {
 }
 # The steps of a good story are drawn more often, so stories get deep into the series;
 # every other action (out of order, malformed, disruptive) still turns up now and then.
-GOOD_STORY = ["intake_next", "session", "check_then_dose", "review", "resume"]
+GOOD_STORY = [
+    "intake_next",
+    "session",
+    "check_then_dose",
+    "review",
+    "review_with_plan",
+    "cssrs_negative",
+    "end_of_series",
+    "resume",
+]
 WEIGHTED = [*ACTIONS, *CORRECTIONS, *MACROS, *GOOD_STORY * 6]
 ADVANCES = [MIN, 20 * MIN, 45 * MIN, 2 * HOUR, 26 * HOUR, 50 * HOUR, 97 * HOUR, 8 * 24 * HOUR]
 
 stories = st.tuples(
     st.sampled_from([KAP_STANDARD, SPRAVATO_REMS]),
-    st.sampled_from([0, 1, 2, 3, 4, *[5] * 5]),  # how much of the intake is done first
+    st.sampled_from([0, 1, 2, 3, 4, *[7] * 5]),  # how much of the intake is done first
     st.lists(
         st.tuples(st.sampled_from(WEIGHTED), st.sampled_from(ADVANCES)), min_size=5, max_size=40
     ),
@@ -170,6 +214,8 @@ def _act(journey: Journey, profile: ProtocolProfile, name: str, at: datetime) ->
 
 def _check_refusal_changes_nothing(journey, profile, name, at) -> None:
     before = snapshot(journey)
+    blockers = status_of(journey, at).blockers  # the status never raises
+    doses_before = len(journey.facts.doses())
     try:
         _act(journey, profile, name, at)
     except (RuleViolationError, CorrectionRefusedError):
@@ -177,6 +223,15 @@ def _check_refusal_changes_nothing(journey, profile, name, at) -> None:
         event(f"refused: {name}")
     else:
         assert journey.version in (before[0], before[0] + 1)
+        if len(journey.facts.doses()) > doses_before:
+            _assert_no_blocker_forbade_it(journey, blockers)
+
+
+def _assert_no_blocker_forbade_it(journey: Journey, blockers) -> None:
+    """A stored dose met every blocker of its moment, or overrode an overridable one."""
+    event("a dose was stored")
+    overridden = journey.facts.doses()[-1]["override"] is not None
+    assert all(b.overridable and overridden for b in blockers), blockers
 
 
 def _check_blockers_are_the_dose_rule(journey, profile, at) -> None:

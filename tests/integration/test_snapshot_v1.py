@@ -120,8 +120,13 @@ def test_the_fixture_was_written_at_version_1_with_its_snapshots_unversioned():
         assert journey["protocol"]["version"] == "2026-11-01"
         for snapshot in journey["snapshots"]:
             assert '"class_version"' not in snapshot["state"]  # version 1 stores none
-    points = {s["point"] for j in JOURNEYS for s in j["snapshots"]}
-    assert points == {"dosed", "held", "final"}
+    for journey in JOURNEYS:
+        at = {s["point"]: s["status"] for s in journey["snapshots"]}
+        assert set(at) == {"dosed", "held", "final"}
+        assert at["dosed"]["session_state"] == "dosed"
+        assert "safety_hold" in at["held"]["flags"]
+        assert {"adverse_event", "override_used"} <= set(at["final"]["flags"])
+        assert at["final"]["stage"] == "maintenance"
 
 
 @pytest.mark.parametrize(("index", "point"), CASES, ids=CASE_IDS)

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, Engine, Table, and_, select, tuple_
 
+from domain.status_flags import FLAG_ORDER
 from interface.storage.readmodels.generations import Generations
 from interface.storage.readmodels.tables import CASELOAD
 
@@ -26,7 +27,6 @@ STATIC_FLAGS = (
     "late_entry",
 )
 DUE_FLAGS = {"integration_overdue": "integration_due_at", "rems_form_overdue": "rems_form_due_at"}
-FLAG_ORDER = ("safety_hold", "integration_overdue", "rems_form_overdue", *STATIC_FLAGS[1:])
 
 
 class InvalidCursorError(ValueError):

@@ -12,7 +12,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, InternalError, ProgrammingError
+from eventsourcing.persistence import (
+    IntegrityError,
+    InternalError,
+    OperationalError,
+    ProgrammingError,
+)
 from eventsourcing.postgres import (
     PostgresAggregateRecorder,
     PostgresApplicationRecorder,
@@ -27,22 +32,27 @@ from interface.storage.deadlines import DeadlineConnection, DeadlineDatastore, c
 TOPIC = f"{__name__}:Factory"
 """PERSISTENCE_MODULE for this store (the module holds the library's factory too)."""
 PAGE = 20000
-TABLE_CREATION_TRIES = 5
+TABLE_CREATION_TRIES = 3
+TABLE_CREATION_LOCK = 0x4B41505F4A4F5552  # "KAP_JOUR": this service's table creation
 _SEALED = ", ".join(f"'\\x{magic.hex()}'::bytea" for magic in SEAL_MAGICS)
 
 
-def create_table_beside_others(create: Callable[[], None]) -> None:
+def create_table_beside_others(datastore: Any, create: Callable[[], None]) -> None:
     """Processes starting together on a fresh database each create the tables, and two
-    CREATE TABLE IF NOT EXISTS can race in PostgreSQL (a duplicate row type): the loser
-    finds the table made and creates again, which is then a no-op (a few tries: with
-    several starting at once, a retry can race a third)."""
-    for _ in range(TABLE_CREATION_TRIES - 1):
+    CREATE TABLE IF NOT EXISTS race in PostgreSQL (a duplicate row type, or "tuple
+    concurrently updated"). A transaction-scoped advisory lock, held on its own
+    connection while ``create`` runs, lets one process create at a time; the others then
+    find the tables made. A few tries remain for a server that drops the lock holder."""
+    for attempt in range(TABLE_CREATION_TRIES):
         try:
-            create()
-        except (IntegrityError, InternalError, ProgrammingError):
+            with datastore.transaction(commit=False) as lock:
+                lock.execute(SQL("SELECT pg_advisory_xact_lock(%s)"), (TABLE_CREATION_LOCK,))
+                create()
+        except (IntegrityError, InternalError, OperationalError, ProgrammingError):
+            if attempt == TABLE_CREATION_TRIES - 1:
+                raise
             continue
         return
-    create()
 
 
 # The library retries a failed read or write ten times over (0.2 s apart): through a
@@ -54,7 +64,7 @@ class FailFastAggregateRecorder(PostgresAggregateRecorder):
     select_events = PostgresAggregateRecorder.select_events.__wrapped__
 
     def create_table(self) -> None:
-        create_table_beside_others(super().create_table)
+        create_table_beside_others(self.datastore, super().create_table)
 
 
 class FailFastApplicationRecorder(PostgresApplicationRecorder):
@@ -64,7 +74,7 @@ class FailFastApplicationRecorder(PostgresApplicationRecorder):
     max_notification_id = PostgresApplicationRecorder.max_notification_id.__wrapped__
 
     def create_table(self) -> None:
-        create_table_beside_others(super().create_table)
+        create_table_beside_others(self.datastore, super().create_table)
 
 
 class PostgresJourneyLog(FailFastApplicationRecorder):

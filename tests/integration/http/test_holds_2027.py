@@ -75,7 +75,9 @@ def test_every_active_hold_is_a_blocker_and_the_next_step_names_them_all(api: Ap
     reviewed = status(api, journey_id)
     assert [b["rule"] for b in reviewed["blockers"]] == ["J-12"]
     assert "still needed: a C-SSRS" in reviewed["blockers"][0]["text"]
-    assert reviewed["next_step"]["text"].startswith("Record a C-SSRS with items 4 and 5 answered no")
+    assert reviewed["next_step"]["text"].startswith(
+        "Record a C-SSRS with items 4 and 5 answered no"
+    )
 
     assert api.post(journey_id, cssrs([1, 0, 0, 0, 0, 0], BEFORE + 20 * MIN)).status_code == 201
     cleared = status(api, journey_id)

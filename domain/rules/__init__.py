@@ -74,6 +74,7 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
             "domain.rules.sessions.check_pre_dose_check_opens",
             "domain.rules.schedule._schedule_blockers",
             "domain.rules.plans.check_treatment_plan",
+            "domain.rules.plans.check_corrected_plan",
         ),
     ),
     "J-10": (

@@ -10,6 +10,7 @@ from domain.errors import CorrectionRefusedError
 from domain.protocol_profile import ProtocolProfile
 from domain.rules.adverse_events import check_adverse_event_times
 from domain.rules.pathway import check_screening_decision
+from domain.rules.plans import check_corrected_plan
 from domain.scales import score
 
 UNCORRECTABLE_TYPES = {"JourneyOpened", "EntryCorrected"}
@@ -38,4 +39,6 @@ def check_correction(
         check_screening_decision(corrected, profile)
     if original.type == "AdverseEventReported":
         check_adverse_event_times(corrected)
+    if original.type == "TreatmentPlanUpdated":
+        check_corrected_plan(corrected, profile)
     return corrected

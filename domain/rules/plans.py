@@ -15,6 +15,7 @@ from typing import Any
 from domain.entries import Actor
 from domain.errors import RuleViolationError
 from domain.journey_facts import JourneyFacts
+from domain.protocol_profile import ProtocolProfile
 from domain.rules.sessions import is_finished
 
 
@@ -50,8 +51,8 @@ def _no_end_of_series_measure(facts: JourneyFacts) -> str | None:
     )
 
 
-def _size_problem(facts: JourneyFacts, data: Mapping[str, Any]) -> str | None:
-    most = facts.profile.max_further_sessions_per_plan
+def _size_problem(profile: ProtocolProfile, data: Mapping[str, Any]) -> str | None:
+    most = profile.max_further_sessions_per_plan
     further = int(data["further_sessions"])
     if most is not None and further > most:
         return (
@@ -73,7 +74,19 @@ def check_treatment_plan(facts: JourneyFacts, data: Mapping[str, Any], by: Actor
             "J-09", "A treatment plan is a prescriber's decision: record it as a prescriber."
         )
     problem = (
-        _size_problem(facts, data) or _series_not_over(facts) or _no_end_of_series_measure(facts)
+        _size_problem(facts.profile, data)
+        or _series_not_over(facts)
+        or _no_end_of_series_measure(facts)
     )
+    if problem:
+        raise RuleViolationError("J-09", problem)
+
+
+def check_corrected_plan(data: Mapping[str, Any], profile: ProtocolProfile) -> None:
+    """A corrected plan keeps within the size a plan may have (J-09): a correction may
+    fix what was keyed, not grant more than the protocol lets one plan grant."""
+    if not profile.enforces("2027-1"):
+        return
+    problem = _size_problem(profile, data)
     if problem:
         raise RuleViolationError("J-09", problem)

@@ -13,11 +13,13 @@ from domain.protocols import KAP_STANDARD_2026, SPRAVATO_REMS_2026
 from tests.story import Step, phq9, step
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
+    correct,
     full_session,
     given_journey,
     intake_for,
     post,
     refused,
+    refused_correction,
     series,
     series_offsets,
 )
@@ -191,3 +193,25 @@ def test_under_2026_11_01_any_plan_is_accepted_at_any_time(legacy):
     post(journey, plan(FIRST_DOSE, "therapist", further_sessions=13, interval_weeks=0))
 
     assert journey.facts.doses_allowed() == legacy.series_length + 13
+
+
+def test_a_plan_corrected_to_13_further_sessions_is_refused_and_to_12_accepted(profile):
+    journey, at = series_given(profile)
+    post(journey, plan(at, further_sessions=4))
+    plan_version = journey.version
+
+    violation = refused_correction(journey, plan_version, {"further_sessions": 13}, at + HOUR)
+    correct(journey, plan_version, {"further_sessions": 12}, at + HOUR)
+
+    assert "at most 12 further sessions (13 asked)" in str(violation)
+    assert journey.facts.doses_allowed() == profile.series_length + 12
+
+
+@pytest.mark.parametrize("legacy", [KAP_STANDARD_2026, SPRAVATO_REMS_2026], ids=["kap", "spravato"])
+def test_under_2026_11_01_a_plan_may_be_corrected_to_any_size(legacy):
+    journey, at = series_given(legacy)
+    post(journey, plan(at, further_sessions=4))
+
+    correct(journey, journey.version, {"further_sessions": 13}, at + HOUR)
+
+    assert journey.facts.plans[-1]["further_sessions"] == 13

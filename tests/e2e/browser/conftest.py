@@ -19,7 +19,7 @@ from uuid import UUID
 import httpx
 import pytest
 
-from interface.demo.cases import demo_stories
+from interface.demo.cases import PATIENTS, demo_stories
 from interface.demo.seed import DEMO_CLINIC, demo_journey_id
 from tests.e2e.server import Server, running_server
 from tests.integration.journeys_app import build_app
@@ -29,7 +29,7 @@ ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "browser"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 OTHER_CLINIC = "clinic-b"
-DEMO_JOURNEYS = 25
+DEMO_JOURNEYS = len(PATIENTS)
 
 
 def browser_unavailable_reason() -> str | None:

@@ -1,4 +1,4 @@
-"""The compliance report (C-01 to C-11) as of now: one function the API, the pages and
+"""The compliance report (C-01 to C-13) as of now: one function the API, the pages and
 the CLI all build it with, so the three show the same findings, counts and lag."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ class ComplianceReport:
     """The service clock's now: the findings standing then."""
     findings: list[dict[str, Any]]
     counts: dict[str, int]
-    """Findings per rule, every rule C-01 to C-11 named (zero if none)."""
+    """Findings per rule, every rule C-01 to C-13 named (zero if none)."""
     read_model_position: int
     store_position: int
 

@@ -56,7 +56,7 @@ def finding_public(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def rule_counts(findings: Iterable[dict[str, Any]]) -> dict[str, int]:
-    """How many findings of each rule, every rule C-01 to C-11 named (zero if none)."""
+    """How many findings of each rule, every rule C-01 to C-13 named (zero if none)."""
     counted = Counter(f["rule"] for f in findings)
     return {rule: counted.get(rule, 0) for rule in RULES}
 

@@ -1,4 +1,4 @@
-"""``kap-journeys audit compliance``: the compliance report (C-01 to C-11) as CSV or JSON.
+"""``kap-journeys audit compliance``: the compliance report (C-01 to C-13) as CSV or JSON.
 
 Operator access: any clinic, named with ``--clinic``. It reads the same findings read
 model as ``GET /v1/audit/compliance``, caught up first in this process, so the report
@@ -108,7 +108,7 @@ def compliance(
         ReportFormat, typer.Option("--format", help="csv (one line per finding) or json.")
     ],
     rule: Annotated[
-        str | None, typer.Option("--rule", help="Only this rule: C-01 to C-11.")
+        str | None, typer.Option("--rule", help="Only this rule: C-01 to C-13.")
     ] = None,
     journey: Annotated[
         str | None, typer.Option("--journey", help="Only this journey (its id).")
@@ -125,7 +125,7 @@ def compliance(
         Path | None, typer.Option("--out", help="Write to this file instead of stdout.")
     ] = None,
 ) -> None:
-    """The compliance report (C-01 to C-11) of a clinic's journeys, standing now: each
+    """The compliance report (C-01 to C-13) of a clinic's journeys, standing now: each
     finding names the journey, the event versions involved, when, and why."""
     try:
         clinic_id = validate_identifier(clinic, "clinic id")

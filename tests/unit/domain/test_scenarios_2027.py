@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.protocols import SPRAVATO_REMS
+from domain.protocols import KAP_STANDARD, SPRAVATO_REMS
 from tests.story import phq9, step
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
@@ -80,3 +80,52 @@ def test_a_spravato_induction_then_a_maintenance_dose_on_the_plans_interval():
     assert {s.route for s in status.sessions} == {"intranasal"}
     assert status.outcomes["PHQ-9"].change_pct is not None
     assert status.flags == []
+
+
+def test_a_kap_series_with_a_booster_then_a_maintenance_plan():
+    """KAP 2027-1: six IM sessions every three days, the second topped up with a booster
+    (its observation counted from the booster), the scheduled PHQ-9s, a monthly plan, and
+    a maintenance dose held to the plan's interval."""
+    kap = KAP_STANDARD
+    journey = given_journey(kap, intake_for(kap))
+    days = series_offsets(kap, 6)
+    for n, offset in enumerate(days, start=1):
+        at = FIRST_DOSE + offset
+        check, first, reading, out, integrated = full_session(kap, n, at)
+        for s in (check, first, reading):
+            post(journey, s)
+        if n == 2:
+            # Given a patient who barely dissociated, a booster 20 minutes in ...
+            post(journey, dose(kap, 2, at + 20 * MIN, booster=True, dose_mg=15))
+            # ... the discharge 75 minutes after the first dose comes too early: the hour
+            # of observation counts from the booster.
+            early = refused(journey, out)
+            assert early.rule == "J-10"
+            out = step("PatientDischarged", at + 20 * MIN + HOUR, session=2)
+        post(journey, out)
+        post(journey, integrated)
+        if n == 3:
+            post(journey, phq9([2, 2, 2, 1, 1, 1, 1, 1, 0], at + 4 * HOUR, "follow_up"))
+    session_2 = journey.facts.session(2)
+    assert session_2 is not None
+    assert [b["dose_mg"] for b in session_2["boosters"]] == [15]
+
+    last = FIRST_DOSE + days[-1]
+    post(journey, phq9([1] * 8 + [0], last + DAY, "end_of_series"))
+    post(
+        journey,
+        step("TreatmentPlanUpdated", last + DAY + HOUR, further_sessions=3, interval_weeks=4),
+    )
+    assert status_of(journey, last + 2 * DAY).stage == "maintenance"
+
+    # A maintenance dose three weeks on is held (4 weeks less 2 days' tolerance) ...
+    early = last + 21 * DAY
+    post(journey, pre_dose_check(7, early))
+    assert refused(journey, dose(kap, 7, early)).rule == "J-07"
+    # ... and 26 days on it is given.
+    due = last + 26 * DAY
+    for s in full_session(kap, 7, due):
+        post(journey, s)
+    status = status_of(journey, due + DAY)
+    assert (status.stage, status.sessions_completed) == ("maintenance", 7)
+    assert status.outcomes["PHQ-9"].response == "yes"

@@ -1,0 +1,267 @@
+"""What staff read when a rule refuses or a session waits: the exact guidance of each
+refusal (its rule id and what would satisfy it), and the branches the broader tests pass
+by (one resolved sign, a minimum no one may override, two identifying fields at once).
+
+These pin the sentences staff act on, so a reworded or broken guidance shows up here."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from domain.protocols import KAP_STANDARD, KAP_STANDARD_2026, SPRAVATO_REMS
+from domain.rules.discharge import listed
+from tests.story import Step, step
+from tests.unit.domain.conftest import (
+    FIRST_DOSE,
+    discharge,
+    dose,
+    full_session,
+    given_journey,
+    intake_for,
+    open_journey,
+    post,
+    ready_to_dose,
+    refused,
+    status_of,
+)
+
+SEC = timedelta(seconds=1)
+MIN = timedelta(minutes=1)
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+
+
+def dosed(profile=KAP_STANDARD):
+    journey = ready_to_dose(profile)
+    post(journey, dose(profile, 1, FIRST_DOSE))
+    return journey
+
+
+def booster(profile=KAP_STANDARD, at=FIRST_DOSE + 20 * MIN, number: int = 1):
+    return dose(profile, number, at, booster=True, dose_mg=15)
+
+
+# --- discharge: what staff read while they watch (J-10) ---------------------------------
+
+
+def test_one_word_is_listed_alone_and_several_end_with_and():
+    assert listed(["sedation"]) == "sedation"
+    assert listed(["sedation", "dissociation"]) == "sedation and dissociation"
+    assert listed(["a", "b", "c"]) == "a, b and c"
+
+
+def test_a_profile_needing_one_sign_resolved_says_it_has_resolved():
+    one_sign = replace(KAP_STANDARD, discharge_resolved_required=["sedation"])
+    journey = dosed(one_sign)
+    post(journey, step("VitalsRecorded", FIRST_DOSE + 40 * MIN, session=1))
+
+    status = status_of(journey, FIRST_DOSE + 41 * MIN)
+
+    assert status.next_step.code == "discharge"
+    assert status.next_step.text == "Discharge session 1 from 11:00 UTC once sedation has resolved."
+
+
+def test_a_profile_needing_two_signs_resolved_says_they_have_resolved():
+    journey = dosed(KAP_STANDARD)
+    post(journey, step("VitalsRecorded", FIRST_DOSE + 40 * MIN, session=1))
+
+    text = status_of(journey, FIRST_DOSE + 41 * MIN).next_step.text
+
+    assert text.endswith("once sedation and dissociation have resolved.")
+
+
+def test_a_discharge_at_the_moment_of_the_dose_reads_zero_minutes_observed():
+    journey = dosed(KAP_STANDARD)
+
+    violation = refused(journey, discharge(1, FIRST_DOSE))
+
+    assert violation.rule == "J-10"
+    assert violation.detail.startswith("Only 0 min observed since the dose of session 1")
+
+
+def test_the_spravato_minimum_is_named_the_rems_minimum():
+    journey = dosed(SPRAVATO_REMS)
+
+    violation = refused(journey, discharge(1, FIRST_DOSE + HOUR))
+
+    assert violation.rule == "J-10"
+    assert "; the REMS minimum cannot be overridden, not even by a prescriber." in (
+        violation.detail
+    )
+
+
+def test_a_minimum_without_override_outside_the_rems_is_named_the_protocols():
+    strict = replace(KAP_STANDARD, observation_override_allowed=False)
+    journey = dosed(strict)
+    post(journey, step("VitalsRecorded", FIRST_DOSE + 40 * MIN, session=1))
+
+    violation = refused(journey, discharge(1, FIRST_DOSE + 50 * MIN))
+
+    assert violation.rule == "J-10"
+    assert "; the protocol's minimum cannot be overridden, not even by a prescriber." in (
+        violation.detail
+    )
+
+
+# --- adverse events (J-15) ---------------------------------------------------------------
+
+
+def test_an_adverse_event_resolved_before_its_onset_says_to_send_the_times_as_they_were():
+    journey = dosed(KAP_STANDARD)
+    onset = FIRST_DOSE + 10 * MIN
+    event = step(
+        "AdverseEventReported",
+        onset + HOUR,
+        onset_at=onset.isoformat(),
+        resolved_at=(onset - MIN).isoformat(),
+    )
+
+    violation = refused(journey, event)
+
+    assert violation.rule == "J-15"
+    assert violation.detail.endswith(
+        "an adverse event resolves at or after its onset; send the times as they were."
+    )
+
+
+# --- pathway (J-03, J-12, J-13) ----------------------------------------------------------
+
+
+def test_withdrawing_consent_never_given_is_refused_with_its_reason():
+    journey = open_journey(KAP_STANDARD)
+
+    violation = refused(journey, step("ConsentWithdrawn", FIRST_DOSE))
+
+    assert (violation.rule, violation.detail) == ("J-03", "There is no active consent to withdraw.")
+
+
+def test_a_2026_safety_review_by_a_nurse_is_refused_naming_the_prescriber():
+    journey = given_journey(KAP_STANDARD_2026, intake_for(KAP_STANDARD_2026))
+    review = Step(
+        "SafetyReviewCompleted", FIRST_DOSE, step("SafetyReviewCompleted", FIRST_DOSE).data, "nurse"
+    )
+
+    violation = refused(journey, review)
+
+    assert (violation.rule, violation.detail) == (
+        "J-12",
+        "A safety review must be recorded by a prescriber (recorded_by.role).",
+    )
+
+
+def test_pausing_a_paused_journey_is_refused_as_already_paused():
+    journey = given_journey(KAP_STANDARD, [step("JourneyPaused", FIRST_DOSE)])
+
+    violation = refused(journey, step("JourneyPaused", FIRST_DOSE + HOUR))
+
+    assert (violation.rule, violation.detail) == ("J-13", "The journey is already paused.")
+
+
+def test_resuming_a_journey_not_paused_is_refused_as_nothing_to_resume():
+    journey = open_journey(KAP_STANDARD)
+
+    violation = refused(journey, step("JourneyResumed", FIRST_DOSE))
+
+    assert (violation.rule, violation.detail) == (
+        "J-13",
+        "The journey is not paused: nothing to resume.",
+    )
+
+
+# --- boosters (J-04, J-07, J-08) -----------------------------------------------------------
+
+
+def test_a_booster_where_the_profile_allows_none_is_recorded_as_the_next_sessions_dose():
+    journey = dosed(SPRAVATO_REMS)
+
+    violation = refused(journey, booster(SPRAVATO_REMS))
+
+    assert violation.rule == "J-07"
+    assert violation.detail.endswith(
+        "allows no boosters: a further dose is the next session's, recorded without booster."
+    )
+
+
+def test_a_booster_before_the_first_dose_says_to_record_that_dose_first():
+    journey = ready_to_dose(KAP_STANDARD)
+
+    violation = refused(journey, booster())
+
+    assert violation.rule == "J-08"
+    assert violation.detail.endswith("record that dose without booster first.")
+
+
+def test_a_booster_after_discharge_says_a_further_dose_is_the_next_sessions():
+    journey = dosed(KAP_STANDARD)
+    post(journey, step("VitalsRecorded", FIRST_DOSE + 40 * MIN, session=1))
+    post(journey, discharge(1, FIRST_DOSE + 75 * MIN))
+
+    violation = refused(journey, booster(at=FIRST_DOSE + 76 * MIN))
+
+    assert violation.rule == "J-08"
+    assert violation.detail.endswith(
+        "a booster is given before discharge; a further dose is the next session's."
+    )
+
+
+def test_a_booster_after_consent_is_withdrawn_says_to_record_consent():
+    journey = dosed(KAP_STANDARD)
+    post(journey, step("ConsentWithdrawn", FIRST_DOSE + 10 * MIN))
+
+    violation = refused(journey, booster())
+
+    assert violation.rule == "J-04"
+    assert "No active consent: no further administration; record ConsentSigned." in (
+        violation.detail
+    )
+
+
+# --- the pre-dose check's times (J-04) ---------------------------------------------------
+
+
+def test_an_expired_pre_dose_check_names_when_it_expired():
+    journey = ready_to_dose(KAP_STANDARD)
+
+    violation = refused(journey, dose(KAP_STANDARD, 1, FIRST_DOSE + HOUR))
+
+    assert violation.rule == "J-04"
+    assert "The pre-dose check of session 1 expired at 2026-10-06 10:40 UTC (valid 60 min)" in (
+        violation.detail
+    )
+
+
+# --- REMS monitoring forms (J-16) --------------------------------------------------------
+
+
+def test_an_overdue_rems_form_is_the_next_step_with_its_deadline():
+    journey = given_journey(
+        SPRAVATO_REMS,
+        [*intake_for(SPRAVATO_REMS), *full_session(SPRAVATO_REMS, 1, FIRST_DOSE, rems_form=False)],
+    )
+
+    next_step = status_of(journey, FIRST_DOSE + 7 * DAY + MIN).next_step
+
+    assert next_step.code == "submit_rems_form"
+    assert next_step.text == (
+        "Submit the REMS monitoring form of session 1: it was due 2026-10-13 10:00 UTC."
+    )
+
+
+# --- roles (J-17) --------------------------------------------------------------------------
+
+
+def test_an_entry_open_to_three_roles_names_all_three():
+    journey = given_journey(KAP_STANDARD, intake_for(KAP_STANDARD)[:3])
+    consent = Step(
+        "ConsentSigned", FIRST_DOSE, step("ConsentSigned", FIRST_DOSE).data, "coordinator"
+    )
+
+    violation = refused(journey, consent)
+
+    assert violation.rule == "J-17"
+    assert violation.detail == (
+        "ConsentSigned is recorded or corrected by a prescriber, nurse or therapist; "
+        "coordinator-1 is recording as coordinator: have a prescriber, nurse or therapist "
+        "record it."
+    )

@@ -1,0 +1,126 @@
+"""The words staff read on a journey's status, word for word: each next step along the
+pathway, a dose held by blockers, the plan to update after a series, and the refusal of
+an unknown protocol name.
+
+A next step is an instruction to a nurse or a prescriber, so its text is behaviour."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from domain.errors import UnknownProtocolError
+from domain.protocols import BUILT_IN_PROFILES, KAP_STANDARD, profile_named
+from domain.status import NextStep
+from tests.story import START, in_session_vitals, phq9
+from tests.unit.domain.conftest import (
+    FIRST_DOSE,
+    discharge,
+    discharge_time,
+    dose,
+    given_journey,
+    intake_for,
+    open_journey,
+    post,
+    ready_to_dose,
+    series,
+    status_of,
+)
+
+MIN = timedelta(minutes=1)
+DAY = timedelta(days=1)
+
+PATHWAY_STEPS = [
+    NextStep("record_baseline", "Record the baseline PHQ-9, GAD-7 and PCL-5."),
+    NextStep("complete_screening", "Complete the screening for contraindications."),
+    NextStep("sign_consent", "Discuss the risks and have the consent signed."),
+    NextStep("complete_preparation", "Hold the preparation session."),
+    NextStep("pre_dose_check", "Complete the pre-dose check for session 1."),
+]
+"""The next step after each intake entry (consultation, baseline, screening, consent,
+preparation), in order."""
+
+
+def test_a_new_journey_asks_for_the_initial_consultation(profile):
+    journey = open_journey(profile)
+
+    assert status_of(journey, START).next_step == NextStep(
+        "complete_consultation", "Hold the initial consultation."
+    )
+
+
+def test_each_intake_entry_leads_to_the_next_pathway_step_in_words(profile):
+    journey = open_journey(profile)
+    intake = intake_for(profile)[: len(PATHWAY_STEPS)]
+
+    seen = []
+    for s in intake:
+        post(journey, s)
+        seen.append(status_of(journey, s.occurred_at + 2 * MIN).next_step)
+
+    assert seen == PATHWAY_STEPS
+
+
+def test_a_checked_session_with_nothing_blocking_says_administer_the_dose(profile):
+    journey = ready_to_dose(profile)
+
+    status = status_of(journey, FIRST_DOSE)
+
+    assert status.blockers == []
+    assert status.next_step == NextStep("administer_dose", "Administer the dose of session 1.")
+
+
+def test_a_checked_session_with_a_blocker_says_the_dose_waits_for_it(profile):
+    journey = ready_to_dose(profile)
+    late = FIRST_DOSE + 90 * MIN
+
+    status = status_of(journey, late)
+
+    assert status.blockers, "the pre-dose check has expired"
+    assert status.next_step == NextStep(
+        "administer_dose",
+        "Administer the dose of session 1 once nothing blocks it (see blockers).",
+    )
+
+
+def test_a_discharged_kap_session_asks_for_its_integration():
+    journey = ready_to_dose(KAP_STANDARD)
+    out = discharge_time(KAP_STANDARD, FIRST_DOSE)
+    for s in (dose(KAP_STANDARD, 1, FIRST_DOSE), in_session_vitals(1, FIRST_DOSE)):
+        post(journey, s)
+    post(journey, discharge(1, out))
+
+    assert status_of(journey, out + MIN).next_step == NextStep(
+        "integrate_session", "Hold the integration session for session 1."
+    )
+
+
+def test_after_the_planned_series_the_next_step_is_to_update_the_plan():
+    steps = series(KAP_STANDARD, 6)
+    last_dose = max(s.occurred_at for s in steps if s.type == "KetamineAdministered")
+    end = phq9([1] * 8 + [0], last_dose + DAY, "end_of_series")
+    journey = given_journey(KAP_STANDARD, [*intake_for(KAP_STANDARD), *steps, end])
+
+    status = status_of(journey, last_dose + 2 * DAY)
+
+    assert status.next_step == NextStep(
+        "update_treatment_plan", "The 6 planned doses are given: update the treatment plan."
+    )
+
+
+# The protocol a journey opens under, by name.
+
+
+def test_a_built_in_protocol_is_found_by_its_name():
+    assert profile_named("kap-standard") is KAP_STANDARD
+
+
+def test_an_unknown_protocol_name_is_refused_naming_the_ones_there_are():
+    known = ", ".join(sorted(BUILT_IN_PROFILES))
+
+    with pytest.raises(UnknownProtocolError) as caught:
+        profile_named("kap-deluxe")
+
+    assert str(caught.value) == f"Unknown protocol 'kap-deluxe': use one of {known}."
+    assert known == "kap-standard, spravato-rems"

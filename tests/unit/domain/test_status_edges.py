@@ -109,6 +109,15 @@ def test_after_the_planned_series_the_next_step_is_to_update_the_plan():
     )
 
 
+def test_a_baseline_gone_stale_before_the_first_dose_asks_for_a_new_one_in_days(profile):
+    late = START + 31 * DAY
+    journey = given_journey(profile, intake_for(profile))
+
+    assert status_of(journey, late).next_step == NextStep(
+        "record_baseline", "Record a new baseline PHQ-9 (none within 30 days)."
+    )
+
+
 # The protocol a journey opens under, by name.
 
 

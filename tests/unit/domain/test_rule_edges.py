@@ -212,8 +212,8 @@ def test_a_booster_after_consent_is_withdrawn_says_to_record_consent():
     violation = refused(journey, booster())
 
     assert violation.rule == "J-04"
-    assert "No active consent: no further administration; record ConsentSigned." in (
-        violation.detail
+    assert violation.detail == (
+        "No active consent: no further administration; record ConsentSigned."
     )
 
 
@@ -265,3 +265,13 @@ def test_an_entry_open_to_three_roles_names_all_three():
         "coordinator-1 is recording as coordinator: have a prescriber, nurse or therapist "
         "record it."
     )
+
+
+# --- where a session stands -------------------------------------------------------------
+
+
+def test_a_cancelled_session_leaves_the_journey_awaiting_the_next_check():
+    journey = ready_to_dose(KAP_STANDARD)
+    post(journey, step("DosingSessionCancelled", FIRST_DOSE, session=1))
+
+    assert status_of(journey, FIRST_DOSE + MIN).session_state == "awaiting_pre_dose_check"

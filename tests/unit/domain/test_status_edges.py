@@ -11,9 +11,10 @@ from datetime import timedelta
 import pytest
 
 from domain.errors import UnknownProtocolError
+from domain.outcomes import response_of
 from domain.protocols import BUILT_IN_PROFILES, KAP_STANDARD, profile_named
 from domain.status import NextStep
-from tests.story import START, in_session_vitals, phq9
+from tests.story import START, in_session_vitals, phq9, step
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
     discharge,
@@ -116,6 +117,23 @@ def test_a_baseline_gone_stale_before_the_first_dose_asks_for_a_new_one_in_days(
     assert status_of(journey, late).next_step == NextStep(
         "record_baseline", "Record a new baseline PHQ-9 (none within 30 days)."
     )
+
+
+def test_a_closed_journey_says_so_and_asks_for_nothing(profile):
+    journey = given_journey(profile, intake_for(profile))
+    post(journey, step("JourneyClosed", START + 5 * DAY))
+
+    assert status_of(journey, START + 6 * DAY).next_step == NextStep(
+        "none", "The journey is closed."
+    )
+
+
+# Outcomes: where a baseline is high enough to judge a response from.
+
+
+def test_a_pcl5_baseline_of_1_can_respond_and_of_0_cannot():
+    assert response_of("PCL-5", 1, 0) == "yes"
+    assert response_of("PCL-5", 0, 0) == "not_applicable"
 
 
 # The protocol a journey opens under, by name.

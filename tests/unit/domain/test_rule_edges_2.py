@@ -1,5 +1,5 @@
-"""The guidance a treatment plan's refusals (J-09) and a refused correction give: the
-sentences staff act on, pinned word for word, and the checks a correction re-runs."""
+"""The guidance a treatment plan's refusals (J-09), a refused correction and the session
+rules (J-08, J-10, J-11, J-13) give: the sentences staff act on, pinned word for word."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ from datetime import datetime, timedelta
 from domain.errors import CorrectionRefusedError, RuleViolationError
 from domain.journey import Journey
 from domain.protocols import KAP_STANDARD
-from tests.story import Step, phq9, step
+from tests.story import Step, in_session_vitals, phq9, step
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
+    discharge,
+    dose,
     given_journey,
     intake_for,
     post,
+    pre_dose_check,
     refused,
     refused_correction,
     series,
@@ -133,3 +136,179 @@ def test_a_corrected_measure_is_scored_again_so_impossible_answers_are_refused()
 
     assert isinstance(refusal, RuleViolationError)
     assert refusal.rule == "J-14"
+
+
+# --- sessions, discharge, integration, cancellation, REMS forms (J-08, J-10, J-11) ---------
+
+MIN = timedelta(minutes=1)
+OUT = FIRST_DOSE + 75 * MIN
+
+
+def dosed_kap() -> Journey:
+    journey = given_journey(
+        KAP_STANDARD,
+        [
+            *intake_for(KAP_STANDARD),
+            pre_dose_check(1, FIRST_DOSE),
+            dose(KAP_STANDARD, 1, FIRST_DOSE),
+        ],
+    )
+    post(journey, in_session_vitals(1, FIRST_DOSE))
+    return journey
+
+
+def discharged_kap() -> Journey:
+    journey = dosed_kap()
+    post(journey, discharge(1, OUT))
+    return journey
+
+
+def detail_of(journey: Journey, s: Step) -> tuple[str, str]:
+    violation = refused(journey, s)
+    return violation.rule, violation.detail
+
+
+def test_a_check_naming_a_later_session_names_the_next_one():
+    journey = given_journey(KAP_STANDARD, intake_for(KAP_STANDARD))
+
+    assert detail_of(journey, pre_dose_check(2, FIRST_DOSE)) == (
+        "J-08",
+        "The next dosing session is 1; a pre-dose check names session 2.",
+    )
+
+
+def test_a_check_while_the_last_session_is_observed_says_to_discharge_it():
+    journey = dosed_kap()
+
+    assert detail_of(journey, pre_dose_check(2, FIRST_DOSE + 3 * DAY)) == (
+        "J-08",
+        "Session 1 is not discharged yet: record PatientDischarged for session 1.",
+    )
+
+
+def test_a_check_before_the_last_session_is_integrated_says_to_integrate_it():
+    journey = discharged_kap()
+
+    assert detail_of(journey, pre_dose_check(2, FIRST_DOSE + 3 * DAY)) == (
+        "J-08",
+        "Session 1 is not integrated yet: record IntegrationCompleted for session 1.",
+    )
+
+
+def test_a_check_after_every_planned_dose_asks_for_a_treatment_plan():
+    journey = kap_series()
+
+    assert detail_of(journey, pre_dose_check(7, LAST_SERIES_DOSE + 3 * DAY)) == (
+        "J-09",
+        "The 6 planned doses are given: record TreatmentPlanUpdated before opening session 7.",
+    )
+
+
+def test_vitals_naming_an_unopened_session_say_to_open_it():
+    journey = given_journey(KAP_STANDARD, intake_for(KAP_STANDARD))
+
+    assert detail_of(journey, step("VitalsRecorded", FIRST_DOSE, session=3)) == (
+        "J-08",
+        "Session 3 has not been opened: record PreDoseCheckCompleted for it first.",
+    )
+
+
+def test_a_discharge_before_any_dose_has_nothing_to_discharge_from():
+    journey = given_journey(
+        KAP_STANDARD, [*intake_for(KAP_STANDARD), pre_dose_check(1, FIRST_DOSE)]
+    )
+
+    assert detail_of(journey, discharge(1, FIRST_DOSE)) == (
+        "J-10",
+        "Session 1 has no dose yet: nothing to discharge from.",
+    )
+
+
+def test_a_second_discharge_is_refused_as_already_discharged():
+    journey = discharged_kap()
+
+    assert detail_of(journey, discharge(1, OUT + MIN)) == (
+        "J-10",
+        "Session 1 is already discharged.",
+    )
+
+
+def test_a_discharge_of_a_patient_not_alert_says_so():
+    journey = dosed_kap()
+
+    assert detail_of(journey, discharge(1, OUT, alert_and_oriented=False)) == (
+        "J-10",
+        "Discharge needs the patient alert and oriented.",
+    )
+
+
+def test_a_discharge_without_an_escort_asks_to_name_one():
+    journey = dosed_kap()
+
+    assert detail_of(journey, discharge(1, OUT, released_to=None)) == (
+        "J-10",
+        "Discharge needs an escort: name released_to.",
+    )
+
+
+def test_an_integration_before_discharge_says_integration_follows_discharge():
+    journey = dosed_kap()
+
+    assert detail_of(journey, step("IntegrationCompleted", OUT, session=1)) == (
+        "J-11",
+        "Session 1 is not discharged: integration follows discharge.",
+    )
+
+
+def test_a_second_integration_is_refused_as_already_integrated():
+    journey = discharged_kap()
+    post(journey, step("IntegrationCompleted", OUT + HOUR, session=1))
+
+    assert detail_of(journey, step("IntegrationCompleted", OUT + 2 * HOUR, session=1)) == (
+        "J-11",
+        "Session 1 is already integrated.",
+    )
+
+
+def test_cancelling_a_session_twice_is_refused_as_already_cancelled():
+    journey = given_journey(
+        KAP_STANDARD,
+        [
+            *intake_for(KAP_STANDARD),
+            pre_dose_check(1, FIRST_DOSE),
+            step("DosingSessionCancelled", FIRST_DOSE, session=1),
+        ],
+    )
+
+    assert detail_of(journey, step("DosingSessionCancelled", FIRST_DOSE + MIN, session=1)) == (
+        "J-08",
+        "Session 1 is already cancelled.",
+    )
+
+
+def test_cancelling_a_dosed_session_says_to_discharge_it_instead():
+    journey = dosed_kap()
+
+    assert detail_of(journey, step("DosingSessionCancelled", FIRST_DOSE + HOUR, session=1)) == (
+        "J-08",
+        "Session 1 was dosed: it cannot be cancelled; discharge it instead.",
+    )
+
+
+def test_closing_with_a_patient_still_observed_says_to_discharge_first():
+    journey = dosed_kap()
+
+    assert detail_of(journey, step("JourneyClosed", FIRST_DOSE + HOUR)) == (
+        "J-13",
+        "Session 1 was dosed and the patient is not discharged: record PatientDischarged "
+        "for session 1 before closing the journey.",
+    )
+
+
+def test_a_closed_journey_refuses_clinical_entries_and_says_open_a_new_episode():
+    journey = given_journey(KAP_STANDARD, [step("JourneyClosed", FIRST_DOSE)])
+
+    assert detail_of(journey, step("ConsultationCompleted", FIRST_DOSE + HOUR)) == (
+        "J-13",
+        "The journey is closed: nothing clinical is accepted; open a new episode.",
+    )

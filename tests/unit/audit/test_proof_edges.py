@@ -1,19 +1,28 @@
 """The edges of the audit proofs: indexes just outside a tree, roots and leaves that are
-not hashes, forged proofs, the empty checkpoint, and the refusals' exact words.
+not hashes, forged proofs, the empty checkpoint, logs shorter than asked, the chain's
+canonical form and hashes, and the refusals' exact words.
 
-A verifier that accepts one forged proof is worthless, so each guard gets a case that
-only it stops."""
+A verifier that accepts one forged proof is worthless, and a canonical form another
+language cannot recompute proves nothing, so each guard gets a case that only it stops."""
 
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from uuid import UUID
 
 import pytest
 
 from domain.audit.checkpoint_format import checkpoint_message
+from domain.audit.hashing import GENESIS, canonical_json, content_digest, entry_hash
 from domain.audit.merkle import (
     EMPTY_ROOT,
+    CompactRange,
+    LogTooShortError,
+    MerkleAccumulator,
+    grow,
     inclusion_proof,
     leaf_hash,
     node_hash,
@@ -22,6 +31,7 @@ from domain.audit.merkle import (
     verify_consistency,
 )
 from domain.audit.proof_batch import ProofTree
+from domain.audit.seal import entry_content, seal
 from domain.audit.stored import stored_hash
 
 
@@ -149,3 +159,120 @@ def test_a_digest_that_is_not_hex_has_no_stored_hash():
 
     with pytest.raises(ValueError, match=expected):
         stored_hash("topic", "A" * 64, "b" * 64, b"")
+
+
+# The Merkle helpers' refusals: what is not a hash, where a range cannot begin, a log
+# shorter than asked.
+
+
+def test_a_leaf_that_is_not_a_hash_is_refused_by_the_accumulator():
+    with pytest.raises(ValueError, match=r"^a leaf hash is 32 bytes$"):
+        MerkleAccumulator().append(b"short")
+
+
+def test_a_compact_range_cannot_begin_before_the_first_leaf():
+    with pytest.raises(ValueError, match=r"^a range begins at a leaf index >= 0$"):
+        CompactRange(-1)
+
+
+def test_a_compact_range_may_begin_at_the_first_leaf():
+    assert CompactRange(0).nodes() == []
+
+
+def test_a_consistency_proof_to_a_smaller_tree_is_refused():
+    with pytest.raises(ValueError, match=r"^no consistency proof from 3 to 2 leaves$"):
+        grow(leaves(4), 3, 2)
+
+
+def test_a_log_shorter_than_the_old_size_is_refused_saying_how_long_it_is():
+    with pytest.raises(LogTooShortError, match=r"^the log holds 3 leaves, fewer than 5$"):
+        grow(leaves(3), 5)
+
+
+def test_a_log_shorter_than_the_new_size_is_refused_saying_how_long_it_is():
+    with pytest.raises(LogTooShortError, match=r"^the log holds 3 leaves, fewer than 4$"):
+        grow(leaves(3), 1, 4)
+
+
+# The chain's canonical form and hashes, as docs/tamper-evidence.md defines them.
+
+
+def test_the_canonical_form_is_sorted_compact_utf8_json_with_fixed_times_and_numbers():
+    opened = datetime(2026, 11, 20, 18, 5, tzinfo=timezone(timedelta(hours=1)))
+    value = {
+        "b": (35.0, 0.75, 1e20),
+        "a": ["é", None, True, False, 7],
+        "t": opened,
+        "u": UUID("12345678-1234-5678-1234-56781234ABCD"),
+        3: {"z": 1, "y": 2},
+    }
+
+    assert (
+        canonical_json(value)
+        == (
+            '{"3":{"y":2,"z":1},"a":["é",null,true,false,7],"b":[35,0.75,100000000000000000000],'
+            '"t":"2026-11-20T17:05:00.000000Z","u":"12345678-1234-5678-1234-56781234abcd"}'
+        ).encode()
+    )
+
+
+@pytest.mark.parametrize("number", [math.inf, -math.inf, math.nan])
+def test_a_non_finite_number_has_no_canonical_form(number):
+    with pytest.raises(ValueError, match=r"^non-finite numbers have no canonical form$"):
+        canonical_json({"dose_mg": number})
+
+
+def test_a_time_without_an_offset_has_no_canonical_form():
+    with pytest.raises(ValueError, match=r"^times without an offset have no canonical form$"):
+        canonical_json({"at": datetime(2026, 11, 20, 17, 5)})
+
+
+def test_a_value_of_another_type_has_no_canonical_form():
+    with pytest.raises(TypeError, match=r"^no canonical form for set$"):
+        canonical_json({"items": {1, 2}})
+
+
+def test_the_digest_and_the_chain_hash_are_the_documented_sha256s():
+    content = {"type": "ConsentSigned", "version": 2}
+    framed = b'{"content":{"type":"ConsentSigned","version":2},"salt":"00ff"}'
+    digest = hashlib.sha256(framed).hexdigest()
+
+    assert content_digest("00ff", content) == digest
+    assert (
+        entry_hash(GENESIS, digest) == hashlib.sha256(f"{'0' * 64}:{digest}".encode()).hexdigest()
+    )
+
+
+def test_a_seal_chains_the_salted_digest_to_the_previous_hash():
+    content = {"type": "ConsentSigned"}
+
+    sealed = seal("00ff", content, GENESIS)
+
+    assert sealed.salt == "00ff"
+    assert sealed.digest == content_digest("00ff", content)
+    assert sealed.hash == entry_hash(GENESIS, sealed.digest)
+
+
+ENTRY = {
+    "journey_id": UUID(int=1),
+    "type": "ConsentSigned",
+    "version": 4,
+    "occurred_at": datetime(2026, 11, 20, 17, 5, tzinfo=UTC),
+    "recorded_at": datetime(2026, 11, 20, 17, 6, tzinfo=UTC),
+    "recorded_by": {"id": "therapist-1", "role": "therapist"},
+    "source": "test",
+    "idempotency_key": "key-1",
+    "data": {"consent_version": "v3"},
+}
+
+
+def test_an_entrys_content_is_everything_stored_but_its_seal():
+    assert entry_content(**ENTRY) == ENTRY
+
+
+def test_a_corrections_content_also_holds_the_corrected_entry():
+    corrected = {"type": "ConsentSigned", "data": {"consent_version": "v4"}}
+
+    content = entry_content(**ENTRY, corrected=corrected)
+
+    assert content == {**ENTRY, "corrected": corrected}

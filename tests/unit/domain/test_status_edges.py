@@ -1,6 +1,6 @@
 """The words staff read on a journey's status, word for word: each next step along the
-pathway, a dose held by blockers, the plan to update after a series, and the refusal of
-an unknown protocol name.
+pathway, a dose held by blockers, a closed journey, the plan to update after a series,
+a refused scale answer, an unknown protocol name; and the edges of judging a response.
 
 A next step is an instruction to a nurse or a prescriber, so its text is behaviour."""
 
@@ -10,9 +10,10 @@ from datetime import timedelta
 
 import pytest
 
-from domain.errors import UnknownProtocolError
+from domain.errors import RuleViolationError, UnknownProtocolError
 from domain.outcomes import response_of
 from domain.protocols import BUILT_IN_PROFILES, KAP_STANDARD, profile_named
+from domain.scales import ScaleScore, score
 from domain.status import NextStep
 from tests.story import START, in_session_vitals, phq9, step
 from tests.unit.domain.conftest import (
@@ -134,6 +135,30 @@ def test_a_closed_journey_says_so_and_asks_for_nothing(profile):
 def test_a_pcl5_baseline_of_1_can_respond_and_of_0_cannot():
     assert response_of("PCL-5", 1, 0) == "yes"
     assert response_of("PCL-5", 0, 0) == "not_applicable"
+
+
+# Scale answers refused (J-14): the whole sentence staff read.
+
+REFUSED_ANSWERS = [
+    ("BDI-II", [1] * 21, "Unknown instrument 'BDI-II': use one of PHQ-9, GAD-7, PCL-5, C-SSRS."),
+    ("GAD-7", [1] * 6, "GAD-7 needs exactly 7 answers; 6 were given."),
+    ("PHQ-9", [1, 1, True, 1, 1, 1, 1, 1, 1], "PHQ-9 item 3 must be a whole number."),
+    ("GAD-7", [0, 0, 0, 0, 0, 0, 4], "GAD-7 item 7 is 4: answers run from 0 to 3."),
+    ("PHQ-9", [-1] + [0] * 8, "PHQ-9 item 1 is -1: answers run from 0 to 3."),
+]
+
+
+@pytest.mark.parametrize(("instrument", "items", "sentence"), REFUSED_ANSWERS)
+def test_refused_answers_say_exactly_what_is_wrong_under_j14(instrument, items, sentence):
+    with pytest.raises(RuleViolationError) as caught:
+        score(instrument, items)
+
+    assert (caught.value.rule, caught.value.detail) == ("J-14", sentence)
+
+
+def test_any_yes_on_the_cssrs_scores_1_and_positive():
+    assert score("C-SSRS", [0, 0, 0, 0, 0, 1]) == ScaleScore("C-SSRS", 1, "positive")
+    assert score("C-SSRS", [0] * 6) == ScaleScore("C-SSRS", 0, "negative")
 
 
 # The protocol a journey opens under, by name.

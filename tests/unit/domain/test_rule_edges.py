@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from domain.protocols import KAP_STANDARD, KAP_STANDARD_2026, SPRAVATO_REMS
 from domain.rules.discharge import listed
-from tests.story import Step, step
+from tests.story import Step, phq9, step
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
     discharge,
@@ -21,6 +21,7 @@ from tests.unit.domain.conftest import (
     intake_for,
     open_journey,
     post,
+    pre_dose_check,
     ready_to_dose,
     refused,
     status_of,
@@ -275,3 +276,131 @@ def test_a_cancelled_session_leaves_the_journey_awaiting_the_next_check():
     post(journey, step("DosingSessionCancelled", FIRST_DOSE, session=1))
 
     assert status_of(journey, FIRST_DOSE + MIN).session_state == "awaiting_pre_dose_check"
+
+
+# --- the discharge record itself (J-10) --------------------------------------------------
+
+OVERRIDE = {"by": {"id": "prescriber-1", "role": "prescriber"}, "reason": "Stable."}
+
+
+def watched(profile, reading: bool = True):
+    journey = dosed(profile)
+    if reading:
+        post(journey, step("VitalsRecorded", FIRST_DOSE + 40 * MIN, session=1))
+    return journey
+
+
+def spravato_out(**changes):
+    return discharge(1, FIRST_DOSE + 120 * MIN, **changes)
+
+
+def test_an_unresolved_discharge_names_each_finding_and_that_nothing_overrides_it():
+    journey = watched(SPRAVATO_REMS)
+
+    violation = refused(journey, spravato_out(sedation_resolved=False, dissociation_resolved=None))
+
+    assert violation.detail == (
+        "Discharge of session 1 needs sedation, dissociation and respiratory depression "
+        "resolved (sedation_resolved is false; dissociation_resolved is missing): record each "
+        "as true once resolved; no override."
+    )
+
+
+def test_a_spravato_discharge_without_spo2_asks_for_pulse_oximetry():
+    journey = watched(SPRAVATO_REMS)
+    vitals = {"systolic": 128, "diastolic": 82, "heart_rate": 74}
+
+    violation = refused(journey, spravato_out(vitals=vitals))
+
+    assert violation.detail == (
+        "Discharge vitals of session 1 need SpO2 under spravato-rems (pulse oximetry): "
+        "add vitals.spo2."
+    )
+
+
+def test_discharge_vitals_outside_the_limits_are_each_named_with_the_way_out():
+    journey = watched(SPRAVATO_REMS)
+    vitals = {"systolic": 161, "diastolic": 82, "heart_rate": 111, "spo2": 93}
+
+    violation = refused(journey, spravato_out(vitals=vitals))
+
+    assert violation.detail == (
+        "Discharge vitals of session 1 are outside the limits (systolic 161 above 160, "
+        "heart_rate 111 above 110, spo2 93 below 94): repeat them once within the limits, "
+        "or record a prescriber's override (role prescriber) with a reason."
+    )
+
+
+def test_a_spravato_discharge_without_the_window_reading_names_the_window():
+    journey = watched(SPRAVATO_REMS, reading=False)
+
+    violation = refused(journey, spravato_out())
+
+    assert violation.detail == (
+        "Discharge of session 1 needs its in-session monitoring. Record the 40-minute "
+        "reading of session 1 between 10:30 and 10:50 UTC."
+    )
+
+
+def test_a_kap_discharge_without_a_reading_asks_for_one():
+    journey = watched(KAP_STANDARD, reading=False)
+
+    violation = refused(journey, discharge(1, FIRST_DOSE + 60 * MIN))
+
+    assert violation.detail == (
+        "Discharge of session 1 needs its in-session monitoring. Record a vitals reading of "
+        "session 1 (VitalsRecorded) before discharge."
+    )
+
+
+def test_an_early_kap_discharge_names_the_minimum_the_time_and_the_override():
+    journey = watched(KAP_STANDARD)
+
+    violation = refused(journey, discharge(1, FIRST_DOSE + 59 * MIN))
+
+    assert violation.detail == (
+        "Only 59 min observed since the dose of session 1: discharge needs at least 60 min, "
+        "so not before 2026-10-06 11:00 UTC (or a prescriber's override with a reason)."
+    )
+
+
+def test_an_override_lifts_the_early_kap_discharge_but_not_the_missing_escort():
+    journey = watched(KAP_STANDARD)
+
+    violation = refused(
+        journey, discharge(1, FIRST_DOSE + 59 * MIN, override=OVERRIDE, released_to=None)
+    )
+
+    assert violation.detail == "Discharge needs an escort: name released_to."
+
+
+# --- medication reconciliation before a Spravato dose (J-07) -----------------------------
+
+
+def test_a_spravato_dose_a_month_after_the_reconciliation_names_the_last_one():
+    later = FIRST_DOSE + 31 * DAY
+    rebaselined = phq9([2] * 8 + [0], later - DAY)
+    journey = given_journey(
+        SPRAVATO_REMS, [*intake_for(SPRAVATO_REMS), rebaselined, pre_dose_check(1, later)]
+    )
+
+    violation = refused(journey, dose(SPRAVATO_REMS, 1, later))
+
+    assert (violation.rule, violation.detail) == (
+        "J-07",
+        "No medication reconciliation within 30 days before the dose (the last was on "
+        "2026-10-05): record MedicationsReconciled with the patient's current medications.",
+    )
+
+
+def test_a_spravato_dose_with_no_reconciliation_ever_asks_for_one():
+    intake = [s for s in intake_for(SPRAVATO_REMS) if s.type != "MedicationsReconciled"]
+    journey = given_journey(SPRAVATO_REMS, [*intake, pre_dose_check(1, FIRST_DOSE)])
+
+    violation = refused(journey, dose(SPRAVATO_REMS, 1, FIRST_DOSE))
+
+    assert (violation.rule, violation.detail) == (
+        "J-07",
+        "No medication reconciliation within 30 days before the dose: record "
+        "MedicationsReconciled with the patient's current medications.",
+    )

@@ -13,6 +13,7 @@ from tests.unit.domain.conftest import (
     FIRST_DOSE,
     discharge,
     dose,
+    full_session,
     given_journey,
     intake_for,
     post,
@@ -311,4 +312,22 @@ def test_a_closed_journey_refuses_clinical_entries_and_says_open_a_new_episode()
     assert detail_of(journey, step("ConsultationCompleted", FIRST_DOSE + HOUR)) == (
         "J-13",
         "The journey is closed: nothing clinical is accepted; open a new episode.",
+    )
+
+
+# --- the schedule (J-07) -------------------------------------------------------------------
+
+
+def test_a_dose_too_soon_after_the_last_names_when_the_next_is_possible():
+    soon = FIRST_DOSE + 20 * HOUR
+    journey = given_journey(
+        KAP_STANDARD,
+        [*intake_for(KAP_STANDARD), *full_session(KAP_STANDARD, 1, FIRST_DOSE)],
+    )
+    post(journey, pre_dose_check(2, soon))
+
+    assert detail_of(journey, dose(KAP_STANDARD, 2, soon)) == (
+        "J-07",
+        "At least 24 h must pass between doses: the next dose is possible from "
+        "2026-10-07 10:00 UTC.",
     )

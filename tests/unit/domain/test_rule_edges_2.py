@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from domain.errors import CorrectionRefusedError, RuleViolationError
 from domain.journey import Journey
-from domain.protocols import KAP_STANDARD
+from domain.protocols import KAP_STANDARD, KAP_STANDARD_2026, SPRAVATO_REMS, SPRAVATO_REMS_2026
 from tests.story import Step, in_session_vitals, phq9, step
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
@@ -330,4 +330,98 @@ def test_a_dose_too_soon_after_the_last_names_when_the_next_is_possible():
         "J-07",
         "At least 24 h must pass between doses: the next dose is possible from "
         "2026-10-07 10:00 UTC.",
+    )
+
+
+# --- the dose itself (J-05 to J-08) --------------------------------------------------------
+
+
+def test_a_second_kap_dose_in_a_session_points_to_the_booster():
+    journey = dosed_kap()
+
+    assert detail_of(journey, dose(KAP_STANDARD, 1, FIRST_DOSE + HOUR)) == (
+        "J-08",
+        "Session 1 already has a dose recorded: a further administration in it is a booster "
+        "(booster true).",
+    )
+
+
+def test_a_second_dose_where_no_booster_exists_only_says_the_session_is_dosed():
+    journey = given_journey(
+        SPRAVATO_REMS,
+        [
+            *intake_for(SPRAVATO_REMS),
+            pre_dose_check(1, FIRST_DOSE),
+            dose(SPRAVATO_REMS, 1, FIRST_DOSE),
+        ],
+    )
+
+    assert detail_of(journey, dose(SPRAVATO_REMS, 1, FIRST_DOSE + HOUR)) == (
+        "J-08",
+        "Session 1 already has a dose recorded.",
+    )
+
+
+def test_a_dose_naming_a_later_session_names_the_session_it_belongs_to():
+    journey = given_journey(
+        KAP_STANDARD, [*intake_for(KAP_STANDARD), pre_dose_check(1, FIRST_DOSE)]
+    )
+
+    assert detail_of(journey, dose(KAP_STANDARD, 2, FIRST_DOSE)) == (
+        "J-08",
+        "A dose now belongs to session 1; this one names session 2.",
+    )
+
+
+def test_a_kap_dose_without_a_therapist_asks_to_name_one():
+    journey = given_journey(
+        KAP_STANDARD, [*intake_for(KAP_STANDARD), pre_dose_check(1, FIRST_DOSE)]
+    )
+
+    assert detail_of(journey, dose(KAP_STANDARD, 1, FIRST_DOSE, therapist_present=None)) == (
+        "J-05",
+        "A therapist must be in the room for the whole dose: name therapist_present.",
+    )
+
+
+def test_a_spravato_dose_without_a_prescriber_on_site_asks_to_name_one():
+    journey = given_journey(
+        SPRAVATO_REMS, [*intake_for(SPRAVATO_REMS), pre_dose_check(1, FIRST_DOSE)]
+    )
+
+    assert detail_of(journey, dose(SPRAVATO_REMS, 1, FIRST_DOSE, prescriber_on_site=None)) == (
+        "J-05",
+        "A prescriber must be on site during dosing: name prescriber_on_site.",
+    )
+
+
+def test_a_route_the_protocol_does_not_allow_lists_the_routes_it_does():
+    journey = given_journey(
+        KAP_STANDARD, [*intake_for(KAP_STANDARD), pre_dose_check(1, FIRST_DOSE)]
+    )
+
+    assert detail_of(journey, dose(KAP_STANDARD, 1, FIRST_DOSE, route="intranasal")) == (
+        "J-07",
+        "Route intranasal is not allowed by kap-standard: use im, iv, sublingual, oral.",
+    )
+
+
+def test_a_spravato_amount_off_the_label_lists_the_amounts_allowed():
+    legacy = SPRAVATO_REMS_2026
+    journey = given_journey(legacy, [*intake_for(legacy), pre_dose_check(1, FIRST_DOSE)])
+
+    assert detail_of(journey, dose(legacy, 1, FIRST_DOSE, dose_mg=42)) == (
+        "J-07",
+        "Dose 42 mg is not allowed: use 28, 56, 84 mg.",
+    )
+
+
+def test_a_2026_override_by_a_nurse_is_refused_naming_who_may_override():
+    legacy = KAP_STANDARD_2026
+    journey = given_journey(legacy, [*intake_for(legacy), pre_dose_check(1, FIRST_DOSE)])
+    override = {"by": {"id": "nurse-1", "role": "nurse"}, "reason": "Fine."}
+
+    assert detail_of(journey, dose(legacy, 1, FIRST_DOSE, override=override)) == (
+        "J-06",
+        "An override must be given by a prescriber (role prescriber) with a reason.",
     )

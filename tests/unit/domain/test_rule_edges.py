@@ -24,6 +24,7 @@ from tests.unit.domain.conftest import (
     pre_dose_check,
     ready_to_dose,
     refused,
+    series,
     status_of,
 )
 
@@ -404,3 +405,32 @@ def test_a_spravato_dose_with_no_reconciliation_ever_asks_for_one():
         "No medication reconciliation within 30 days before the dose: record "
         "MedicationsReconciled with the patient's current medications.",
     )
+
+
+# --- REMS entries and the weekly cap (J-16, J-07) -----------------------------------------
+
+
+def test_a_rems_enrollment_outside_the_rems_says_which_protocol_has_one():
+    journey = open_journey(KAP_STANDARD)
+
+    violation = refused(journey, step("RemsPatientEnrolled", FIRST_DOSE))
+
+    assert (violation.rule, violation.detail) == (
+        "J-16",
+        "RemsPatientEnrolled belongs to the Spravato REMS: this journey follows kap-standard "
+        "2027-1, which has none; open the journey under spravato-rems.",
+    )
+
+
+def test_the_weekly_cap_counts_a_dose_given_at_that_very_moment():
+    third = FIRST_DOSE + 2 * DAY
+    journey = given_journey(
+        KAP_STANDARD, [*intake_for(KAP_STANDARD), *series(KAP_STANDARD, 3, every=DAY)]
+    )
+
+    texts = [b.text for b in status_of(journey, third).blockers if b.rule == "J-07"]
+
+    assert (
+        "3 doses in the last 7 days (at most 3): the next dose is possible from "
+        "2026-10-13 10:00 UTC."
+    ) in texts

@@ -434,3 +434,13 @@ def test_the_weekly_cap_counts_a_dose_given_at_that_very_moment():
         "3 doses in the last 7 days (at most 3): the next dose is possible from "
         "2026-10-13 10:00 UTC."
     ) in texts
+
+
+def test_a_limit_the_profile_does_not_set_leaves_the_others_checked():
+    no_systolic_limit = replace(SPRAVATO_REMS, discharge_max_systolic=None)
+    journey = watched(no_systolic_limit)
+    vitals = {"systolic": 200, "diastolic": 82, "heart_rate": 111, "spo2": 98}
+
+    violation = refused(journey, spravato_out(vitals=vitals))
+
+    assert "(heart_rate 111 above 110)" in violation.detail

@@ -425,3 +425,102 @@ def test_a_2026_override_by_a_nurse_is_refused_naming_who_may_override():
         "J-06",
         "An override must be given by a prescriber (role prescriber) with a reason.",
     )
+
+
+# --- how much a session may give (J-07) ----------------------------------------------------
+
+
+def kap_checked(weight_kg: float = 70) -> Journey:
+    return given_journey(
+        KAP_STANDARD,
+        [*intake_for(KAP_STANDARD), pre_dose_check(1, FIRST_DOSE, weight_kg=weight_kg)],
+    )
+
+
+def test_a_dose_over_the_mg_kg_limit_names_the_limit_and_the_most_to_give():
+    journey = kap_checked()
+
+    assert detail_of(journey, dose(KAP_STANDARD, 1, FIRST_DOSE, dose_mg=54)) == (
+        "J-07",
+        "54 mg im exceeds 0.75 mg/kg for 70 kg: give at most 52.5 mg.",
+    )
+
+
+def test_a_booster_over_the_limit_names_what_the_session_has_given():
+    journey = kap_checked()
+    post(journey, dose(KAP_STANDARD, 1, FIRST_DOSE))
+    booster = dose(KAP_STANDARD, 1, FIRST_DOSE + 20 * MIN, booster=True, dose_mg=20)
+
+    assert detail_of(journey, booster) == (
+        "J-07",
+        "20 mg im (with 35 mg given this session) exceeds 0.75 mg/kg for 70 kg: give at most "
+        "17.5 mg.",
+    )
+
+
+def test_a_sublingual_dose_over_the_flat_cap_names_the_cap():
+    journey = kap_checked(140)
+
+    s = dose(KAP_STANDARD, 1, FIRST_DOSE, route="sublingual", dose_mg=401, weight_kg=140)
+
+    assert detail_of(journey, s) == (
+        "J-07",
+        "401 mg sublingual exceeds the limit: give at most 400 mg.",
+    )
+
+
+def test_a_dose_weight_off_the_record_names_the_range_and_how_to_update_it():
+    journey = kap_checked()
+
+    assert detail_of(journey, dose(KAP_STANDARD, 1, FIRST_DOSE, weight_kg=66.49)) == (
+        "J-07",
+        "The dose names 66.49 kg, more than 5 % from the recorded 70 kg: give weight_kg "
+        "between 66.5 and 73.5 kg, or record the patient's new weight (weight_kg) on a "
+        "pre-dose check.",
+    )
+
+
+def test_an_escalation_beyond_the_step_names_the_most_and_the_override():
+    second = FIRST_DOSE + 3 * DAY
+    journey = given_journey(
+        KAP_STANDARD,
+        [
+            *intake_for(KAP_STANDARD),
+            pre_dose_check(1, FIRST_DOSE),
+            dose(KAP_STANDARD, 1, FIRST_DOSE, route="sublingual", dose_mg=100),
+            in_session_vitals(1, FIRST_DOSE),
+            discharge(1, OUT),
+            step("IntegrationCompleted", OUT + HOUR, session=1),
+            pre_dose_check(2, second),
+        ],
+    )
+
+    assert detail_of(journey, dose(KAP_STANDARD, 2, second, route="sublingual", dose_mg=150.5)) == (
+        "J-07",
+        "150.5 mg this session is more than 50 % above the previous session's 100 mg (at most "
+        "150 mg): a larger step needs an override by a prescriber with a reason.",
+    )
+
+
+def test_a_short_iv_dose_names_the_minutes_recorded_and_needed():
+    journey = kap_checked()
+
+    s = dose(KAP_STANDARD, 1, FIRST_DOSE, route="iv", infusion_minutes=39)
+
+    assert detail_of(journey, s) == (
+        "J-07",
+        "An IV dose runs over at least 40 min (39 min recorded): record infusion_minutes of "
+        "40 or more.",
+    )
+
+
+def test_an_iv_dose_without_minutes_says_none_were_recorded():
+    journey = kap_checked()
+
+    s = dose(KAP_STANDARD, 1, FIRST_DOSE, route="iv", infusion_minutes=None)
+
+    assert detail_of(journey, s) == (
+        "J-07",
+        "An IV dose runs over at least 40 min (none recorded): record infusion_minutes of "
+        "40 or more.",
+    )

@@ -444,3 +444,102 @@ def test_a_limit_the_profile_does_not_set_leaves_the_others_checked():
     violation = refused(journey, spravato_out(vitals=vitals))
 
     assert "(heart_rate 111 above 110)" in violation.detail
+
+
+# --- what a dose still needs, as the status lists it (J-02, J-04, J-06) ---------------------
+
+
+def blocker_texts(journey, now=FIRST_DOSE):
+    return [(b.rule, b.text) for b in status_of(journey, now).blockers]
+
+
+def test_a_journey_just_opened_lists_each_step_before_a_dose():
+    journey = open_journey(KAP_STANDARD)
+
+    assert blocker_texts(journey) == [
+        ("J-04", "No eligible screening: record ScreeningCompleted (eligible)."),
+        ("J-04", "No active consent: record ConsentSigned."),
+        ("J-04", "Preparation not done: record PreparationCompleted."),
+        (
+            "J-04",
+            "No baseline PHQ-9 within 30 days before the first dose: record "
+            "OutcomeMeasureRecorded (PHQ-9, timepoint baseline).",
+        ),
+        ("J-04", "No pre-dose check for session 1: record PreDoseCheckCompleted."),
+    ]
+
+
+def test_a_pre_dose_check_with_every_finding_lists_each_with_its_way_out():
+    check = pre_dose_check(
+        1,
+        FIRST_DOSE,
+        food_before=5 * HOUR,
+        liquid_before=HOUR,
+        alcohol_or_drugs_last_24h=True,
+        transport={"arranged": False},
+        pregnancy_test="positive",
+        vitals={"systolic": 150, "diastolic": 85, "heart_rate": 80},
+    )
+    journey = given_journey(KAP_STANDARD, [*intake_for(KAP_STANDARD), check])
+
+    assert blocker_texts(journey) == [
+        ("J-04", "Fasting from food not met: 6 h are needed, so not before 2026-10-06 11:00 UTC."),
+        (
+            "J-04",
+            "Fasting from clear liquids not met: 2 h are needed, so not before "
+            "2026-10-06 11:00 UTC.",
+        ),
+        ("J-04", "Alcohol or drugs in the last 24 h: no dose today."),
+        ("J-04", "No transport home arranged: arrange an escort."),
+        ("J-02", "Positive pregnancy test: ketamine is contraindicated."),
+        (
+            "J-06",
+            "Pre-dose BP 150/85 of session 1 is above 140/90: the dose needs an override by a "
+            "prescriber with a reason.",
+        ),
+    ]
+
+
+def test_a_dose_timed_before_its_check_names_when_the_check_was_taken():
+    journey = ready_to_dose(KAP_STANDARD)
+
+    assert blocker_texts(journey, FIRST_DOSE - 30 * MIN) == [
+        (
+            "J-04",
+            "The dose is timed before the pre-dose check of session 1 (2026-10-06 09:40 UTC): "
+            "a dose follows its check.",
+        )
+    ]
+
+
+def test_vitals_beyond_the_hold_name_every_limit_including_the_2027_diastolic():
+    high = {"systolic": 190, "diastolic": 85, "heart_rate": 80}
+    journey = given_journey(
+        KAP_STANDARD, [*intake_for(KAP_STANDARD), pre_dose_check(1, FIRST_DOSE, vitals=high)]
+    )
+
+    assert blocker_texts(journey) == [
+        (
+            "J-06",
+            "Pre-dose vitals of session 1 (BP 190/85, HR 80) are beyond the hold limits (SBP "
+            "90-180, DBP at most 110, HR 50-150): the dose is held, no override; record "
+            "DosingSessionCancelled or a new pre-dose check.",
+        )
+    ]
+
+
+def test_under_2026_11_01_the_hold_names_no_diastolic_limit():
+    high = {"systolic": 190, "diastolic": 85, "heart_rate": 80}
+    legacy = KAP_STANDARD_2026
+    journey = given_journey(
+        legacy, [*intake_for(legacy), pre_dose_check(1, FIRST_DOSE, vitals=high)]
+    )
+
+    assert blocker_texts(journey) == [
+        (
+            "J-06",
+            "Pre-dose vitals of session 1 (BP 190/85, HR 80) are beyond the hold limits (SBP "
+            "90-180, HR 50-150): the dose is held, no override; record DosingSessionCancelled "
+            "or a new pre-dose check.",
+        )
+    ]

@@ -126,6 +126,12 @@ def test_a_new_root_that_is_not_a_hash_is_never_consistent():
     assert not verify_consistency(0, 5, EMPTY_ROOT, b"not a hash", [])
 
 
+def test_roots_that_are_text_not_bytes_are_never_consistent():
+    text_root = "a" * 32
+
+    assert not verify_consistency(3, 3, text_root, text_root, [])
+
+
 def test_the_empty_tree_is_a_prefix_of_any_tree():
     assert verify_consistency(0, 5, EMPTY_ROOT, root(leaves(5)), [])
 

@@ -6,7 +6,7 @@ A next step is an instruction to a nurse or a prescriber, so its text is behavio
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -15,9 +15,11 @@ from domain.outcomes import response_of
 from domain.protocols import BUILT_IN_PROFILES, KAP_STANDARD, profile_named
 from domain.scales import ScaleScore, score
 from domain.status import NextStep
-from tests.story import START, in_session_vitals, phq9, step
+from tests.story import START, Step, in_session_vitals, phq9, step
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
+    JOURNEY_ID,
+    RECORDING_DELAY,
     discharge,
     discharge_time,
     dose,
@@ -127,6 +129,113 @@ def test_a_closed_journey_says_so_and_asks_for_nothing(profile):
     assert status_of(journey, START + 6 * DAY).next_step == NextStep(
         "none", "The journey is closed."
     )
+
+
+def test_a_paused_journey_says_how_to_continue(profile):
+    journey = given_journey(profile, intake_for(profile))
+    post(journey, step("JourneyPaused", START + 5 * DAY))
+
+    assert status_of(journey, START + 6 * DAY).next_step == NextStep(
+        "none", "The journey is paused: record JourneyResumed to continue."
+    )
+
+
+def test_an_ineligible_patient_is_to_be_closed(profile):
+    consulted = intake_for(profile)[:2]
+    journey = given_journey(
+        profile, [*consulted, step("ScreeningCompleted", START + 2 * DAY, decision="ineligible")]
+    )
+
+    assert status_of(journey, START + 3 * DAY).next_step == NextStep(
+        "none", "The patient was screened ineligible: close the journey."
+    )
+
+
+# Safety holds: every hold named, in one sentence.
+
+HIGH_RISK = "C-SSRS: suicidal intent or plan reported (item 4 or 5)"
+
+
+def cssrs(answers: list[int], at: datetime) -> Step:
+    return step(
+        "OutcomeMeasureRecorded", at, instrument="C-SSRS", items=answers, timepoint="pre_dose"
+    )
+
+
+def planned_review(at: datetime) -> Step:
+    body = {"cleared": True, "plan": "Crisis plan reviewed.", "safety_plan": True}
+    return Step("SafetyReviewCompleted", at, body, "prescriber")
+
+
+def test_high_holds_waiting_only_on_a_negative_cssrs_are_listed_in_one_sentence(profile):
+    before = FIRST_DOSE - 60 * MIN
+    journey = given_journey(
+        profile,
+        [
+            *intake_for(profile),
+            cssrs([0, 0, 0, 1, 0, 0], before),
+            cssrs([0, 0, 0, 0, 1, 0], before + MIN),
+            planned_review(before + 2 * MIN),
+        ],
+    )
+
+    assert status_of(journey, FIRST_DOSE).next_step == NextStep(
+        "safety_review",
+        "Record a C-SSRS with items 4 and 5 answered no (and no suicidal behaviour within "
+        f"3 months) to clear the high-risk safety holds ({HIGH_RISK}; {HIGH_RISK}): "
+        "the review with a safety plan is on record.",
+    )
+
+
+def test_holds_of_different_needs_are_each_named_in_the_prescribers_step(profile):
+    before = FIRST_DOSE - 60 * MIN
+    journey = given_journey(
+        profile,
+        [
+            *intake_for(profile),
+            cssrs([0, 0, 0, 1, 0, 0], before),
+            planned_review(before + 2 * MIN),
+            phq9([0] * 8 + [1], before + 4 * MIN, "pre_dose"),
+        ],
+    )
+
+    assert status_of(journey, FIRST_DOSE).next_step == NextStep(
+        "safety_review",
+        f"A prescriber reviews the safety holds: {HIGH_RISK} (high risk: its review with a "
+        "safety plan is on record; a later C-SSRS with items 4 to 6 no is still needed); "
+        "PHQ-9 item 9 (thoughts of self-harm) answered 1.",
+    )
+
+
+# What the status says of the journey itself.
+
+
+def test_the_status_names_the_journey_its_clinic_patient_and_clinician(profile):
+    journey = given_journey(profile, intake_for(profile))
+    last = intake_for(profile)[-1].occurred_at
+
+    status = status_of(journey, last + DAY)
+
+    assert (status.journey_id, status.clinic_id, status.patient_ref) == (
+        JOURNEY_ID,
+        "clinic-1",
+        "MRN-0042",
+    )
+    assert (status.episode, status.primary_clinician) == (1, "dr-lee")
+    assert (status.protocol_name, status.protocol_version) == (profile.name, profile.version)
+    assert (status.opened_at, status.last_event_at) == (START, last + RECORDING_DELAY)
+
+
+def test_there_is_no_session_state_before_the_first_pre_dose_check(profile):
+    journey = given_journey(profile, intake_for(profile))
+
+    assert status_of(journey, FIRST_DOSE).session_state is None
+
+
+def test_a_pre_dose_check_alone_gives_a_checked_session(profile):
+    journey = ready_to_dose(profile)
+
+    assert status_of(journey, FIRST_DOSE).session_state == "checked"
 
 
 # Outcomes: where a baseline is high enough to judge a response from.

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from domain.errors import CorrectionRefusedError, RuleViolationError
 from domain.journey import Journey
 from domain.protocols import KAP_STANDARD, KAP_STANDARD_2026, SPRAVATO_REMS, SPRAVATO_REMS_2026
-from tests.story import Step, in_session_vitals, phq9, step
+from tests.story import START, Step, in_session_vitals, phq9, step
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
     discharge,
@@ -16,6 +18,7 @@ from tests.unit.domain.conftest import (
     full_session,
     given_journey,
     intake_for,
+    open_journey,
     post,
     pre_dose_check,
     refused,
@@ -523,4 +526,105 @@ def test_an_iv_dose_without_minutes_says_none_were_recorded():
         "J-07",
         "An IV dose runs over at least 40 min (none recorded): record infusion_minutes of "
         "40 or more.",
+    )
+
+
+# --- screening, consent and preparation (J-01 to J-03) -------------------------------------
+
+CONTRAINDICATED = {
+    "active_psychosis": "active psychosis",
+    "primary_psychotic_disorder": "a primary psychotic disorder",
+    "acute_mania": "acute mania",
+    "pregnant": "pregnancy",
+    "breastfeeding": "breastfeeding",
+    "ketamine_hypersensitivity": "ketamine hypersensitivity",
+    "aneurysmal_vascular_disease": "aneurysmal vascular disease",
+    "intracerebral_hemorrhage_history": "a history of intracerebral haemorrhage",
+    "arteriovenous_malformation": "an arteriovenous malformation",
+}
+NEEDS_CLEARANCE = {
+    "uncontrolled_hypertension": "uncontrolled hypertension",
+    "severe_cardiovascular_disease": "severe cardiovascular disease",
+    "active_substance_use_disorder": "an active substance use disorder",
+}
+
+
+def consulted(**consultation) -> Journey:
+    return given_journey(
+        KAP_STANDARD, [step("ConsultationCompleted", START + HOUR, **consultation)]
+    )
+
+
+def screening(**contraindications) -> Step:
+    body = step("ScreeningCompleted", START + DAY).data
+    found = {**body["contraindications"], **contraindications}
+    return step("ScreeningCompleted", START + DAY, contraindications=found, medical_clearance=False)
+
+
+def test_a_screening_before_any_consultation_asks_for_it():
+    journey = open_journey(KAP_STANDARD)
+
+    assert detail_of(journey, step("ScreeningCompleted", START + DAY)) == (
+        "J-01",
+        "Screening needs a completed consultation: record ConsultationCompleted.",
+    )
+
+
+@pytest.mark.parametrize(("key", "name"), CONTRAINDICATED.items())
+def test_an_eligible_decision_despite_a_contraindication_names_it(key, name):
+    journey = consulted()
+
+    assert detail_of(journey, screening(**{key: True})) == (
+        "J-02",
+        f"Eligible is refused while {name} is present: decide ineligible.",
+    )
+
+
+@pytest.mark.parametrize(("key", "name"), NEEDS_CLEARANCE.items())
+def test_an_eligible_decision_without_clearance_names_what_needs_it(key, name):
+    journey = consulted()
+
+    assert detail_of(journey, screening(**{key: True})) == (
+        "J-02",
+        f"Eligible is refused with {name} unless a medical clearance is recorded: set "
+        "medical_clearance true once obtained.",
+    )
+
+
+def test_ideation_at_the_consultation_asks_for_a_cssrs_before_eligibility():
+    exam = {"suicidal_ideation": True, "mood": "low", "affect": "flat"}
+    journey = consulted(mental_status_exam=exam)
+
+    assert detail_of(journey, step("ScreeningCompleted", START + DAY)) == (
+        "J-02",
+        "Suicidal ideation was noted at the consultation (2026-10-01 10:00 UTC): record "
+        "OutcomeMeasureRecorded (C-SSRS) after it before an eligible decision.",
+    )
+
+
+def test_consent_before_an_eligible_screening_asks_for_one():
+    journey = consulted()
+
+    assert detail_of(journey, step("ConsentSigned", START + DAY)) == (
+        "J-03",
+        "Consent needs an eligible screening: record ScreeningCompleted (eligible).",
+    )
+
+
+def test_consent_without_the_risks_discussed_asks_to_discuss_them():
+    journey = given_journey(KAP_STANDARD, intake_for(KAP_STANDARD)[:3])
+
+    assert detail_of(journey, step("ConsentSigned", START + 3 * DAY, risks_discussed=False)) == (
+        "J-03",
+        "Consent needs the risks discussed with the patient: discuss them, then record "
+        "ConsentSigned with risks_discussed true.",
+    )
+
+
+def test_preparation_before_consent_asks_for_it():
+    journey = given_journey(KAP_STANDARD, intake_for(KAP_STANDARD)[:3])
+
+    assert detail_of(journey, step("PreparationCompleted", START + 3 * DAY)) == (
+        "J-03",
+        "Preparation needs active consent: record ConsentSigned.",
     )

@@ -24,6 +24,7 @@ from tests.unit.domain.conftest import (
     refused,
     refused_correction,
     series,
+    status_of,
 )
 
 HOUR = timedelta(hours=1)
@@ -627,4 +628,64 @@ def test_preparation_before_consent_asks_for_it():
     assert detail_of(journey, step("PreparationCompleted", START + 3 * DAY)) == (
         "J-03",
         "Preparation needs active consent: record ConsentSigned.",
+    )
+
+
+def test_a_pre_dose_check_on_a_paused_journey_asks_to_resume_it():
+    journey = given_journey(
+        KAP_STANDARD, [*intake_for(KAP_STANDARD), step("JourneyPaused", FIRST_DOSE - HOUR)]
+    )
+
+    assert detail_of(journey, pre_dose_check(1, FIRST_DOSE)) == (
+        "J-13",
+        "The journey is paused: record JourneyResumed first.",
+    )
+
+
+def test_a_pre_dose_check_after_an_ineligible_screening_says_no_dosing():
+    ineligible = step("ScreeningCompleted", START + 2 * DAY, decision="ineligible")
+    journey = given_journey(KAP_STANDARD, [*intake_for(KAP_STANDARD)[:2], ineligible])
+
+    assert detail_of(journey, pre_dose_check(1, FIRST_DOSE)) == (
+        "J-13",
+        "The patient was screened ineligible: no dosing.",
+    )
+
+
+def test_a_paused_journey_lists_the_pause_among_the_dose_blockers():
+    journey = ready_to_dose_kap()
+    post(journey, step("JourneyPaused", FIRST_DOSE - 10 * MIN))
+
+    blockers = [(b.rule, b.text) for b in status_of(journey, FIRST_DOSE).blockers]
+
+    assert blockers[0] == ("J-13", "The journey is paused: record JourneyResumed first.")
+
+
+# --- Spravato's label amounts (J-07) -------------------------------------------------------
+
+
+def ready_to_dose_kap() -> Journey:
+    return given_journey(KAP_STANDARD, [*intake_for(KAP_STANDARD), pre_dose_check(1, FIRST_DOSE)])
+
+
+def spravato_checked() -> Journey:
+    return given_journey(SPRAVATO_REMS, [*intake_for(SPRAVATO_REMS), pre_dose_check(1, FIRST_DOSE)])
+
+
+def test_a_first_spravato_dose_off_the_label_names_the_first_and_later_amounts():
+    journey = spravato_checked()
+
+    assert detail_of(journey, dose(SPRAVATO_REMS, 1, FIRST_DOSE, dose_mg=84)) == (
+        "J-07",
+        "The first dose under spravato-rems is 56 mg, not 84 mg: give 56 mg; later doses may "
+        "be 56 or 84 mg.",
+    )
+
+
+def test_one_spravato_device_is_not_a_dose():
+    journey = spravato_checked()
+
+    assert detail_of(journey, dose(SPRAVATO_REMS, 1, FIRST_DOSE, dose_mg=28)) == (
+        "J-07",
+        "28 mg is one device, not a dose: give 56 mg (spravato-rems).",
     )

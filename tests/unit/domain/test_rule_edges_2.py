@@ -689,3 +689,27 @@ def test_one_spravato_device_is_not_a_dose():
         "J-07",
         "28 mg is one device, not a dose: give 56 mg (spravato-rems).",
     )
+
+
+# --- what makes an override (J-06) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("reason", [None, ""], ids=["none", "empty"])
+def test_a_prescribers_override_without_a_reason_is_no_override(reason):
+    journey = ready_to_dose_kap()
+    override = {"by": {"id": "prescriber-1", "role": "prescriber"}, "reason": reason}
+
+    assert detail_of(journey, dose(KAP_STANDARD, 1, FIRST_DOSE, override=override)) == (
+        "J-06",
+        "An override must be given by a prescriber (role prescriber) with a reason.",
+    )
+
+
+def test_a_2026_override_naming_nobody_is_refused_as_no_override():
+    legacy = KAP_STANDARD_2026
+    journey = given_journey(legacy, [*intake_for(legacy), pre_dose_check(1, FIRST_DOSE)])
+
+    assert detail_of(journey, dose(legacy, 1, FIRST_DOSE, override={"reason": "Fine."})) == (
+        "J-06",
+        "An override must be given by a prescriber (role prescriber) with a reason.",
+    )

@@ -543,3 +543,72 @@ def test_under_2026_11_01_the_hold_names_no_diastolic_limit():
             "or a new pre-dose check.",
         )
     ]
+
+
+# --- who may record what (J-17) and plausible times (J-15) --------------------------------
+
+
+def test_an_override_by_a_nurse_names_who_it_names_and_who_should_decide():
+    journey = watched(KAP_STANDARD)
+    override = {"by": {"id": "nurse-1", "role": "nurse"}, "reason": "Fine."}
+
+    violation = refused(journey, discharge(1, FIRST_DOSE + 60 * MIN, override=override))
+
+    assert (violation.rule, violation.detail) == (
+        "J-17",
+        "An override is a prescriber's decision; it names nurse-1 as nurse: name the "
+        "prescriber who decided (role prescriber).",
+    )
+
+
+def test_a_dose_naming_an_unknown_therapist_says_how_to_make_them_known():
+    journey = ready_to_dose(KAP_STANDARD)
+
+    violation = refused(journey, dose(KAP_STANDARD, 1, FIRST_DOSE, therapist_present="t-9"))
+
+    assert (violation.rule, violation.detail) == (
+        "J-17",
+        "therapist_present names t-9, who is unknown here, never as therapist: record an "
+        "entry by t-9 as therapist first, e.g. the preparation (PreparationCompleted) or the "
+        "baseline measure.",
+    )
+
+
+def test_a_dose_naming_a_prescriber_seen_in_another_role_says_which():
+    journey = ready_to_dose(SPRAVATO_REMS)
+
+    s = dose(SPRAVATO_REMS, 1, FIRST_DOSE, prescriber_on_site="nurse-1")
+    violation = refused(journey, s)
+
+    assert (violation.rule, violation.detail) == (
+        "J-17",
+        "prescriber_on_site names nurse-1, who has recorded here only as nurse, never as "
+        "prescriber: record an entry by nurse-1 as prescriber first, e.g. the consultation "
+        "(ConsultationCompleted) or the screening decision.",
+    )
+
+
+def test_an_entry_from_the_future_names_the_latest_time_accepted():
+    journey = open_journey(KAP_STANDARD)
+    s = step("ConsultationCompleted", FIRST_DOSE + 6 * MIN)
+
+    violation = refused(journey, s, recorded_at=FIRST_DOSE)
+
+    assert (violation.rule, violation.detail) == (
+        "J-15",
+        "occurred_at 2026-10-06T10:06:00+00:00 is in the future; send a time no later than "
+        "2026-10-06T10:05:00+00:00.",
+    )
+
+
+def test_an_entry_before_the_journey_opened_names_when_it_opened():
+    journey = open_journey(KAP_STANDARD)
+    s = step("ConsultationCompleted", FIRST_DOSE - 10 * DAY)
+
+    violation = refused(journey, s)
+
+    assert (violation.rule, violation.detail) == (
+        "J-15",
+        "occurred_at 2026-09-26T10:00:00+00:00 is before the journey opened "
+        "(2026-10-01T09:00:00+00:00); send a time on or after it.",
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from uuid import UUID
@@ -22,6 +23,7 @@ from domain.audit.merkle import (
     CompactRange,
     LogTooShortError,
     MerkleAccumulator,
+    _Pieces,
     grow,
     inclusion_proof,
     leaf_hash,
@@ -200,6 +202,30 @@ def test_a_log_shorter_than_the_new_size_is_refused_saying_how_long_it_is():
         grow(leaves(3), 1, 4)
 
 
+# The log read once (``_Pieces``): a range is hashed only from subtrees that make its
+# RFC 6962 hash; anything else is a bug in the proof, never a wrong hash.
+
+
+def test_a_range_no_stored_subtree_fits_in_is_never_hashed():
+    pieces = _Pieces(leaves(4), [], None)
+
+    with pytest.raises(AssertionError, match=r"^leaves \[1, 2\) are not tiled by stored subtrees$"):
+        pieces.hash_of(1, 2)
+
+
+def test_subtrees_growing_left_to_right_are_never_folded_into_a_hash():
+    pieces = _Pieces(leaves(8), [1], None)
+
+    with pytest.raises(AssertionError, match="not tiled"):
+        pieces.hash_of(0, 4)
+
+
+def test_two_equal_subtrees_side_by_side_hash_as_their_parent():
+    pieces = _Pieces(leaves(8), [1], None)
+
+    assert pieces.hash_of(0, 2) == root(leaves(2))
+
+
 # The chain's canonical form and hashes, as docs/tamper-evidence.md defines them.
 
 
@@ -220,6 +246,22 @@ def test_the_canonical_form_is_sorted_compact_utf8_json_with_fixed_times_and_num
             '"t":"2026-11-20T17:05:00.000000Z","u":"12345678-1234-5678-1234-56781234abcd"}'
         ).encode()
     )
+
+
+@pytest.fixture
+def server_in_new_york(monkeypatch):
+    """The process's local time zone set far from UTC, then restored."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_canonical_time_is_utc_whatever_the_servers_time_zone(server_in_new_york):
+    opened = datetime(2026, 11, 20, 18, 5, tzinfo=timezone(timedelta(hours=1)))
+
+    assert canonical_json(opened) == b'"2026-11-20T17:05:00.000000Z"'
 
 
 @pytest.mark.parametrize("number", [math.inf, -math.inf, math.nan])

@@ -612,3 +612,37 @@ def test_an_entry_before_the_journey_opened_names_when_it_opened():
         "occurred_at 2026-09-26T10:00:00+00:00 is before the journey opened "
         "(2026-10-01T09:00:00+00:00); send a time on or after it.",
     )
+
+
+# --- interactions a prescriber reviews (J-07) -----------------------------------------------
+
+
+def test_each_interacting_class_on_the_list_gives_its_own_note():
+    listed_at = FIRST_DOSE - DAY
+    medications = [
+        {"name": n, "class": c, "dose": "as prescribed"}
+        for n, c in [
+            ("lorazepam", "benzodiazepine"),
+            ("lamotrigine", "lamotrigine"),
+            ("phenelzine", "maoi"),
+            ("methylphenidate", "stimulant"),
+            ("tramadol", "opioid"),
+            ("zolpidem", "other_cns_depressant"),
+            ("sertraline", "antidepressant"),
+            ("vitamin d", "other"),
+        ]
+    ]
+    journey = given_journey(
+        KAP_STANDARD, [step("MedicationsReconciled", listed_at, medications=medications)]
+    )
+
+    notes = [d.text for d in status_of(journey, FIRST_DOSE).flag_details["interaction_review"]]
+
+    assert sorted(notes) == [
+        "Benzodiazepines may blunt the response to ketamine.",
+        "Lamotrigine may blunt the response to ketamine.",
+        "MAOIs can raise blood pressure: monitor it closely.",
+        "Opioids add to sedation and respiratory depression.",
+        "Other CNS depressants add to sedation.",
+        "Stimulants can raise blood pressure: monitor it closely.",
+    ]

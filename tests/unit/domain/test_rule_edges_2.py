@@ -3,6 +3,7 @@ rules (J-08, J-10, J-11, J-13) give: the sentences staff act on, pinned word for
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -712,4 +713,80 @@ def test_a_2026_override_naming_nobody_is_refused_as_no_override():
     assert detail_of(journey, dose(legacy, 1, FIRST_DOSE, override={"reason": "Fine."})) == (
         "J-06",
         "An override must be given by a prescriber (role prescriber) with a reason.",
+    )
+
+
+# --- the schedule's other limits, and what the status asks for (J-02, J-07, J-08, J-09) ----
+
+
+def j_rules_texts(journey: Journey, now: datetime, rule: str) -> list[str]:
+    return [b.text for b in status_of(journey, now).blockers if b.rule == rule]
+
+
+def test_the_spravato_weekly_cap_names_the_week_from_the_first_dose():
+    journey = given_journey(
+        SPRAVATO_REMS,
+        [*intake_for(SPRAVATO_REMS), *series(SPRAVATO_REMS, 2, every=2 * DAY)],
+    )
+
+    assert j_rules_texts(journey, FIRST_DOSE + 5 * DAY, "J-07") == [
+        "2 doses in the last 7 days (at most 2) in week 1 from the first dose: the next dose "
+        "is possible from 2026-10-13 10:00 UTC."
+    ]
+
+
+def test_a_cap_of_one_dose_speaks_of_one_dose():
+    one_a_week = replace(KAP_STANDARD, max_doses_per_7_days=1)
+    journey = given_journey(
+        one_a_week, [*intake_for(one_a_week), *full_session(one_a_week, 1, FIRST_DOSE)]
+    )
+
+    assert j_rules_texts(journey, FIRST_DOSE + 3 * DAY, "J-07") == [
+        "1 dose in the last 7 days (at most 1): the next dose is possible from "
+        "2026-10-13 10:00 UTC."
+    ]
+
+
+def test_the_maintenance_interval_names_the_plans_weeks_and_the_tolerance():
+    journey = kap_series()
+    post(journey, plan(LAST_SERIES_DOSE + DAY))
+
+    assert j_rules_texts(journey, LAST_SERIES_DOSE + 5 * DAY, "J-07") == [
+        "The maintenance plan spaces doses 4 weeks apart (less 2 days' tolerance): the next "
+        "dose is possible from 2026-11-16 10:00 UTC."
+    ]
+
+
+def test_childbearing_potential_without_a_negative_test_asks_for_one():
+    steps = intake_for(KAP_STANDARD)
+    steps[2] = step("ScreeningCompleted", steps[2].occurred_at, childbearing_potential=True)
+    journey = given_journey(KAP_STANDARD, [*steps, pre_dose_check(1, FIRST_DOSE)])
+
+    assert j_rules_texts(journey, FIRST_DOSE, "J-02") == [
+        "Screening recorded childbearing potential, and the pre-dose check of session 1 has "
+        "no negative pregnancy test (not_applicable): test, then record a new "
+        "PreDoseCheckCompleted with pregnancy_test negative."
+    ]
+
+
+def test_a_rems_form_for_an_undosed_session_says_it_follows_a_dose():
+    journey = spravato_checked()
+
+    assert detail_of(journey, step("RemsMonitoringFormSubmitted", FIRST_DOSE, session=1)) == (
+        "J-08",
+        "Session 1 has no dose: the REMS form follows a dosing session.",
+    )
+
+
+def test_a_plan_before_the_last_session_is_finished_asks_to_finish_it():
+    steps = [
+        *intake_for(KAP_STANDARD),
+        *series(KAP_STANDARD, 5),
+        *full_session(KAP_STANDARD, 6, LAST_SERIES_DOSE, integrate=False),
+    ]
+    journey = given_journey(KAP_STANDARD, steps)
+
+    assert detail_of(journey, plan(LAST_SERIES_DOSE + DAY)) == (
+        "J-09",
+        "Session 6 is not finished: discharge it (and integrate it where needed) first.",
     )

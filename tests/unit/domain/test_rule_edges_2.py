@@ -790,3 +790,35 @@ def test_a_plan_before_the_last_session_is_finished_asks_to_finish_it():
         "J-09",
         "Session 6 is not finished: discharge it (and integrate it where needed) first.",
     )
+
+
+def ideation_noted() -> Journey:
+    exam = {"suicidal_ideation": True, "mood": "low", "affect": "flat"}
+    return consulted(mental_status_exam=exam)
+
+
+def cssrs_at(at: datetime) -> Step:
+    return step(
+        "OutcomeMeasureRecorded",
+        at,
+        instrument="C-SSRS",
+        items=[0] * 6,
+        timepoint="baseline",
+        behaviour_within_3_months=False,
+    )
+
+
+def test_a_cssrs_taken_at_the_consultation_itself_allows_an_eligible_decision():
+    journey = ideation_noted()
+    post(journey, cssrs_at(START + HOUR))
+
+    post(journey, step("ScreeningCompleted", START + DAY))
+
+    assert journey.facts.eligible
+
+
+def test_a_cssrs_a_minute_before_the_consultation_does_not_count():
+    journey = ideation_noted()
+    post(journey, cssrs_at(START + HOUR - MIN))
+
+    assert detail_of(journey, step("ScreeningCompleted", START + DAY))[0] == "J-02"

@@ -14,6 +14,7 @@ from domain.protocols import KAP_STANDARD, KAP_STANDARD_2026, SPRAVATO_REMS, SPR
 from tests.story import START, Step, in_session_vitals, phq9, step
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
+    correct,
     discharge,
     dose,
     full_session,
@@ -26,6 +27,7 @@ from tests.unit.domain.conftest import (
     refused_correction,
     series,
     status_of,
+    version_of,
 )
 
 HOUR = timedelta(hours=1)
@@ -822,3 +824,15 @@ def test_a_cssrs_a_minute_before_the_consultation_does_not_count():
     post(journey, cssrs_at(START + HOUR - MIN))
 
     assert detail_of(journey, step("ScreeningCompleted", START + DAY))[0] == "J-02"
+
+
+def test_a_repeated_check_of_the_open_session_is_a_repeat_not_a_new_session():
+    journey = kap_series()
+    post(journey, plan(LAST_SERIES_DOSE + DAY, further_sessions=1))
+    seventh = LAST_SERIES_DOSE + 29 * DAY
+    post(journey, pre_dose_check(7, seventh))
+    correct(journey, version_of(journey, "TreatmentPlanUpdated"), {"further_sessions": 0}, seventh)
+
+    post(journey, pre_dose_check(7, seventh + HOUR))
+
+    assert journey.facts.session(7)["pre_dose"]["at"] == seventh + 40 * MIN

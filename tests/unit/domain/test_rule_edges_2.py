@@ -836,3 +836,20 @@ def test_a_repeated_check_of_the_open_session_is_a_repeat_not_a_new_session():
     post(journey, pre_dose_check(7, seventh + HOUR))
 
     assert journey.facts.session(7)["pre_dose"]["at"] == seventh + 40 * MIN
+
+
+def test_after_the_series_the_status_asks_for_a_treatment_plan():
+    journey = kap_series()
+
+    assert j_rules_texts(journey, LAST_SERIES_DOSE + 3 * DAY, "J-09") == [
+        "6 doses given, the 6 planned are done: record TreatmentPlanUpdated for further sessions."
+    ]
+
+
+def test_an_ineligible_patient_is_listed_as_not_to_be_dosed():
+    ineligible = step("ScreeningCompleted", START + 2 * DAY, decision="ineligible")
+    journey = given_journey(KAP_STANDARD, [*intake_for(KAP_STANDARD)[:2], ineligible])
+
+    assert j_rules_texts(journey, FIRST_DOSE, "J-13") == [
+        "Screening found the patient ineligible: no dosing."
+    ]

@@ -853,3 +853,27 @@ def test_an_ineligible_patient_is_listed_as_not_to_be_dosed():
     assert j_rules_texts(journey, FIRST_DOSE, "J-13") == [
         "Screening found the patient ineligible: no dosing."
     ]
+
+
+def test_a_pregnancy_test_not_recorded_at_all_is_named_none():
+    steps = intake_for(KAP_STANDARD)
+    steps[2] = step("ScreeningCompleted", steps[2].occurred_at, childbearing_potential=True)
+    journey = given_journey(
+        KAP_STANDARD, [*steps, pre_dose_check(1, FIRST_DOSE, pregnancy_test=None)]
+    )
+
+    assert j_rules_texts(journey, FIRST_DOSE, "J-02") == [
+        "Screening recorded childbearing potential, and the pre-dose check of session 1 has "
+        "no negative pregnancy test (none): test, then record a new PreDoseCheckCompleted "
+        "with pregnancy_test negative."
+    ]
+
+
+def test_a_spravato_patient_not_enrolled_is_asked_for_the_enrollment():
+    intake = [s for s in intake_for(SPRAVATO_REMS) if s.type != "RemsPatientEnrolled"]
+    journey = given_journey(SPRAVATO_REMS, intake)
+
+    assert j_rules_texts(journey, FIRST_DOSE, "J-16") == [
+        "The patient is not enrolled in the Spravato REMS: record RemsPatientEnrolled with "
+        "the enrollment id."
+    ]

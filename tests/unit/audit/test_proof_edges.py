@@ -178,6 +178,28 @@ def test_a_leaf_that_is_not_a_hash_is_refused_by_the_accumulator():
         MerkleAccumulator().append(b"short")
 
 
+def test_a_leaf_that_is_not_a_hash_is_refused_by_a_compact_range():
+    with pytest.raises(ValueError, match=r"^a leaf hash is 32 bytes$"):
+        CompactRange().append(b"short")
+
+
+def test_a_compact_range_begins_at_the_first_leaf_unless_told():
+    compact = CompactRange()
+
+    assert (compact.begin, compact.end) == (0, 0)
+
+
+def test_the_accumulator_covers_seven_leaves_with_subtrees_of_four_two_and_one():
+    accumulator = MerkleAccumulator()
+    accumulator.extend(leaves(7))
+
+    assert [(n.start, n.level) for n in accumulator.nodes()] == [(0, 2), (4, 1), (6, 0)]
+
+
+def test_an_inclusion_proof_in_a_prefix_ignores_the_leaves_after_it():
+    assert inclusion_proof(leaves(5), 1, size=3) == inclusion_proof(leaves(3), 1)
+
+
 def test_a_compact_range_cannot_begin_before_the_first_leaf():
     with pytest.raises(ValueError, match=r"^a range begins at a leaf index >= 0$"):
         CompactRange(-1)

@@ -346,3 +346,15 @@ def test_a_corrections_content_also_holds_the_corrected_entry():
     content = entry_content(**ENTRY, corrected=corrected)
 
     assert content == {**ENTRY, "corrected": corrected}
+
+
+def test_a_range_starting_inside_a_stored_subtree_is_never_hashed():
+    pieces = _Pieces(leaves(8), [3], None)
+
+    with pytest.raises(AssertionError, match="not tiled"):
+        pieces.hash_of(1, 4)
+
+
+def test_a_growth_keeps_the_size_it_grew_from():
+    assert grow(leaves(4), 0).old_size == 0
+    assert grow(leaves(5), 3).old_size == 3

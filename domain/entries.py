@@ -59,3 +59,8 @@ def parse_time(value: object) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"time without an offset: {value!r}")
     return moment.astimezone(UTC)
+
+
+def stamp(moment: datetime) -> str:
+    """A moment as staff and auditors read it in a refusal or finding (UTC)."""
+    return moment.strftime("%Y-%m-%d %H:%M UTC")

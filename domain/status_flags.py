@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.entries import stamp
 from domain.journey_facts import Duty, JourneyFacts
 from domain.measurement import measures_due
 from domain.rules.medications import interaction_sentences
@@ -35,10 +36,6 @@ class FlagDetail:
     session: int | None = None
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
-
-
 def _span(seconds: float) -> str:
     hours = seconds / 3600
     return f"{round(hours, 1):g} h" if hours < 48 else f"{round(hours / 24, 1):g} days"
@@ -58,7 +55,7 @@ def _overdue(facts: JourneyFacts, duty: Duty, now: datetime) -> list[FlagDetail]
         due = facts.due_at(duty, session)
         if session[duty] is None and due is not None and now > due:
             n = session["session"]
-            text = f"The {what} for session {n} was due by {_stamp(due)}."
+            text = f"The {what} for session {n} was due by {stamp(due)}."
             found.append(FlagDetail(text, due, n))
     return found
 
@@ -69,7 +66,7 @@ def _adverse_events(facts: JourneyFacts) -> list[FlagDetail]:
         onset = event["onset_at"] or event["at"]
         where = f" in session {event['session']}" if event["session"] is not None else ""
         kind = event["kind"].replace("_", " ")
-        text = f"{event['severity'].capitalize()} {kind}{where}, {_stamp(onset)}."
+        text = f"{event['severity'].capitalize()} {kind}{where}, {stamp(onset)}."
         found.append(FlagDetail(text, onset, event["session"]))
     return found
 
@@ -115,7 +112,7 @@ def _interactions(facts: JourneyFacts) -> list[FlagDetail]:
 def _measures(facts: JourneyFacts, now: datetime) -> list[FlagDetail]:
     return [
         FlagDetail(
-            f"The {d.text} is due since {_stamp(d.due_since)}: record it as {d.timepoint}.",
+            f"The {d.text} is due since {stamp(d.due_since)}: record it as {d.timepoint}.",
             d.due_since,
             d.session,
         )

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.compliance.evidence import dosed_sessions, involved, span, stamp
+from domain.compliance.evidence import dosed_sessions, involved, span
 from domain.compliance.finding import Finding
+from domain.entries import stamp
 from domain.fact_records import Fact
 from domain.journey_facts import JourneyFacts
 

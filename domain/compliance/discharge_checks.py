@@ -3,8 +3,9 @@ or not) and to an escort where required."""
 
 from __future__ import annotations
 
-from domain.compliance.evidence import dosed_sessions, involved, stamp
+from domain.compliance.evidence import dosed_sessions, involved
 from domain.compliance.finding import Finding
+from domain.entries import stamp
 from domain.fact_records import DischargeFact, SessionFact
 from domain.journey_facts import JourneyFacts, administrations
 from domain.rules.aftercare import observation_minutes

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.compliance.evidence import STAFF_WORDS, dosed_sessions, involved, span, stamp
+from domain.compliance.evidence import STAFF_WORDS, dosed_sessions, involved, span
 from domain.compliance.finding import Finding
+from domain.entries import stamp
 from domain.fact_records import ConsentFact, DoseFact, SessionFact
 from domain.journey_facts import JourneyFacts
 from domain.rules.dose import valid_override

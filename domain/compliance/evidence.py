@@ -3,7 +3,7 @@ how findings write times, spans and staff, so every rule reads the same way."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from domain.fact_records import DoseFact, SessionFact
 from domain.journey_facts import JourneyFacts
@@ -12,10 +12,6 @@ STAFF_WORDS = {
     "therapist_present": "a therapist in the room (therapist_present)",
     "prescriber_on_site": "a prescriber on site (prescriber_on_site)",
 }
-
-
-def stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def span(delta: timedelta) -> str:

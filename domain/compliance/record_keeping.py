@@ -3,8 +3,9 @@ and safety flags left without a review (C-11)."""
 
 from __future__ import annotations
 
-from domain.compliance.evidence import involved, span, stamp
+from domain.compliance.evidence import involved, span
 from domain.compliance.finding import Finding
+from domain.entries import stamp
 from domain.fold import LATE_AFTER_HOURS
 from domain.journey_facts import JourneyFacts
 

@@ -8,8 +8,9 @@ event was reported, so they are not judged on it.
 
 from __future__ import annotations
 
-from domain.compliance.evidence import involved, stamp
+from domain.compliance.evidence import involved
 from domain.compliance.finding import Finding
+from domain.entries import stamp
 from domain.fact_records import AdverseEventFact
 from domain.journey_facts import JourneyFacts
 

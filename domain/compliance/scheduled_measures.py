@@ -20,9 +20,10 @@ from datetime import timedelta
 from typing import Any
 
 from domain.compliance.deadlines import duty_finding
-from domain.compliance.evidence import involved, stamp
+from domain.compliance.evidence import involved
 from domain.compliance.finding import Finding
 from domain.compliance.measures import END_OF_SERIES_DUE_DAYS
+from domain.entries import stamp
 from domain.journey_facts import JourneyFacts
 from domain.measurement import (
     applicable_schedule,

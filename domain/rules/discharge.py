@@ -11,16 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from domain.entries import stamp
 from domain.errors import Blocker
 from domain.fact_records import SessionFact, VitalsFact
 from domain.journey_facts import JourneyFacts, last_administered_at
 from domain.protocols import ProtocolProfile
 from domain.rules.readiness import dose_blockers
 from domain.rules.sessions import session_state, unfinished_session_blocker
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _clock(moment: datetime) -> str:
@@ -56,7 +53,7 @@ def _observation_blocker(profile: ProtocolProfile, session: SessionFact, at: dat
     opening = (
         f"Only {max(watched, 0):.0f} min observed since {since} of session {n}: discharge "
         f"needs at least {minimum} min, so not before "
-        f"{_stamp(discharge_possible_from(profile, session))}"
+        f"{stamp(discharge_possible_from(profile, session))}"
     )
     if profile.observation_override_allowed:
         return Blocker(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from domain.entries import Actor
+from domain.entries import Actor, stamp
 from domain.errors import RuleViolationError
 from domain.journey_facts import JourneyFacts
 from domain.protocol_profile import ProtocolProfile
@@ -77,7 +77,7 @@ def _check_ideation_assessed(facts: JourneyFacts, data: Mapping[str, Any]) -> No
         raise RuleViolationError(
             "J-02",
             "Suicidal ideation was noted at the consultation "
-            f"({consultation['at'].strftime('%Y-%m-%d %H:%M UTC')}): record "
+            f"({stamp(consultation['at'])}): record "
             "OutcomeMeasureRecorded (C-SSRS) after it before an eligible decision.",
         )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from domain.entries import Actor
+from domain.entries import Actor, stamp
 from domain.errors import RuleViolationError
 from domain.journey_facts import JourneyFacts
 from domain.protocol_profile import ProtocolProfile
@@ -46,7 +46,7 @@ def _no_end_of_series_measure(facts: JourneyFacts) -> str | None:
         return None
     return (
         "No end-of-series PHQ-9 since the series' last dose "
-        f"({series_end.strftime('%Y-%m-%d %H:%M UTC')}): record OutcomeMeasureRecorded "
+        f"({stamp(series_end)}): record OutcomeMeasureRecorded "
         "(PHQ-9, timepoint end_of_series) first."
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from domain.entries import stamp
 from domain.errors import Blocker
 from domain.fact_records import PreDoseFact
 from domain.journey_facts import JourneyFacts
@@ -17,10 +18,6 @@ from domain.rules.rems import enrollment_blockers
 from domain.rules.schedule import _schedule_blockers
 from domain.rules.sessions import dosing_target
 from domain.safety_concerns import hold_blocker_text
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _journey_blockers(facts: JourneyFacts) -> list[Blocker]:
@@ -129,14 +126,14 @@ def _pre_dose_blockers(facts: JourneyFacts, at: datetime, number: int) -> list[B
             Blocker(
                 "J-04",
                 f"The dose is timed before the pre-dose check of session {number} "
-                f"({_stamp(check['at'])}): a dose follows its check.",
+                f"({stamp(check['at'])}): a dose follows its check.",
             )
         )
     if at > valid_until:
         found.append(
             Blocker(
                 "J-04",
-                f"The pre-dose check of session {number} expired at {_stamp(valid_until)} "
+                f"The pre-dose check of session {number} expired at {stamp(valid_until)} "
                 f"(valid {profile.pre_dose_check_valid_minutes} min): repeat it.",
             )
         )
@@ -151,7 +148,7 @@ def _pre_dose_blockers(facts: JourneyFacts, at: datetime, number: int) -> list[B
                 Blocker(
                     "J-04",
                     f"Fasting from {what} not met: {hours:g} h are needed, so not before "
-                    f"{_stamp(ready)}.",
+                    f"{stamp(ready)}.",
                 )
             )
     if check["alcohol_or_drugs_last_24h"]:

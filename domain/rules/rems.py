@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain.entries import stamp
 from domain.errors import Blocker, RuleViolationError
 from domain.journey_facts import JourneyFacts
 
@@ -52,6 +53,5 @@ def overdue_form_step(facts: JourneyFacts, now: datetime) -> tuple[str, str] | N
     due, number = min(overdue)
     return (
         "submit_rems_form",
-        f"Submit the REMS monitoring form of session {number}: it was due "
-        f"{due.strftime('%Y-%m-%d %H:%M UTC')}.",
+        f"Submit the REMS monitoring form of session {number}: it was due {stamp(due)}.",
     )

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from domain.entries import stamp
 from domain.errors import Blocker, RuleViolationError
 from domain.journey_facts import JourneyFacts
 from domain.rules.sessions import unfinished_session_blocker
@@ -20,10 +21,6 @@ from domain.rules.sessions import unfinished_session_blocker
 WEEK = timedelta(days=7)
 SPRAVATO_DEVICE_MG = 28.0
 """One nasal spray device: a dose is two or three of them, never one."""
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def treatment_week(facts: JourneyFacts, at: datetime) -> int | None:
@@ -87,7 +84,7 @@ def _timing_blockers(facts: JourneyFacts, at: datetime) -> list[str]:
     """What of the spacing a dose at ``at`` breaks, each saying when it would not."""
     profile = facts.profile
     last = facts.doses()[-1]["at"]
-    possible = f"the next dose is possible from {_stamp(earliest_next_dose(facts, at))}."
+    possible = f"the next dose is possible from {stamp(earliest_next_dose(facts, at))}."
     found = []
     if at < last + timedelta(hours=profile.min_hours_between_doses):
         found.append(

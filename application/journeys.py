@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any, ClassVar, cast
 from uuid import UUID
 
@@ -38,11 +38,13 @@ from application.journey_ids import MissingIdKeyError, id_key_from_cipher_key
 from application.journey_log import JourneyLog
 from application.sealed_mapper import SealedMapper
 from application.transcodings import JourneyFactsAsDict
+from domain.clinic_context import ClinicContext
 from domain.entries import Entry, Posting
 from domain.errors import EntryOutOfPlaceError
 from domain.fold import fold_journey
 from domain.identity import journey_id_for, legacy_journey_id
 from domain.journey import Journey, command_for
+from domain.local_time import clinic_time
 from domain.payloads import EntryCorrectedPayload
 from domain.protocols import profile_named
 from domain.status import JourneyStatus, journey_status
@@ -146,14 +148,16 @@ class Journeys(Application[UUID]):
     def open_journey(self, clinic_id: str, command: OpenJourney, posting: Posting) -> AppendResult:
         """Open a journey; a retry of the same (clinic, patient, episode) finds the first."""
         journey_id, stored = self._named(clinic_id, command.patient_ref, command.episode)
-        posting = salted(posting)
+        clinic = self.clinic_of(clinic_id)
+        posting = replace(salted(posting), clinic=clinic)
         if not stored:
+            published = clinic.protocols if clinic else {}
             journey = Journey.open(
                 journey_id=journey_id,
                 clinic_id=clinic_id,
                 patient_ref=command.patient_ref,
                 episode=command.episode,
-                profile=profile_named(command.protocol),
+                profile=published.get(command.protocol) or profile_named(command.protocol),
                 primary_clinician=command.primary_clinician,
                 presenting_concerns=list(command.presenting_concerns),
                 posting=posting,
@@ -201,7 +205,7 @@ class Journeys(Application[UUID]):
         Without ``expected_version`` a write that loses a race is decided again on the
         new state; with it, a stale version is refused.
         """
-        posting = salted(posting)
+        posting = replace(salted(posting), clinic=self.clinic_of(clinic_id))
         for _ in range(WRITE_ATTEMPTS):
             journey = self._journey(clinic_id, journey_id)
             key = posting.idempotency_key
@@ -220,6 +224,10 @@ class Journeys(Application[UUID]):
         raise JourneyConflictError(f"Journey {journey_id} kept changing; retry the request.")
 
     def _decide(self, journey: Journey, entry: NewEntry, posting: Posting) -> None:
+        with clinic_time(self._zone(posting.clinic)):
+            self._decide_now(journey, entry, posting)
+
+    def _decide_now(self, journey: Journey, entry: NewEntry, posting: Posting) -> None:
         if entry.type == "EntryCorrected":
             original = self._effective_entry(journey, int(entry.data["corrects_version"]))
             journey.correct_entry(cast(EntryCorrectedPayload, entry.data), original, posting)
@@ -232,14 +240,20 @@ class Journeys(Application[UUID]):
         self, clinic_id: str | None, journey_id: UUID, now: datetime | None = None
     ) -> JourneyStatus:
         journey = self._journey(clinic_id, journey_id)
-        return journey_status(journey.id, journey.version, journey.facts, now or self.clock())
+        return self._status(journey, journey.version, now or self.clock())
 
     def status_at_version(
         self, clinic_id: str | None, journey_id: UUID, version: int, now: datetime
     ) -> JourneyStatus:
         self._journey(clinic_id, journey_id)  # clinic check on the current journey
         journey = self._load(clinic_id, journey_id, version)
-        return journey_status(journey.id, journey.version, journey.facts, now)
+        return self._status(journey, journey.version, now)
+
+    def _status(self, journey: Journey, version: int, now: datetime) -> JourneyStatus:
+        """The status as the journey's clinic reads it: its blockers (J-18) and its time."""
+        clinic = self.clinic_of(journey.facts.clinic_id)
+        with clinic_time(self._zone(clinic)):
+            return journey_status(journey.id, version, journey.facts, now, clinic)
 
     def history(self, clinic_id: str | None, journey_id: UUID) -> list[HistoryEntry]:
         self._journey(clinic_id, journey_id)
@@ -251,6 +265,18 @@ class Journeys(Application[UUID]):
         return self._effective_entry(self._journey(clinic_id, journey_id), version)
 
     # Helpers.
+
+    clinic_context: Callable[[str], ClinicContext] | None = None
+    """The clinic as it stands (``application.clinics``): its directory, certification,
+    protocols and time zone. Without one, journeys are decided on their own record alone
+    and read in UTC (the domain's tests and tools that run without clinic settings)."""
+
+    def clinic_of(self, clinic_id: str) -> ClinicContext | None:
+        return self.clinic_context(clinic_id) if self.clinic_context else None
+
+    @staticmethod
+    def _zone(clinic: ClinicContext | None) -> tzinfo:
+        return clinic.zone if clinic else UTC
 
     clinic_fallback: Callable[[UUID], str | None] | None = None
     """Whose journey it is when no opening entry decrypts (the interface gives the
@@ -350,7 +376,7 @@ class Journeys(Application[UUID]):
         return self._answer_again(journey, first)
 
     def _answer(self, journey: Journey, position: int, now: datetime) -> AppendResult:
-        status = journey_status(journey.id, journey.version, journey.facts, now)
+        status = self._status(journey, journey.version, now)
         return AppendResult(journey.id, journey.version, position, status.stage, status.next_step)
 
     def _answer_again(self, journey: Journey, first: StoredEntry) -> AppendResult:
@@ -364,7 +390,7 @@ class Journeys(Application[UUID]):
         if version != journey.version:
             then = self._load(journey.facts.clinic_id, journey.id, version)
         position = self.journey_log.positions_of(journey.id)[version]
-        status = journey_status(journey.id, version, then.facts, first.timestamp)
+        status = self._status(then, version, first.timestamp)
         return AppendResult(
             journey.id, version, position, status.stage, status.next_step, replayed=True
         )

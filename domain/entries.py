@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from domain.clinic_context import ClinicContext
+from domain.local_time import stamp as local_stamp
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -51,6 +54,9 @@ class Posting:
     idempotency_key: str | None = None
     salt: str = ""
     """Random per entry (chosen by the application: the domain reads no random source)."""
+    clinic: ClinicContext | None = None
+    """The clinic as it stands when the entry arrives (directory, REMS certification);
+    None where no clinic settings are consulted (the journey's own rules alone)."""
 
 
 def parse_time(value: object) -> datetime:
@@ -62,5 +68,6 @@ def parse_time(value: object) -> datetime:
 
 
 def stamp(moment: datetime) -> str:
-    """A moment as staff and auditors read it in a refusal or finding (UTC)."""
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+    """A moment as staff and auditors read it in a refusal or finding: in the clinic's
+    time zone while one is set (``domain.local_time``), else UTC."""
+    return local_stamp(moment)

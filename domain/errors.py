@@ -50,3 +50,13 @@ class EntryOutOfPlaceError(DomainError):
         super().__init__(f"Version {version} ({type_name}) does not fold where it is stored.")
         self.version = version
         self.type_name = type_name
+
+
+class ClinicSettingError(DomainError):
+    """A clinic setting that is not acceptable; ``field`` names it (``billing_npi``,
+    ``staff.nurse-kim.npi``) and ``detail`` says what would be."""
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(f"{field}: {detail}")
+        self.field = field
+        self.detail = detail

@@ -416,7 +416,7 @@ class Journey(Aggregate):
     def _record(
         self, event_class: type[Event], data: Mapping[str, Any], posting: Posting, **extra: Any
     ) -> None:
-        check_role(self.facts, event_class.__name__, data, posting.recorded_by)
+        check_role(self.facts, event_class.__name__, data, posting.recorded_by, posting.clinic)
         sealed = _sealed(
             self.id,
             event_class.__name__,
@@ -479,7 +479,7 @@ class Journey(Aggregate):
 
     def administer_dose(self, data: KetamineAdministeredPayload, posting: Posting) -> None:
         check_posting(self.facts, posting)
-        check_dose(self.facts, data, posting.occurred_at)
+        check_dose(self.facts, data, posting.occurred_at, posting.clinic)
         self._record(self.KetamineAdministered, data, posting)
 
     def record_vitals(self, data: VitalsRecordedPayload, posting: Posting) -> None:
@@ -560,7 +560,7 @@ class Journey(Aggregate):
             "occurred_at": original.occurred_at.isoformat(),
             "data": check_correction(original, data["data"], self.facts.profile),
         }
-        check_role(self.facts, original.type, record["data"], posting.recorded_by)
+        check_role(self.facts, original.type, record["data"], posting.recorded_by, posting.clinic)
         self._record(self.EntryCorrected, data, posting, corrected=record)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
+from domain.clinic_context import ClinicContext
 from domain.errors import Blocker
 from domain.journey_facts import JourneyFacts
 from domain.measurement import measure_step_text, measures_due
@@ -160,9 +161,14 @@ def _session_step(facts: JourneyFacts, blockers: list[Blocker], now: datetime) -
 
 
 def journey_status(
-    journey_id: UUID, version: int, facts: JourneyFacts, now: datetime
+    journey_id: UUID,
+    version: int,
+    facts: JourneyFacts,
+    now: datetime,
+    clinic: ClinicContext | None = None,
 ) -> JourneyStatus:
-    blockers = blockers_now(facts, now)
+    """The status at ``now``; ``clinic`` adds what the clinic's settings block (J-18)."""
+    blockers = blockers_now(facts, now, clinic)
     next_step = (
         _halted_step(facts)
         or _pathway_step(facts, blockers)

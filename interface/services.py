@@ -14,6 +14,7 @@ from typing import Any, TypeVar, cast
 import sqlalchemy
 
 from application.audit.checkpoints import CheckpointService, checkpoints_of
+from application.clinics import Clinics
 from application.journeys import Journeys, utc_now
 from interface.audit.access_log import AccessLog, create_access_log_table
 from interface.audit.signing import resolve_signing_key
@@ -24,7 +25,11 @@ from interface.settings import Settings
 from interface.storage.appendonly import protect_event_store
 from interface.storage.checkpoints import SqlCheckpointStore
 from interface.storage.engine import create_sql_engine
-from interface.storage.environment import events_table_name, store_environment
+from interface.storage.environment import (
+    clinic_store_environment,
+    events_table_name,
+    store_environment,
+)
 from interface.storage.keys import resolve_cipher_key
 from interface.storage.readmodels.dead_letters import count_live_dead_letters
 from interface.storage.readmodels.generations import Generations
@@ -62,8 +67,22 @@ class Services:
         journeys = Journeys(env=env, clock=self.clock)
         # A journey whose opening no longer decrypts: the caseload remembers whose.
         journeys.clinic_fallback = lambda jid: self.caseloads.clinic_of(jid)
+        # Each entry is decided with its clinic's directory, certification and protocols.
+        journeys.clinic_context = lambda clinic_id: self.clinics.context(clinic_id)
         protect_event_store(self.engine, events_table_name(journeys.recorder))
         return journeys
+
+    @property
+    def clinics(self) -> Clinics:
+        return self._once("clinics", self._build_clinics)
+
+    def _build_clinics(self) -> Clinics:
+        env = clinic_store_environment(
+            self.settings.database_url, resolve_cipher_key(self.settings)
+        )
+        clinics = Clinics(env=env, clock=self.clock)
+        protect_event_store(self.engine, events_table_name(clinics.recorder))
+        return clinics
 
     @property
     def tokens(self) -> TokenStore:

@@ -123,12 +123,19 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("domain.rules.rems.check_rems_entry", "domain.rules.rems.enrollment_blockers"),
     ),
     "J-17": (
-        "Who may record what: each entry by a role allowed it; staff named on a dose known",
+        "Who may record what: each entry by a role allowed it; staff named on a dose known; "
+        "the clinic's staff directory, where it keeps one",
         (
             "domain.rules.roles.check_role",
             "domain.rules.roles._check_override",
             "domain.rules.roles._check_named_staff",
+            "domain.rules.roles._check_listed",
+            "domain.rules.roles._check_in_directory",
         ),
+    ),
+    "J-18": (
+        "No Spravato dose while the clinic has no REMS healthcare-setting certification",
+        ("domain.rules.rems.certification_blockers",),
     ),
 }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from domain.clinic_context import ClinicContext
 from domain.entries import stamp
 from domain.errors import Blocker
 from domain.fact_records import SessionFact, VitalsFact
@@ -115,13 +116,15 @@ def discharge_blockers(facts: JourneyFacts, session: SessionFact, at: datetime) 
     return found
 
 
-def blockers_now(facts: JourneyFacts, now: datetime) -> list[Blocker]:
+def blockers_now(
+    facts: JourneyFacts, now: datetime, clinic: ClinicContext | None = None
+) -> list[Blocker]:
     """The status's blockers. Under 2027-1, while a session is observed, the next dose's
     timing and plan (J-07, J-09) are not the step at hand: the list stops at the unfinished
     session (J-08) and adds what keeps it from discharge (J-10). What comes before J-08
     (holds, pause, consent, enrollment, reconciliation) stays, so a dose tried now is
     still refused by a blocker listed here."""
-    found = dose_blockers(facts, now)
+    found = dose_blockers(facts, now, clinic)
     last = facts.last_session()
     if last is None or session_state(facts, last) != "dosed":
         return found

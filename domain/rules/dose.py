@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from domain.clinic_context import ClinicContext
 from domain.errors import RuleViolationError
 from domain.journey_facts import JourneyFacts
 from domain.protocols import ProtocolProfile
@@ -14,6 +15,7 @@ from domain.rules.boosters import booster_blockers, check_booster, given_this_se
 from domain.rules.common import refuse_first
 from domain.rules.dose_limits import check_amount, check_escalation, check_infusion, limit_weight
 from domain.rules.readiness import dose_blockers
+from domain.rules.rems import certification_blockers
 from domain.rules.schedule import check_spravato_amount
 from domain.rules.sessions import dosing_target
 
@@ -72,7 +74,12 @@ def _check_route_and_amount(facts: JourneyFacts, data: Mapping[str, Any]) -> Non
     check_escalation(facts, data, given, valid_override(data.get("override")))
 
 
-def check_dose(facts: JourneyFacts, data: Mapping[str, Any], at: datetime) -> None:
+def check_dose(
+    facts: JourneyFacts,
+    data: Mapping[str, Any],
+    at: datetime,
+    clinic: ClinicContext | None = None,
+) -> None:
     """Refuse the dose unless every rule is met. A booster (``booster: true``) meets the
     booster's rules and blockers (``domain.rules.boosters``) instead of the next dose's."""
     number = int(data["session"])
@@ -86,7 +93,11 @@ def check_dose(facts: JourneyFacts, data: Mapping[str, Any], at: datetime) -> No
         raise RuleViolationError(
             "J-06", "An override must be given by a prescriber (role prescriber) with a reason."
         )
-    pending = booster_blockers(facts) if booster else dose_blockers(facts, at)
+    pending = (
+        certification_blockers(facts, clinic) + booster_blockers(facts)
+        if booster
+        else dose_blockers(facts, at, clinic)
+    )
     refuse_first([b for b in pending if not (override and b.overridable)])
     _check_staff(facts.profile, data)
     _check_route_and_amount(facts, data)

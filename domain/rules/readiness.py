@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from domain.clinic_context import ClinicContext
 from domain.entries import stamp
 from domain.errors import Blocker
 from domain.fact_records import PreDoseFact
 from domain.journey_facts import JourneyFacts
 from domain.protocols import ProtocolProfile
 from domain.rules.medications import reconciliation_blockers
-from domain.rules.rems import enrollment_blockers
+from domain.rules.rems import certification_blockers, enrollment_blockers
 from domain.rules.schedule import _schedule_blockers
 from domain.rules.sessions import dosing_target
 from domain.safety_concerns import hold_blocker_text
@@ -169,11 +170,14 @@ def _pre_dose_blockers(facts: JourneyFacts, at: datetime, number: int) -> list[B
     return found + vitals_blockers(profile, check["vitals"], number)
 
 
-def dose_blockers(facts: JourneyFacts, at: datetime) -> list[Blocker]:
+def dose_blockers(
+    facts: JourneyFacts, at: datetime, clinic: ClinicContext | None = None
+) -> list[Blocker]:
     """Every reason a dose given at ``at`` would be refused; empty when closed."""
     if facts.closed:
         return []
-    found = _journey_blockers(facts) + _pathway_blockers(facts, at) + enrollment_blockers(facts)
+    found = _journey_blockers(facts) + certification_blockers(facts, clinic)
+    found += _pathway_blockers(facts, at) + enrollment_blockers(facts)
     found += reconciliation_blockers(facts, at)
     schedule = _schedule_blockers(facts, at)
     found += schedule

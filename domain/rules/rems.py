@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain.clinic_context import ClinicContext
 from domain.entries import stamp
 from domain.errors import Blocker, RuleViolationError
 from domain.journey_facts import JourneyFacts
@@ -36,6 +37,22 @@ def enrollment_blockers(facts: JourneyFacts) -> list[Blocker]:
             )
         ]
     return []
+
+
+def certification_blockers(facts: JourneyFacts, clinic: ClinicContext | None) -> list[Blocker]:
+    """No Spravato dose while the clinic has no REMS healthcare-setting certification on
+    record (J-18). The REMS always required it, so it holds for every version of a REMS
+    protocol; a journey decided without clinic settings (``clinic`` None) is not asked."""
+    if clinic is None or not facts.profile.has_rems or clinic.rems_certification is not None:
+        return []
+    return [
+        Blocker(
+            "J-18",
+            f"Clinic {clinic.clinic_id} has no Spravato REMS healthcare-setting certification "
+            "on record: an admin records it (PUT /v1/clinics/{clinic} with "
+            "rems_certification, or `kap-journeys clinics set --rems-certification-id`).",
+        )
+    ]
 
 
 def overdue_form_step(facts: JourneyFacts, now: datetime) -> tuple[str, str] | None:

@@ -23,10 +23,20 @@ Decisions this module makes (issue 10, item 20):
   corrected data; ``EntryCorrected`` itself is open to every role.
 - The staff a dose names (``therapist_present``, ``prescriber_on_site``) must be known
   to this journey in that role: they recorded an entry on it as such, or they are the one
-  recording the dose in that role. Clinic staff directories (issue 11) join in
-  ``known_in_role``.
+  recording the dose in that role.
 
 Journeys opened under rule sets before 2027-1 accept every role, as they did.
+
+**The clinic's staff directory** (issue 11), once the clinic lists anyone in it, is who
+the clinic's people are, for every journey of the clinic whatever its protocol version
+(the directory is the clinic's, in force from the moment it is set):
+
+- An entry recorded by a staff id the directory does not list, or lists as inactive, is
+  refused; so is one recorded in a role other than the one listed. ``system`` recorders
+  (a clinic's EHR or intake system) are machines, not staff, and are not looked up.
+- Under 2027-1, the staff a dose names, the nurse or prescriber who administered it and
+  the prescriber an override names must each be active in the directory in that role
+  (the directory decides instead of the journey's own record).
 """
 
 from __future__ import annotations
@@ -34,6 +44,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from domain.clinic_context import ClinicContext
 from domain.entries import Actor
 from domain.errors import RuleViolationError
 from domain.journey_facts import JourneyFacts
@@ -82,8 +93,17 @@ FIRST_ENTRY_OF = {
 """What a clinic's staff in each role usually records before a dose."""
 
 
-def check_role(facts: JourneyFacts, type_name: str, data: Mapping[str, Any], by: Actor) -> None:
+def check_role(
+    facts: JourneyFacts,
+    type_name: str,
+    data: Mapping[str, Any],
+    by: Actor,
+    clinic: ClinicContext | None = None,
+) -> None:
     """Refuse an entry its recorder's role may not make (J-17)."""
+    directory = clinic if clinic is not None and clinic.keeps_directory else None
+    if directory is not None:
+        _check_listed(directory, by)
     if not facts.profile.enforces("2027-1"):
         return
     allowed = ALLOWED_ROLES.get(type_name, CLINICAL)
@@ -93,12 +113,38 @@ def check_role(facts: JourneyFacts, type_name: str, data: Mapping[str, Any], by:
             f"{type_name} is recorded or corrected by a {_either(allowed)}; "
             f"{by.id} is recording as {by.role}: have a {_either(allowed)} record it.",
         )
-    _check_override(data)
+    _check_override(data, directory)
     if type_name == "KetamineAdministered":
-        _check_named_staff(facts, data, by)
+        _check_named_staff(facts, data, by, directory)
 
 
-def _check_override(data: Mapping[str, Any]) -> None:
+def _check_listed(directory: ClinicContext, by: Actor) -> None:
+    """The recorder is an active member of the clinic's directory, in the role listed."""
+    if by.role == "system":
+        return
+    member = directory.staff.get(by.id)
+    where = f"clinic {directory.clinic_id}'s staff directory"
+    if member is None:
+        raise RuleViolationError(
+            "J-17",
+            f"{by.id} is not in {where}: record as a listed staff id, or have an admin add "
+            f"them (PUT /v1/clinics/{directory.clinic_id}/staff/{by.id}).",
+        )
+    if not member.active:
+        raise RuleViolationError(
+            "J-17",
+            f"{by.id} is inactive in {where}: record as an active staff member, or have an "
+            "admin reactivate them.",
+        )
+    if member.role != by.role:
+        raise RuleViolationError(
+            "J-17",
+            f"{by.id} is listed as {member.role} in {where} but records as {by.role}: record "
+            f"as {member.role}, or have an admin change the directory.",
+        )
+
+
+def _check_override(data: Mapping[str, Any], directory: ClinicContext | None) -> None:
     override = data.get("override")
     if override is None:
         return
@@ -109,9 +155,37 @@ def _check_override(data: Mapping[str, Any]) -> None:
             f"An override is a prescriber's decision; it names {decided_by.get('id')} as "
             f"{decided_by.get('role')}: name the prescriber who decided (role prescriber).",
         )
+    if directory is not None:
+        _check_in_directory(directory, "override.by.id", str(decided_by.get("id")), PRESCRIBER)
 
 
-def _check_named_staff(facts: JourneyFacts, data: Mapping[str, Any], by: Actor) -> None:
+def _check_in_directory(
+    directory: ClinicContext, field: str, staff_id: str, roles: tuple[str, ...]
+) -> None:
+    member = directory.staff.get(staff_id)
+    if member is None or not member.active or member.role not in roles:
+        listed = (
+            "is not listed"
+            if member is None
+            else f"is listed as {'an inactive ' if not member.active else ''}{member.role}"
+        )
+        raise RuleViolationError(
+            "J-17",
+            f"{field} names {staff_id}, who {listed} in clinic {directory.clinic_id}'s staff "
+            f"directory: name an active {_either(roles)} from the directory.",
+        )
+
+
+def _check_named_staff(
+    facts: JourneyFacts, data: Mapping[str, Any], by: Actor, directory: ClinicContext | None
+) -> None:
+    if directory is not None:
+        staff = {**NAMED_ON_A_DOSE, "administered_by": ""}
+        for field, role in staff.items():
+            if data.get(field):
+                roles = NURSING if field == "administered_by" else (role,)
+                _check_in_directory(directory, field, str(data[field]), roles)
+        return
     for field, role in NAMED_ON_A_DOSE.items():
         staff_id = data.get(field)
         if staff_id and not known_in_role(facts, staff_id, role, by):
@@ -128,8 +202,7 @@ def known_in_role(facts: JourneyFacts, staff_id: str, role: str, recorder: Actor
     """Whether the journey knows ``staff_id`` in ``role``: it recorded an entry here in
     that role, or it is the one recording this entry so.
 
-    The seam for clinic staff directories (issue 11): once clinic settings list their
-    staff and roles, a staff member listed in ``role`` counts here too."""
+    A clinic that keeps a staff directory is asked instead (``_check_in_directory``)."""
     if recorder.id == staff_id and recorder.role == role:
         return True
     return role in facts.staff_seen.get(staff_id, [])

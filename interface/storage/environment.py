@@ -61,6 +61,15 @@ def store_environment(database_url: str, cipher_key: str) -> dict[str, str]:
     return env
 
 
+def clinic_store_environment(database_url: str, cipher_key: str) -> dict[str, str]:
+    """The clinics' store: the same database and key, their own table (see
+    ``interface.storage.sqlite.SQLiteClinicLog``)."""
+    env = store_environment(database_url, cipher_key)
+    if not is_postgres_url(database_url):
+        env["APPLICATION_RECORDER_TOPIC"] = f"{sqlite.__name__}:SQLiteClinicLog"
+    return env
+
+
 def events_table_name(recorder: object) -> str:
     """The table an application's events are stored in, for the store this module configures."""
     if not isinstance(recorder, SQLiteApplicationRecorder | PostgresApplicationRecorder):

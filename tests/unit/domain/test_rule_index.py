@@ -68,5 +68,6 @@ def test_the_index_holds_exactly_the_rules_and_checks_of_domain_md():
     )
 
 
-ADDED_BY_2027_1 = {"J-16", "J-17", "C-12", "C-13"}
-"""Rules and checks protocol 2027-1 added beyond DOMAIN.md (issue 10; docs/protocols.md)."""
+ADDED_BY_2027_1 = {"J-16", "J-17", "J-18", "C-12", "C-13"}
+"""Rules and checks added beyond DOMAIN.md: protocol 2027-1 (issue 10; docs/protocols.md)
+and the clinic's REMS certification (J-18, issue 11)."""

@@ -19,6 +19,7 @@ from application.errors import ApplicationError
 from application.journeys import utc_now
 from domain.clinic import Clinic, clinic_uuid
 from domain.clinic_context import ClinicContext
+from domain.protocol_profile import ProtocolProfile
 
 WRITE_ATTEMPTS = 5
 T = TypeVar("T")
@@ -92,6 +93,23 @@ class Clinics(Application[UUID]):
         return self._change(
             clinic_id, by, lambda c, at: c.record_rems_certification(values, by, at)
         )
+
+    def publish_protocol(
+        self,
+        clinic_id: str,
+        profile: ProtocolProfile,
+        base: str,
+        changes: Mapping[str, Any],
+        by: str,
+    ) -> Clinic:
+        """Publish a protocol version already checked against the safety envelope."""
+        return self._change(
+            clinic_id, by, lambda c, at: c.publish_protocol(profile, base, changes, by, at)
+        )
+
+    def set_fee_schedule(self, clinic_id: str, schedule: Mapping[str, Any], by: str) -> Clinic:
+        """Set a fee schedule already checked (``domain.billing``)."""
+        return self._change(clinic_id, by, lambda c, at: c.set_fee_schedule(schedule, by, at))
 
     def _change(self, clinic_id: str, by: str, change: Callable[[Clinic, datetime], Any]) -> Clinic:
         """Apply ``change`` to the clinic as it stands and save; decided again when a

@@ -18,6 +18,7 @@ from eventsourcing.domain import (
     OriginatorVersionError,
 )
 
+from domain.diagnoses import diagnoses_of
 from domain.entries import Entry, parse_time
 from domain.errors import EntryOutOfPlaceError
 from domain.fact_records import DoseFact, Fact, ScreeningFact, SessionFact
@@ -108,6 +109,7 @@ def _consultation(facts: JourneyFacts, entry: Entry) -> None:
             "weight_kg": float(d["weight_kg"]),
             "suicidal_ideation": ideation,
         }
+        facts.diagnoses = diagnoses_of(d.get("diagnoses"))
 
 
 def _measure(facts: JourneyFacts, entry: Entry) -> None:

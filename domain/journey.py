@@ -57,7 +57,7 @@ from domain.rules.plans import check_treatment_plan
 from domain.rules.roles import check_role
 from domain.rules.sessions import check_pre_dose_check_opens
 from domain.scales import score
-from domain.snapshot_upcasts import facts_v1_v2
+from domain.snapshot_upcasts import facts_v1_v2, facts_v2_v3
 
 UNATTRIBUTED_SOURCE = "unattributed"
 
@@ -108,11 +108,13 @@ class Journey(Aggregate):
     event type's payload bumps that class alone.
 
     Version 2 (protocol 2027-1) added weights, boosters, session vitals, discharge
-    findings, hold tiers, enrollment, medication lists and the staff seen.
+    findings, hold tiers, enrollment, medication lists and the staff seen; version 3 the
+    consultation's diagnoses.
     """
 
-    class_version = 2
+    class_version = 3
     upcast_v1_v2 = staticmethod(facts_v1_v2)
+    upcast_v2_v3 = staticmethod(facts_v2_v3)
 
     @property
     def facts(self) -> JourneyFacts:
@@ -225,7 +227,10 @@ class Journey(Aggregate):
             )
 
     class ConsultationCompleted(Event):
-        class_version = 3
+        """Version 4 added the optional ``diagnoses`` (ICD-10-CM codes)."""
+
+        class_version = 4
+        upcast_v3_v4 = staticmethod(_optional_fields_added)
         data: ConsultationCompletedPayload
 
     class OutcomeMeasureRecorded(Event):

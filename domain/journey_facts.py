@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any, Literal, cast
 
 from domain.audit.hashing import GENESIS
+from domain.diagnoses import Diagnosis
 from domain.fact_records import (
     AdverseEventFact,
     ClosureFact,
@@ -77,6 +78,9 @@ class JourneyFacts:
     """Every medication reconciliation; the last is the list in force."""
     staff_seen: dict[str, list[str]] = field(default_factory=dict)
     """Each staff id that recorded an entry on this journey, with the roles it used (J-17)."""
+    diagnoses: list[Diagnosis] = field(default_factory=list)
+    """The ICD-10-CM diagnoses of the consultation in force, as stored, each marked
+    verified when the shipped table (``domain.diagnoses``) knows its code."""
 
     @cached_property
     def profile(self) -> ProtocolProfile:

@@ -42,4 +42,10 @@ def facts_v1_v2(state: dict[str, Any]) -> None:
         plan["interval_weeks"] = None
 
 
+def facts_v2_v3(state: dict[str, Any]) -> None:
+    """The consultation's diagnoses (issue 11): a snapshot before them held none, as a
+    replay of its entries (none of which could carry a diagnosis) gives."""
+    stored_facts(state).setdefault("diagnoses", [])
+
+
 _RESOLVED = ("sedation", "dissociation", "respiratory_depression")

@@ -11,6 +11,7 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.clinic_context import ClinicContext
+from domain.diagnoses import Diagnosis
 from domain.errors import Blocker
 from domain.journey_facts import JourneyFacts
 from domain.measurement import measure_step_text, measures_due
@@ -51,6 +52,8 @@ class JourneyStatus:
     last_event_at: datetime
     flag_details: dict[str, list[FlagDetail]] = field(default_factory=dict)
     """What raised each flag present and when (keys are exactly ``flags``)."""
+    diagnoses: list[Diagnosis] = field(default_factory=list)
+    """The consultation's ICD-10-CM diagnoses, each marked verified or not."""
 
 
 def stage_of(facts: JourneyFacts) -> str:
@@ -198,4 +201,5 @@ def journey_status(
         version=version,
         opened_at=facts.opened_at,
         last_event_at=facts.last_event_at,
+        diagnoses=[Diagnosis(**d) for d in facts.diagnoses],
     )

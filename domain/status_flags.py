@@ -24,6 +24,7 @@ FLAG_ORDER = (
     "late_entry",
     "interaction_review",
     "measure_due",
+    "unverified_code",
 )
 
 
@@ -120,6 +121,15 @@ def _measures(facts: JourneyFacts, now: datetime) -> list[FlagDetail]:
     ]
 
 
+def _unverified_codes(facts: JourneyFacts) -> list[FlagDetail]:
+    at = facts.consultation["at"] if facts.consultation is not None else None
+    return [
+        FlagDetail(f"Diagnosis {d['code']} is not in the service's ICD-10-CM table: check it.", at)
+        for d in facts.diagnoses
+        if not d["verified"]
+    ]
+
+
 def flag_details_of(facts: JourneyFacts, now: datetime) -> dict[str, list[FlagDetail]]:
     """Each flag present, in ``FLAG_ORDER``, with its details (never an empty list)."""
     details = {
@@ -131,5 +141,6 @@ def flag_details_of(facts: JourneyFacts, now: datetime) -> dict[str, list[FlagDe
         "late_entry": _late_entries(facts),
         "interaction_review": _interactions(facts),
         "measure_due": _measures(facts, now),
+        "unverified_code": _unverified_codes(facts),
     }
     return {flag: details[flag] for flag in FLAG_ORDER if details[flag]}

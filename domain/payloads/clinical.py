@@ -7,6 +7,14 @@ from typing import NotRequired, TypedDict
 from domain.payloads.values import Contraindications, DosingPlan, MentalStatusExam, Vitals
 
 
+class DiagnosisCode(TypedDict):
+    """One ICD-10-CM diagnosis as recorded: the code (normalised, ``F33.1``) and, if given,
+    the clinician's description."""
+
+    code: str
+    description: NotRequired[str | None]
+
+
 class ConsultationCompletedPayload(TypedDict):
     modality: str
     medical_history: str
@@ -16,6 +24,8 @@ class ConsultationCompletedPayload(TypedDict):
     mental_status_exam: MentalStatusExam
     vitals: Vitals
     weight_kg: float
+    diagnoses: NotRequired[list[DiagnosisCode] | None]
+    """ICD-10-CM codes (``domain.diagnoses``), at most 12, none twice."""
 
 
 class OutcomeMeasureRecordedPayload(TypedDict):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from application.answers import AppendResult, HistoryEntry
+from domain.diagnoses import title
 from domain.status import JourneyStatus
 from interface.http.schemas import (
     AppendPublic,
@@ -17,6 +18,7 @@ from interface.http.schemas import (
     ProtocolPublic,
     SessionPublic,
 )
+from interface.http.schemas.answers import DiagnosisPublic
 
 
 def append_public(result: AppendResult) -> AppendPublic:
@@ -52,6 +54,7 @@ def journey_public(status: JourneyStatus) -> JourneyPublic:
         version=status.version,
         opened_at=status.opened_at,
         last_event_at=status.last_event_at,
+        diagnoses=[DiagnosisPublic(**d, title=title(d["code"])) for d in status.diagnoses],
     )
 
 

@@ -115,7 +115,7 @@ def _status(journey: Journey, now: datetime) -> JourneyStatus:
 
 def test_the_fixture_was_written_at_version_1_with_its_snapshots_unversioned():
     assert FIXTURE["journey_class_version"] == 1
-    assert Journey.class_version == 2
+    assert Journey.class_version >= 2  # 3 since the diagnoses: test_snapshot_v2
     for journey in JOURNEYS:
         assert journey["protocol"]["version"] == "2026-11-01"
         for snapshot in journey["snapshots"]:

@@ -64,19 +64,20 @@ def test_an_entry_stored_before_source_existed_loads_as_unattributed(database_ur
 
 
 # A journey's snapshot stores its facts as they stand, so ``JourneyFacts`` is a stored
-# shape, counted by ``Journey.class_version`` (2 since protocol 2027-1; the real version-1
-# snapshots, written by the code of the day, load in ``test_snapshot_v1``). These tests
-# suppose a future version 3 renames a fact: they hand-write a snapshot as version 2
-# would then have stored it (its facts naming ``concerns`` what version 3 calls
-# ``presenting_concerns``), and load it with and without the upcaster version 3 needs.
+# shape, counted by ``Journey.class_version`` (3 since the diagnoses; real version-1 and
+# version-2 snapshots, written by the code of the day, load in ``test_snapshot_v1`` and
+# ``test_snapshot_v2``). These tests suppose a future version 4 renames a fact: they
+# hand-write a snapshot as version 3 would then have stored it (its facts naming
+# ``concerns`` what version 4 calls ``presenting_concerns``), and load it with and
+# without the upcaster version 4 needs.
 
 OLD_NAME = b'"concerns"'
-TODAY = 2
+TODAY = 3
 """``Journey.class_version`` today: what a snapshot written now carries."""
 
 
 def store_old_snapshot(app: Journeys, journey_id: UUID) -> None:
-    """Snapshot the journey as a version-2 ``JourneyFacts`` with ``concerns`` stored it."""
+    """Snapshot the journey as a version-3 ``JourneyFacts`` with ``concerns`` stored it."""
     journey = app.repository.get(journey_id)
     snapshot = Journey.Snapshot.take(journey)
     assert snapshot.state["class_version"] == TODAY
@@ -120,16 +121,18 @@ def journey_with_old_snapshot(database_url):
     app.close()
 
 
-def spy_on_upcast_v1_v2(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """Every state the real ``upcast_v1_v2`` reshapes (it still does its work)."""
+def spy_on_earlier_upcasts(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Every state the real ``upcast_v1_v2`` and ``upcast_v2_v3`` reshape (they still do
+    their work)."""
     seen: list[dict[str, Any]] = []
-    real = Journey.upcast_v1_v2
+    for name in ("upcast_v1_v2", "upcast_v2_v3"):
+        real = getattr(Journey, name)
 
-    def upcast_v1_v2(state: dict[str, Any]) -> None:
-        seen.append(state)
-        real(state)
+        def spy(state: dict[str, Any], real: Any = real) -> None:
+            seen.append(state)
+            real(state)
 
-    monkeypatch.setattr(Journey, "upcast_v1_v2", staticmethod(upcast_v1_v2))
+        monkeypatch.setattr(Journey, name, staticmethod(spy))
     return seen
 
 
@@ -139,25 +142,25 @@ def test_an_old_snapshot_loads_through_the_journeys_upcaster(
     app, journey_id, expected, now = journey_with_old_snapshot
     upcast: list[dict[str, Any]] = []
 
-    def upcast_v2_v3(state: dict[str, Any]) -> None:
+    def upcast_v3_v4(state: dict[str, Any]) -> None:
         upcast.append(state)
         renamed_concerns(state)
 
     monkeypatch.setattr(Journey, "class_version", TODAY + 1)
-    monkeypatch.setattr(Journey, "upcast_v2_v3", staticmethod(upcast_v2_v3), raising=False)
-    earlier = spy_on_upcast_v1_v2(monkeypatch)
+    monkeypatch.setattr(Journey, "upcast_v3_v4", staticmethod(upcast_v3_v4), raising=False)
+    earlier = spy_on_earlier_upcasts(monkeypatch)
 
     status = app.status(CLINIC, journey_id, now=now)
 
     assert len(upcast) == 1  # loaded from the snapshot, once
-    assert earlier == []  # stored at version 2: the step from 1 is not taken again
+    assert earlier == []  # stored at version 3: no earlier step is taken again
     assert status == expected
     journey = app.repository.get(journey_id)
     assert journey.facts.presenting_concerns == ["treatment_resistant_depression"]
 
 
 def test_an_old_snapshot_without_its_upcaster_is_damaged_not_an_error(journey_with_old_snapshot):
-    """At class version 2 (today) nothing reshapes it: the journey reads as damaged (as
+    """At class version 3 (today) nothing reshapes it: the journey reads as damaged (as
     any entry that no longer fits), never as an unexplained failure."""
     app, journey_id, _, now = journey_with_old_snapshot
 
@@ -165,7 +168,7 @@ def test_an_old_snapshot_without_its_upcaster_is_damaged_not_an_error(journey_wi
         app.status(CLINIC, journey_id, now=now)
 
 
-def test_a_snapshot_written_today_carries_version_2_and_needs_no_upcaster(
+def test_a_snapshot_written_today_carries_todays_version_and_needs_no_upcaster(
     database_url, monkeypatch
 ):
     app = build_app(database_url, new_key())
@@ -173,7 +176,7 @@ def test_a_snapshot_written_today_carries_version_2_and_needs_no_upcaster(
     for s in intake(route="intranasal"):
         post(app, journey_id, s)
     snapshot = Journey.Snapshot.take(app.repository.get(journey_id))
-    upcast = spy_on_upcast_v1_v2(monkeypatch)
+    upcast = spy_on_earlier_upcasts(monkeypatch)
 
     assert Journey.class_version == TODAY
     assert snapshot.state["class_version"] == TODAY

@@ -175,9 +175,9 @@ def _at_todays_version(plaintext: bytes, topic: str) -> bytes:
     return body + b',"class_version":%d}' % today
 
 
-ADDED_AT_V2 = {"enrollment": None, "medication_lists": [], "staff_seen": {}}
-"""The facts ``Journey`` version 2 added with a default: a version-1 snapshot's facts
-load with them (its upcaster fills the rest), so they are written back with them."""
+ADDED_AT_V2 = {"enrollment": None, "medication_lists": [], "staff_seen": {}, "diagnoses": []}
+"""The facts ``Journey`` versions 2 and 3 added with a default: a version-1 snapshot's
+facts load with them (its upcasters fill the rest), so they are written back with them."""
 
 
 def assert_same_snapshot(again: bytes, stored: bytes) -> None:
@@ -194,9 +194,9 @@ def assert_same_snapshot(again: bytes, stored: bytes) -> None:
 def test_todays_code_would_store_each_entry_and_snapshot_as_the_same_json(store):
     """Loaded and written again, every event encodes to the bytes it was stored as
     (before encryption), but for the version number of a class whose version rose since
-    (protocol 2027-1 added optional fields only: their upcasters change nothing, so an
-    old entry's content is exactly as stored); every snapshot, to the same JSON with the
-    facts version 2 added at their defaults."""
+    (2027-1 and the diagnoses added optional fields only: their upcasters change nothing,
+    so an old entry's content is exactly as stored); every snapshot, to the same JSON with
+    the facts versions 2 and 3 added at their defaults."""
     journeys: Journeys = store.journeys
     bumped = set()
     for journey in JOURNEYS:
@@ -215,7 +215,8 @@ def test_todays_code_would_store_each_entry_and_snapshot_as_the_same_json(store)
             again = _plaintext(journeys, journeys.mapper.to_stored_event(snapshot).state)
             stored = _plaintext(journeys, row.state)
             assert_same_snapshot(again, stored)
-    assert bumped == {  # the classes 2027-1 gave optional fields, and only those
+    assert bumped == {  # the classes 2027-1 and issue 11 gave optional fields, only those
+        "ConsultationCompleted",
         "OutcomeMeasureRecorded",
         "ScreeningCompleted",
         "PreDoseCheckCompleted",

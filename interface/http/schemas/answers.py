@@ -103,6 +103,25 @@ class OutcomePublic(WireModel):
     judged_at: datetime | None = Field(default=None, description="When that score was taken.")
 
 
+StatusFlag = Literal[Flag, "unverified_code"]
+"""A status's flags: the caseload's, and ``unverified_code`` (a diagnosis outside the
+service's ICD-10-CM table), which only the journey's own status shows."""
+
+
+class DiagnosisPublic(WireModel):
+    """One ICD-10-CM diagnosis of the consultation in force."""
+
+    code: str = Field(description="As stored: upper case, the dot after the third character.")
+    description: str | None = Field(default=None, description="The clinician's words, if any.")
+    verified: bool = Field(
+        description="The code is in the service's table of the codes KAP clinics use; "
+        "false raises the unverified_code flag."
+    )
+    title: str | None = Field(
+        default=None, description="The ICD-10-CM Tabular List title of a verified code."
+    )
+
+
 class ProtocolPublic(WireModel):
     """The protocol profile the journey runs under, and its version."""
 
@@ -123,14 +142,15 @@ class JourneyPublic(WireModel):
     session_state: str | None = Field(
         default=None, description="Where the current dosing session stands, if any."
     )
-    flags: list[Flag]
-    flag_details: dict[Flag, list[FlagDetailPublic]] = Field(
+    flags: list[StatusFlag]
+    flag_details: dict[StatusFlag, list[FlagDetailPublic]] = Field(
         description="For each flag present (the keys are exactly `flags`), what raised it "
         "and when: adverse_event (kind, severity, session, onset), override_used (what "
         "was overridden, by whom and why), rems_form_overdue and integration_overdue "
         "(session and due time), safety_hold (level and reason), interaction_review (one "
         "sentence per medication class), measure_due (instrument and timepoint, since "
-        "when), late_entry (entry type and delay)."
+        "when), late_entry (entry type and delay), unverified_code (each diagnosis "
+        "code outside the service's ICD-10-CM table)."
     )
     next_step: NextStepPublic
     blockers: list[BlockerPublic]
@@ -140,6 +160,11 @@ class JourneyPublic(WireModel):
     version: int
     opened_at: datetime
     last_event_at: datetime
+    diagnoses: list[DiagnosisPublic] = Field(
+        default_factory=list,
+        description="The ICD-10-CM diagnoses of the consultation in force (a correction "
+        "of it replaces them), in the order recorded.",
+    )
 
 
 class HistoryEventPublic(WireModel):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, StrictBool, StrictInt
+from pydantic import AfterValidator, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+from pydantic.config import JsonDict
 
+from domain.diagnoses import MAX_DIAGNOSES, duplicate_codes, normalised_code
 from interface.http.schemas.common import (
     MAX_ITEMS,
     Decision,
@@ -43,8 +45,41 @@ class MentalStatusExam(WireModel):
     judgment: Text | None = None
 
 
+def _icd10cm(value: str) -> str:
+    """The code normalised (``f331`` is ``F33.1``); a ValueError says the expected form."""
+    return normalised_code(value)
+
+
+IcdCode = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=16),
+    AfterValidator(_icd10cm),
+    Field(
+        description="An ICD-10-CM code: a letter, a digit, a letter or digit, then "
+        "optionally a dot and 1 to 4 letters or digits. Case and the dot are normalised "
+        "(f331 is stored as F33.1); a category that needs more characters (F33, F33.4, "
+        "F43.1) is refused.",
+        examples=["F33.1"],
+    ),
+]
+
+
+class DiagnosisEntry(WireModel):
+    """One ICD-10-CM diagnosis, with the clinician's words for it if wanted."""
+
+    code: IcdCode
+    description: Text | None = None
+
+
+def _each_code_once(diagnoses: list[DiagnosisEntry] | None) -> list[DiagnosisEntry] | None:
+    repeated = duplicate_codes([d.code for d in diagnoses or []])
+    if repeated:
+        raise ValueError(repeated)
+    return diagnoses
+
+
 class ConsultationCompletedData(WireModel):
-    """Initial consultation: history, symptoms, goals, prior trials, mental status, vitals."""
+    """Initial consultation: history, symptoms, goals, trials, mental status, vitals, diagnoses."""
 
     modality: Modality
     medical_history: Text
@@ -54,6 +89,17 @@ class ConsultationCompletedData(WireModel):
     mental_status_exam: MentalStatusExam
     vitals: Vitals
     weight_kg: WeightKg
+    diagnoses: Annotated[
+        list[DiagnosisEntry] | None,
+        Field(max_length=MAX_DIAGNOSES),
+        AfterValidator(_each_code_once),
+    ] = Field(
+        None,
+        description="Up to 12 ICD-10-CM diagnoses, each code once. Codes outside the "
+        "service's table of those KAP clinics use (F32, F33, F43.1, F41) are kept and "
+        "raise the unverified_code flag.",
+        examples=[[{"code": "F33.1", "description": "Recurrent MDD, moderate"}]],
+    )
 
 
 class OutcomeMeasureRecordedData(WireModel):
@@ -176,8 +222,33 @@ class MedicationsReconciledData(WireModel):
 # --- envelopes ------------------------------------------------------------------------
 
 
+CONSULTATION_COMPLETED_EXAMPLE: JsonDict = {
+    "type": "ConsultationCompleted",
+    "occurred_at": "2026-11-02T09:30:00-07:00",
+    "recorded_by": {"id": "dr-lee", "role": "prescriber"},
+    "data": {
+        "modality": "in_person",
+        "medical_history": "Hypertension, controlled on lisinopril.",
+        "current_symptoms": "Low mood, anhedonia, poor sleep for 2 years.",
+        "treatment_goals": ["Return to work"],
+        "adequate_antidepressant_trials": 3,
+        "mental_status_exam": {"suicidal_ideation": False, "mood": "low"},
+        "vitals": {"systolic": 128, "diastolic": 82, "heart_rate": 72},
+        "weight_kg": 70,
+        "diagnoses": [
+            {"code": "F33.1", "description": "Recurrent major depression, moderate"},
+            {"code": "F41.1"},
+        ],
+    },
+}
+
+
 class ConsultationCompletedCreate(EventEnvelope):
     """Record the initial consultation."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [CONSULTATION_COMPLETED_EXAMPLE]}
+    )
 
     type: Literal["ConsultationCompleted"]
     data: ConsultationCompletedData

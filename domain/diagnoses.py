@@ -51,8 +51,8 @@ MAX_DIAGNOSES = 12
 """As many as a claim form's diagnosis pointers (CMS-1500 box 21, A to L)."""
 
 EXPECTED_FORM = (
-    "an ICD-10-CM code is a letter, a digit and a letter or digit, then optionally a dot "
-    "and 1 to 4 letters or digits, like F33.1"
+    "expected a letter, a digit and a letter or digit, then optionally a dot and 1 to 4 "
+    "letters or digits, like F33.1"
 )
 
 _FORM = re.compile(r"^([A-Z][0-9][0-9A-Z])\.?([0-9A-Z]{1,4})?$")

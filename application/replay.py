@@ -14,19 +14,23 @@ Three views of the past, exactly one per replay:
   rewrite the past in this view.
 
 Each replay folds under the protocol profile stored in the journey's opening event, so
-a journey opened under an older protocol version is judged by that version.
+a journey opened under an older protocol version is judged by that version. Its
+sentences name moments in the clinic's time zone as it stands now (the zone is how the
+reader reads, not a fact of the past), as a live status does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from application.errors import ApplicationError, JourneyNotFoundError
 from application.journeys import Journeys
+from domain.clinic_context import ClinicContext
 from domain.journey import Journey
+from domain.local_time import clinic_time
 from domain.status import JourneyStatus, journey_status
 
 
@@ -80,6 +84,9 @@ class Replay:
     """``status.version`` is the last version folded into this view."""
     evaluated_at: datetime
     """The ``now`` time-based flags and blockers were judged at."""
+    clinic: ClinicContext | None = None
+    """The journey's clinic as it stands (its time zone the sentences were written in);
+    None where no clinic settings are consulted."""
 
 
 def replay(
@@ -105,7 +112,10 @@ def replay(
         if opened.occurred_at > now:
             raise NotYetOpenError(journey_id, f"at {now.isoformat()} (clinical time)")
         chosen = _occurred_by(events, now)
-    return Replay(point, _status(chosen, now), now)
+    clinic = journeys.clinic_of(str(opened.data["clinic_id"]))
+    with clinic_time(clinic.zone if clinic else UTC):
+        status = _status(chosen, now)
+    return Replay(point, status, now, clinic)
 
 
 def _journey_events(

@@ -4,16 +4,28 @@ Rules decide on instants (UTC); only the sentences that name a moment (a refusal
 "not before", a next step's due time, a finding) are rendered here. The application sets
 the clinic's zone around each use case (``clinic_time``); without one, moments read in
 UTC, as they did before clinics had settings.
+
+A sentence kept for later (a caseload row's next step, a compliance finding) is written
+in UTC, the canonical form, and ``localized`` re-renders each moment it names in the
+zone of whoever reads it: a stored row stays a function of the journey's events alone,
+and a clinic that changes its time zone reads every stored sentence in the new one.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime, tzinfo
 
 _ZONE: ContextVar[tzinfo] = ContextVar("clinic_zone", default=UTC)
+
+UTC_FORMAT = "%Y-%m-%d %H:%M UTC"
+"""A moment in a UTC sentence: ``2026-10-08 10:00 UTC``."""
+LOCAL_FORMAT = "%a %Y-%m-%d %H:%M %Z"
+"""A moment in a clinic's sentence, before its offset: ``Thu 2026-10-08 04:00 MDT``."""
+_UTC_STAMP = re.compile(r"\b(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC\b")
 
 
 @contextmanager
@@ -30,16 +42,54 @@ def current_zone() -> tzinfo:
     return _ZONE.get()
 
 
+def is_utc(zone: tzinfo) -> bool:
+    """Whether ``zone`` reads as UTC (the default, or a clinic set to UTC or Etc/UTC)."""
+    if zone is UTC:
+        return True
+    key = getattr(zone, "key", None)
+    return key in {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Zulu"}
+
+
 def stamp(moment: datetime) -> str:
     """A moment as staff and auditors read it in a sentence: in UTC, ``2026-10-08 10:00
-    UTC``; in a clinic's zone, ``Thu 2026-10-08 04:00 MDT (UTC-06:00)``."""
-    zone = _ZONE.get()
-    if zone is UTC:
-        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    UTC``; in a clinic's zone, ``Thu 2026-10-08 04:00 MDT (UTC-06:00)`` (the weekday
+    because staff plan by it; the offset because an abbreviation alone is ambiguous and
+    an hour repeats when the clocks go back)."""
+    return stamp_in(moment, _ZONE.get())
+
+
+def stamp_in(moment: datetime, zone: tzinfo) -> str:
+    if is_utc(zone):
+        return moment.astimezone(UTC).strftime(UTC_FORMAT)
     local = moment.astimezone(zone)
-    return local.strftime("%a %Y-%m-%d %H:%M %Z (UTC") + _offset(local) + ")"
+    return f"{local.strftime(LOCAL_FORMAT)} (UTC{offset_of(local)})"
 
 
-def _offset(local: datetime) -> str:
+def stamp_to_the_second(moment: datetime) -> str:
+    """As ``stamp``, to the second (an access log entry): ``2026-10-08 10:00:05 UTC`` or
+    ``Thu 2026-10-08 04:00:05 MDT (UTC-06:00)``."""
+    zone = _ZONE.get()
+    if is_utc(zone):
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    local = moment.astimezone(zone)
+    return f"{local.strftime('%a %Y-%m-%d %H:%M:%S %Z')} (UTC{offset_of(local)})"
+
+
+def offset_of(local: datetime) -> str:
+    """``-06:00``: the offset a zone-aware moment has from UTC."""
     offset = local.strftime("%z")  # +HHMM or -HHMM
     return f"{offset[:3]}:{offset[3:]}"
+
+
+def localized(text: str, zone: tzinfo | None = None) -> str:
+    """``text`` written in UTC with each moment it names (``2026-10-08 10:00 UTC``) in
+    ``zone`` instead (default: the zone set by ``clinic_time``). In UTC, ``text`` as is."""
+    zone = _ZONE.get() if zone is None else zone
+    if is_utc(zone):
+        return text
+
+    def local(match: re.Match[str]) -> str:
+        moment = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+        return stamp_in(moment, zone)
+
+    return _UTC_STAMP.sub(local, text)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import UTC, tzinfo
 
 from application.answers import AppendResult, HistoryEntry
+from domain.clinic_context import ClinicContext
 from domain.diagnoses import title
 from domain.status import JourneyStatus
 from interface.http.schemas import (
@@ -19,6 +21,15 @@ from interface.http.schemas import (
     SessionPublic,
 )
 from interface.http.schemas.answers import DiagnosisPublic
+from interface.presentation.local_times import in_zone, with_local, zone_shown
+
+SESSION_TIMES = (
+    "predose_checked_at",
+    "administered_at",
+    "discharged_at",
+    "integrated_at",
+    "rems_form_at",
+)
 
 
 def append_public(result: AppendResult) -> AppendPublic:
@@ -31,7 +42,10 @@ def append_public(result: AppendResult) -> AppendPublic:
     )
 
 
-def journey_public(status: JourneyStatus) -> JourneyPublic:
+def journey_public(status: JourneyStatus, clinic: ClinicContext | None = None) -> JourneyPublic:
+    """The status with each instant also on the clinic's wall clock (``X_local``); its
+    sentences were already written in the clinic's zone (``Journeys.status``)."""
+    zone = clinic.zone if clinic else UTC
     return JourneyPublic(
         journey_id=status.journey_id,
         clinic_id=status.clinic_id,
@@ -43,20 +57,30 @@ def journey_public(status: JourneyStatus) -> JourneyPublic:
         session_state=status.session_state,
         flags=status.flags,  # type: ignore[arg-type]
         flag_details={
-            flag: [FlagDetailPublic(**asdict(d)) for d in details]  # type: ignore[misc]
+            flag: [FlagDetailPublic(**with_local(asdict(d), ("at",), zone)) for d in details]  # type: ignore[misc]
             for flag, details in status.flag_details.items()
         },
         next_step=NextStepPublic(code=status.next_step.code, text=status.next_step.text),  # type: ignore[arg-type]
         blockers=[BlockerPublic(rule=b.rule, text=b.text) for b in status.blockers],
-        sessions=[SessionPublic(**asdict(s)) for s in status.sessions],
+        sessions=[
+            SessionPublic(**with_local(asdict(s), SESSION_TIMES, zone)) for s in status.sessions
+        ],
         sessions_completed=status.sessions_completed,
-        outcomes={name: OutcomePublic(**asdict(o)) for name, o in status.outcomes.items()},
+        outcomes={
+            name: OutcomePublic(**with_local(asdict(o), ("judged_at",), zone))
+            for name, o in status.outcomes.items()
+        },
         version=status.version,
         opened_at=status.opened_at,
         last_event_at=status.last_event_at,
+        time_zone=zone_shown(clinic),
+        opened_at_local=in_zone(status.opened_at, zone),
+        last_event_at_local=in_zone(status.last_event_at, zone),
         diagnoses=[DiagnosisPublic(**d, title=title(d["code"])) for d in status.diagnoses],
     )
 
 
-def history_event_public(entry: HistoryEntry) -> HistoryEventPublic:
-    return HistoryEventPublic.model_validate(asdict(entry))
+def history_event_public(entry: HistoryEntry, zone: tzinfo = UTC) -> HistoryEventPublic:
+    return HistoryEventPublic.model_validate(
+        with_local(asdict(entry), ("occurred_at", "recorded_at"), zone)
+    )

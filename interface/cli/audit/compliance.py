@@ -20,6 +20,7 @@ from eventsourcing import persistence
 from sqlalchemy.exc import SQLAlchemyError
 
 from domain.compliance import RULES
+from domain.local_time import is_utc
 from interface.audit.compliance_csv import findings_csv
 from interface.auth.tokens import validate_identifier
 from interface.cli.operator import log_operator_read
@@ -31,6 +32,7 @@ from interface.settings import Settings
 from interface.storage.keys import MissingCipherKeyError
 from interface.storage.readmodels.tables import FINDINGS
 
+TIMES = ("at", "due_at", "at_local", "due_at_local")
 CATCH_UP_ATTEMPTS = 20
 """Another projector (``serve``, ``project``) may take a batch first; then try again."""
 
@@ -58,7 +60,7 @@ def _time(value: str | None, option: str) -> datetime | None:
 
 
 def _wire_time(value: datetime | None) -> str | None:
-    """UTC as the HTTP API writes it: ``2026-10-01T09:00:00Z``."""
+    """As the HTTP API writes it: ``2026-10-01T09:00:00Z``, or with the clinic's offset."""
     return None if value is None else value.isoformat().replace("+00:00", "Z")
 
 
@@ -90,13 +92,15 @@ def report_json(report: ComplianceReport) -> str:
             {
                 **finding,
                 "journey_id": str(finding["journey_id"]),
-                "at": _wire_time(finding["at"]),
-                "due_at": _wire_time(finding["due_at"]),
+                **{key: _wire_time(finding[key]) for key in TIMES if finding.get(key)},
             }
             for finding in report.findings
         ],
         "counts": report.counts,
     }
+    if not is_utc(report.zone):  # as the API answers: local times only outside UTC
+        body["time_zone"] = report.time_zone
+        body["as_of_local"] = _wire_time(report.as_of.astimezone(report.zone))
     return json.dumps(body, indent=2) + "\n"
 
 
@@ -160,7 +164,7 @@ def compliance(
     if output_format is ReportFormat.json:
         text = report_json(report)
     else:
-        text = findings_csv(report.findings)  # the dashboard's download, byte for byte
+        text = findings_csv(report.findings, report.zone)  # the dashboard's, byte for byte
     if out is None:
         typer.echo(text, nl=False)
     else:

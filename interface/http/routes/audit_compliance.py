@@ -8,14 +8,17 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from domain.local_time import is_utc
 from interface.http.deps import Auditor, PurposeOfUse, ServicesDep
 from interface.http.read_your_writes import wait_for_position
 from interface.http.routes.journeys import ERRORS
+from interface.http.schemas.answers import TIME_ZONE, LocalTimesModel, local_of
 from interface.http.schemas.common import WireTime
 from interface.presentation.compliance_report import build_compliance_report
 from interface.presentation.journey_reads import log_journey_read
+from interface.presentation.local_times import in_zone
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -37,7 +40,7 @@ RuleId = Literal[
 """The auditor's checks of DOMAIN.md (the same list as ``domain.compliance.RULES``)."""
 
 
-class ComplianceFindingPublic(BaseModel):
+class ComplianceFindingPublic(LocalTimesModel):
     journey_id: UUID
     patient_ref: str
     rule: RuleId
@@ -45,7 +48,10 @@ class ComplianceFindingPublic(BaseModel):
         description='Stable key within the journey: "session-3/escort", "version-17"...'
     )
     versions: list[int] = Field(description="The journey's event versions involved.")
-    detail: str = Field(description="Why: what happened, against what the protocol requires.")
+    detail: str = Field(
+        description="Why: what happened, against what the protocol requires (moments in "
+        "the clinic's time zone)."
+    )
     at: datetime = Field(
         description="The moment the finding is about: when its key entry occurred (the "
         "dose, the discharge, the late entry, the correction...), or for a duty that falls "
@@ -54,11 +60,15 @@ class ComplianceFindingPublic(BaseModel):
     due_at: datetime | None = Field(
         description="For a duty that falls due with time: its deadline (it stands from then)."
     )
+    at_local: datetime | None = local_of("at")
+    due_at_local: datetime | None = local_of("due_at")
 
 
-class ComplianceReportPublic(BaseModel):
+class ComplianceReportPublic(LocalTimesModel):
     clinic_id: str
     as_of: datetime = Field(description="The server's now: the findings standing then.")
+    time_zone: str | None = Field(default=None, description=TIME_ZONE)
+    as_of_local: datetime | None = local_of("as_of")
     read_model_position: int = Field(description="The log position the report includes.")
     store_position: int = Field(description="The log's last position: more means it lags.")
     findings: list[ComplianceFindingPublic]
@@ -106,6 +116,8 @@ def compliance_report(
     return ComplianceReportPublic(
         clinic_id=report.clinic_id,
         as_of=report.as_of,
+        time_zone=None if is_utc(report.zone) else report.time_zone,
+        as_of_local=in_zone(report.as_of, report.zone),
         read_model_position=report.read_model_position,
         store_position=report.store_position,
         findings=[ComplianceFindingPublic(**f) for f in report.findings],

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
+from domain.local_time import localized
 from interface.http.deps import PurposeOfUse, Reader, ServicesDep
 from interface.http.read_your_writes import wait_for_position
 from interface.http.routes.journeys import ERRORS
@@ -13,6 +14,7 @@ from interface.http.schemas.answers import NextStepPublic
 from interface.http.schemas.caseload import CaseloadJourneyPublic, CaseloadPublic
 from interface.http.schemas.common import Flag, Stage
 from interface.presentation.journey_reads import log_journey_read
+from interface.presentation.local_times import clinic_context, in_zone, zone_shown
 from interface.readmodels.caseload import CaseloadQuery
 
 router = APIRouter(prefix="/v1/journeys", tags=["caseload"])
@@ -51,14 +53,21 @@ def caseload(
         )
     )
     log_journey_read(request, principal, None, "caseload")
+    clinic = clinic_context(services, principal.clinic_id)
+    # Rows keep their sentences in UTC: read in the clinic's zone as it stands now.
     return CaseloadPublic(
         journeys=[
             CaseloadJourneyPublic(
                 **{k: row[k] for k in CaseloadJourneyPublic.model_fields if k in row},
-                next_step=NextStepPublic(code=row["next_step_code"], text=row["next_step_text"]),
+                last_event_at_local=in_zone(row["last_event_at"], clinic.zone),
+                next_step=NextStepPublic(
+                    code=row["next_step_code"],
+                    text=localized(row["next_step_text"], clinic.zone),
+                ),
             )
             for row in page.journeys
         ],
+        time_zone=zone_shown(clinic),
         next_cursor=page.next_cursor,
         read_model_position=page.read_model_position,
         store_position=services.journeys.log_position(),

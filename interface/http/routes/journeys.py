@@ -25,6 +25,7 @@ from interface.http.schemas import (
     Problem,
 )
 from interface.presentation.journey_reads import log_journey_read
+from interface.presentation.local_times import clinic_context, zone_shown
 
 router = APIRouter(prefix="/v1/journeys", tags=["journeys"])
 
@@ -97,7 +98,7 @@ def journey_status(
     current = services.journeys.status(principal.clinic_id, journey_id)
     log_journey_read(request, principal, journey_id, "status")
     response.headers["ETag"] = f'"{current.version}"'
-    return journey_public(current)
+    return journey_public(current, clinic_context(services, current.clinic_id))
 
 
 @router.get("/{journey_id}/history", responses={**ERRORS, **DAMAGED}, dependencies=[PurposeOfUse])
@@ -107,4 +108,9 @@ def journey_history(
     """Every event of the journey as recorded, oldest first."""
     entries = services.journeys.history(principal.clinic_id, journey_id)
     log_journey_read(request, principal, journey_id, "history")
-    return HistoryPublic(journey_id=journey_id, events=[history_event_public(e) for e in entries])
+    clinic = clinic_context(services, principal.clinic_id)
+    return HistoryPublic(
+        journey_id=journey_id,
+        time_zone=zone_shown(clinic),
+        events=[history_event_public(e, clinic.zone) for e in entries],
+    )

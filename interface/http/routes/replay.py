@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -24,13 +24,15 @@ from interface.http.presenters import journey_public
 from interface.http.problems import problem
 from interface.http.routes.journeys import DAMAGED, ERRORS
 from interface.http.schemas import JourneyPublic, Problem
-from interface.http.schemas.common import WireModel, WireTime
+from interface.http.schemas.answers import TIME_ZONE, LocalTimesModel, local_of
+from interface.http.schemas.common import WireTime
 from interface.presentation.journey_reads import log_journey_read
+from interface.presentation.local_times import in_zone, zone_shown
 
 router = APIRouter(prefix="/v1/journeys", tags=["audit"])
 
 
-class ReplayPublic(WireModel):
+class ReplayPublic(LocalTimesModel):
     """The status as it stood, with the point asked for echoed back."""
 
     as_of: datetime | None = Field(description="Recording time asked for, if any.")
@@ -40,6 +42,10 @@ class ReplayPublic(WireModel):
         description="The moment time-based flags and blockers were judged at: the time "
         "asked for, or for a version, when that version was recorded."
     )
+    time_zone: str | None = Field(default=None, description=TIME_ZONE)
+    as_of_local: datetime | None = local_of("as_of")
+    occurred_as_of_local: datetime | None = local_of("occurred_as_of")
+    evaluated_at_local: datetime | None = local_of("evaluated_at")
     status: JourneyPublic = Field(
         description="The journey as it stood; its version is the last one in this view."
     )
@@ -93,11 +99,16 @@ def replay_journey(
 
 
 def replay_public(replayed: Replay) -> ReplayPublic:
-    point = replayed.point
+    point, clinic = replayed.point, replayed.clinic
+    zone = clinic.zone if clinic else UTC
     return ReplayPublic(
         as_of=point.as_of,
         version=point.version,
         occurred_as_of=point.occurred_as_of,
         evaluated_at=replayed.evaluated_at,
-        status=journey_public(replayed.status),
+        time_zone=zone_shown(clinic),
+        as_of_local=in_zone(point.as_of, zone),
+        occurred_as_of_local=in_zone(point.occurred_as_of, zone),
+        evaluated_at_local=in_zone(replayed.evaluated_at, zone),
+        status=journey_public(replayed.status, clinic),
     )

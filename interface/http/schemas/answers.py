@@ -6,9 +6,41 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
 from interface.http.schemas.common import Flag, NextStepCode, RecordedBy, Route, Stage, WireModel
+
+TIME_ZONE = (
+    "The clinic's IANA time zone; present only when it is not UTC. Then each instant "
+    "field `X` of this answer that has a value has a sibling `X_local`, the same instant "
+    "with the zone's offset at that instant, and the sentences name moments in the zone."
+)
+
+
+def local_of(field: str) -> Any:
+    """The ``<field>_local`` sibling of an instant field."""
+    return Field(
+        default=None,
+        description=f"`{field}` on the clinic's wall clock (`time_zone`): the same instant, "
+        f"ISO 8601 with the offset the zone had then. Only for a clinic outside UTC, and "
+        f"only when `{field}` has a value.",
+    )
+
+
+class LocalTimesModel(WireModel):
+    """An answer with local renderings: ``time_zone`` and each ``X_local`` are left out
+    where they would be null (a clinic in UTC reads exactly as before)."""
+
+    @model_serializer(mode="wrap")
+    def _leave_out_absent_local_times(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if not isinstance(data, dict):
+            return data
+        return {
+            key: value
+            for key, value in data.items()
+            if value is not None or not (key.endswith("_local") or key == "time_zone")
+        }
 
 
 class NextStepPublic(WireModel):
@@ -25,12 +57,13 @@ class BlockerPublic(WireModel):
     text: str
 
 
-class FlagDetailPublic(WireModel):
+class FlagDetailPublic(LocalTimesModel):
     """One thing behind a flag: a sentence for staff, when it happened or fell due, and
     the dosing session it concerns."""
 
     text: str
     at: datetime | None = None
+    at_local: datetime | None = local_of("at")
     session: int | None = None
 
 
@@ -44,7 +77,7 @@ class AppendPublic(WireModel):
     next_step: NextStepPublic
 
 
-class SessionPublic(WireModel):
+class SessionPublic(LocalTimesModel):
     """One dosing session as it stands: check, dose, discharge, integration."""
 
     session: int
@@ -58,12 +91,17 @@ class SessionPublic(WireModel):
     cancelled: bool
     predose_vitals: dict[str, int] | None = None
     rems_form_at: datetime | None = None
+    predose_checked_at_local: datetime | None = local_of("predose_checked_at")
+    administered_at_local: datetime | None = local_of("administered_at")
+    discharged_at_local: datetime | None = local_of("discharged_at")
+    integrated_at_local: datetime | None = local_of("integrated_at")
+    rems_form_at_local: datetime | None = local_of("rems_form_at")
 
 
 Verdict = Literal["yes", "no", "not_applicable"]
 
 
-class OutcomePublic(WireModel):
+class OutcomePublic(LocalTimesModel):
     """One instrument's scores: baseline, latest, band and change from baseline, and
     response and remission as judged from the latest follow-up or end-of-series score."""
 
@@ -101,6 +139,7 @@ class OutcomePublic(WireModel):
         "remission and meaningful change were judged from.",
     )
     judged_at: datetime | None = Field(default=None, description="When that score was taken.")
+    judged_at_local: datetime | None = local_of("judged_at")
 
 
 StatusFlag = Literal[Flag, "unverified_code"]
@@ -129,7 +168,7 @@ class ProtocolPublic(WireModel):
     version: str
 
 
-class JourneyPublic(WireModel):
+class JourneyPublic(LocalTimesModel):
     """A journey's status: stage, flags, next step, blockers, sessions and outcomes."""
 
     journey_id: UUID
@@ -160,6 +199,9 @@ class JourneyPublic(WireModel):
     version: int
     opened_at: datetime
     last_event_at: datetime
+    time_zone: str | None = Field(default=None, description=TIME_ZONE)
+    opened_at_local: datetime | None = local_of("opened_at")
+    last_event_at_local: datetime | None = local_of("last_event_at")
     diagnoses: list[DiagnosisPublic] = Field(
         default_factory=list,
         description="The ICD-10-CM diagnoses of the consultation in force (a correction "
@@ -167,7 +209,7 @@ class JourneyPublic(WireModel):
     )
 
 
-class HistoryEventPublic(WireModel):
+class HistoryEventPublic(LocalTimesModel):
     """One stored event, as recorded, with its place in the log and its hash."""
 
     position: int
@@ -175,6 +217,8 @@ class HistoryEventPublic(WireModel):
     type: str
     occurred_at: datetime
     recorded_at: datetime
+    occurred_at_local: datetime | None = local_of("occurred_at")
+    recorded_at_local: datetime | None = local_of("recorded_at")
     recorded_by: RecordedBy
     source: str
     idempotency_key: str | None = None
@@ -182,10 +226,11 @@ class HistoryEventPublic(WireModel):
     hash: str | None = None
 
 
-class HistoryPublic(WireModel):
+class HistoryPublic(LocalTimesModel):
     """Every event of a journey, oldest first."""
 
     journey_id: UUID
+    time_zone: str | None = Field(default=None, description=TIME_ZONE)
     events: list[HistoryEventPublic]
 
 

@@ -7,11 +7,11 @@ from uuid import UUID
 
 from pydantic import Field
 
-from interface.http.schemas.answers import NextStepPublic
-from interface.http.schemas.common import Flag, Stage, WireModel
+from interface.http.schemas.answers import TIME_ZONE, LocalTimesModel, NextStepPublic, local_of
+from interface.http.schemas.common import Flag, Stage
 
 
-class CaseloadJourneyPublic(WireModel):
+class CaseloadJourneyPublic(LocalTimesModel):
     """One journey in the caseload: where it stands and what to do next."""
 
     journey_id: UUID
@@ -26,13 +26,15 @@ class CaseloadJourneyPublic(WireModel):
     phq9_latest: int | None = None
     phq9_band: str | None = None
     last_event_at: datetime
+    last_event_at_local: datetime | None = local_of("last_event_at")
     version: int
 
 
-class CaseloadPublic(WireModel):
+class CaseloadPublic(LocalTimesModel):
     """A page of the caseload; compare the two positions to see how far reads lag."""
 
     journeys: list[CaseloadJourneyPublic]
+    time_zone: str | None = Field(default=None, description=TIME_ZONE)
     next_cursor: str | None = Field(description="Pass as ?cursor= for the next page.")
     read_model_position: int = Field(description="The last log position the caseload shows.")
     store_position: int = Field(description="The last position in the event store's log.")

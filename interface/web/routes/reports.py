@@ -71,7 +71,9 @@ def compliance_csv(
     report = _report(services, viewer, rule if rule in RULES else None, _uuid(journey))
     name = f"compliance-{viewer.principal.clinic_id}-{report.as_of:%Y%m%dT%H%M%SZ}.csv"
     # The CLI's ``audit compliance --format csv`` writes the same bytes.
-    answer = Response(findings_csv(report.findings), media_type="text/csv; charset=utf-8")
+    answer = Response(
+        findings_csv(report.findings, report.zone), media_type="text/csv; charset=utf-8"
+    )
     answer.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return secured(answer)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -36,16 +36,20 @@ def clinic_uuid(clinic_id: str) -> UUID:
 
 
 class Clinic(Aggregate):
-    """One clinic as an admin set it up, change by change."""
+    """One clinic as an admin set it up, change by change.
 
-    clinic_id: str
-    settings: dict[str, Any]
-    staff: dict[str, dict[str, Any]]
-    rems_certification: dict[str, str] | None
-    protocols: list[dict[str, Any]]
-    """Every published protocol version, oldest first: {name, version, base, changes,
-    profile, published_at, published_by}."""
-    fee_schedule: dict[str, Any] | None
+    ``protocols`` holds every published protocol version, oldest first: {name, version,
+    base, changes, profile, published_at, published_by}.
+    """
+
+    if TYPE_CHECKING:  # assigned by Registered.apply (the library makes annotated
+        # attributes of an aggregate's class into arguments of its constructor)
+        clinic_id: str
+        settings: dict[str, Any]
+        staff: dict[str, dict[str, Any]]
+        rems_certification: dict[str, str] | None
+        protocols: list[dict[str, Any]]
+        fee_schedule: dict[str, Any] | None
 
     class Registered(Aggregate.Created):
         clinic_id: str

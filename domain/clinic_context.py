@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
+from datetime import UTC, tzinfo
 
 from domain.clinic_settings import RemsCertification, StaffMember, zone_named
 from domain.protocol_profile import ProtocolProfile
@@ -26,8 +26,9 @@ class ClinicContext:
     """The latest version of each protocol the clinic published, by name."""
 
     @property
-    def zone(self) -> ZoneInfo:
-        return zone_named(self.time_zone)
+    def zone(self) -> tzinfo:
+        """The clinic's zone (``datetime.UTC`` itself for UTC: moments read as before)."""
+        return UTC if self.time_zone == "UTC" else zone_named(self.time_zone)
 
     @property
     def keeps_directory(self) -> bool:

@@ -18,7 +18,7 @@ def demo_command() -> None:
     settings = Settings()
     services = Services(settings)
     try:
-        seeded = seed_demo_clinic(services.journeys, DEMO_CLINIC)
+        seeded = seed_demo_clinic(services.journeys, services.clinics, DEMO_CLINIC)
         if seeded:
             typer.echo(f"Seeded {seeded} demo journeys in clinic {DEMO_CLINIC}.")
         else:

@@ -12,10 +12,12 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from application.answers import NewEntry, OpenJourney
+from application.clinics import Clinics
 from application.errors import JourneyNotFoundError
 from application.journeys import Journeys
 from domain.entries import Posting
 from interface.demo.cases import demo_stories
+from interface.demo.clinic_setup import set_up_demo_clinic
 from interface.demo.steps import Step
 from interface.demo.story import Story
 
@@ -29,8 +31,13 @@ def demo_journey_id(journeys: Journeys, patient_ref: str, clinic_id: str = DEMO_
     return journeys.journey_id_for(clinic_id, patient_ref, EPISODE)
 
 
-def seed_demo_clinic(journeys: Journeys, clinic_id: str = DEMO_CLINIC) -> int:
-    """Seed about 25 journeys; the number seeded, or 0 if the clinic already has them."""
+def seed_demo_clinic(
+    journeys: Journeys, clinics: Clinics | None = None, clinic_id: str = DEMO_CLINIC
+) -> int:
+    """Set the clinic up (with ``clinics``), then seed about 30 journeys; the number
+    seeded, or 0 if the clinic already has them."""
+    if clinics is not None:
+        set_up_demo_clinic(clinics, clinic_id)
     now = journeys.clock()
     stories = demo_stories(now)
     try:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from domain.entries import Actor
 
@@ -29,10 +30,15 @@ ROLE_OF = {
 """Who records each entry type; every other type is recorded by the nurse."""
 
 
+DEMO_ZONE = ZoneInfo("America/Denver")
+"""The demo clinic's time zone: its days and hours are Denver's (``clinic_setup``)."""
+
+
 def clinic_day(now: datetime, days_ago: int, hour: int, minute: int = 0) -> datetime:
-    """A clinic time ``days_ago`` days before today (with days_ago >= 1, always past)."""
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    return midnight - timedelta(days=days_ago) + timedelta(hours=hour, minutes=minute)
+    """The clinic's wall-clock ``hour:minute`` in Denver ``days_ago`` days before today
+    (with days_ago >= 1, always past), as a UTC instant."""
+    day = now.astimezone(DEMO_ZONE).date() - timedelta(days=days_ago)
+    return datetime.combine(day, time(hour, minute), tzinfo=DEMO_ZONE).astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from eventsourcing.cipher import AESCipher
 
+from application.clinics import Clinics
 from application.journeys import Journeys
 from domain.status import JourneyStatus
 from interface.demo.cases import PATIENTS, SHOWCASE
 from interface.demo.seed import DEMO_CLINIC, DEMO_SOURCE, demo_journey_id, seed_demo_clinic
 from interface.http.schemas import data_model_for
-from interface.storage.environment import store_environment
+from interface.storage.environment import clinic_store_environment, store_environment
 
 STAGES = {
     "opened",
@@ -39,8 +40,12 @@ def make_journeys(database_url: str) -> Iterator[MakeJourneys]:
     opened: list[Journeys] = []
 
     def make(**clock: Callable[[], datetime]) -> Journeys:
+        """Journeys decided with their clinic's settings, as the service wires them."""
         app = Journeys(env=store_environment(database_url, key), **clock)
-        opened.append(app)
+        clinics = Clinics(env=clinic_store_environment(database_url, key), **clock)
+        app.clinic_context = clinics.context
+        app.clinics = clinics  # type: ignore[attr-defined]  # for seed_demo_clinic below
+        opened.extend([app, clinics])  # type: ignore[list-item]
         return app
 
     yield make
@@ -51,15 +56,21 @@ def make_journeys(database_url: str) -> Iterator[MakeJourneys]:
 @pytest.fixture
 def seeded(make_journeys: MakeJourneys) -> tuple[Journeys, dict[str, JourneyStatus]]:
     journeys = make_journeys()
-    assert seed_demo_clinic(journeys) == len(PATIENTS)
+    assert seed_demo_clinic(journeys, journeys.clinics) == len(PATIENTS)
     statuses = {ref: journeys.status(DEMO_CLINIC, demo_journey_id(journeys, ref)) for ref in REFS}
     return journeys, statuses
 
 
+def _with_clinics(journeys: Journeys) -> tuple[Journeys, Clinics]:
+    return journeys, journeys.clinics  # type: ignore[attr-defined]
+
+
 def test_seeds_about_25_journeys_once(make_journeys: MakeJourneys) -> None:
     assert 20 <= len(PATIENTS) <= 30
-    assert seed_demo_clinic(make_journeys()) == len(PATIENTS)
-    assert seed_demo_clinic(make_journeys()) == 0  # a second run, even in a new process
+    assert seed_demo_clinic(*_with_clinics(make_journeys())) == len(PATIENTS)
+    assert (
+        seed_demo_clinic(*_with_clinics(make_journeys())) == 0
+    )  # a second run, even in a new process
 
 
 def test_the_clinic_shows_every_stage_session_state_and_protocol(
@@ -154,6 +165,38 @@ def test_seeds_at_any_time_of_day(make_journeys: MakeJourneys, hour: int) -> Non
     """Times are relative to now: the rules accept them whatever the hour of seeding."""
     now = datetime(2027, 3, 14, hour, 5, tzinfo=UTC)
     journeys = make_journeys(clock=lambda: now)
-    assert seed_demo_clinic(journeys) == len(PATIENTS)
+    assert seed_demo_clinic(journeys, journeys.clinics) == len(PATIENTS)
     stages = {journeys.status(DEMO_CLINIC, demo_journey_id(journeys, ref)).stage for ref in REFS}
     assert stages == STAGES
+
+
+def test_the_demo_clinic_is_set_up_in_denver_with_its_directory_and_certification(
+    seeded: tuple[Journeys, dict[str, JourneyStatus]],
+) -> None:
+    journeys, statuses = seeded
+    clinic = journeys.clinics.clinic(DEMO_CLINIC)  # type: ignore[attr-defined]
+    assert clinic.settings["time_zone"] == "America/Denver"
+    assert clinic.settings["billing_npi"] == "1099900015"
+    assert {m["role"] for m in clinic.staff.values()} == {
+        "prescriber",
+        "nurse",
+        "therapist",
+        "coordinator",
+    }
+    assert all(member["active"] for member in clinic.staff.values())
+    assert clinic.rems_certification == {
+        "certification_id": "HCS-DEN-0142",
+        "certified_on": "2025-03-03",
+    }
+    # Every entry of the demo passed the directory's checks; its sentences read in Denver.
+    timed = [s.next_step.text for s in statuses.values() if " M" in s.next_step.text]
+    assert timed
+    assert all(("MST" in t or "MDT" in t) and "UTC-0" in t for t in timed), timed
+
+
+def test_a_second_run_records_no_clinic_change(make_journeys: MakeJourneys) -> None:
+    journeys, clinics = _with_clinics(make_journeys())
+    seed_demo_clinic(journeys, clinics)
+    changes = len(clinics.changes(DEMO_CLINIC))
+    seed_demo_clinic(journeys, clinics)
+    assert len(clinics.changes(DEMO_CLINIC)) == changes

@@ -21,6 +21,7 @@ from httpx import Response
 
 from interface.auth.roles import Role
 from interface.http.app import create_app
+from interface.services import Services
 from interface.settings import Settings
 from tests.databases import throwaway_postgres
 from tests.examples import VALID_JOURNEY_CREATE
@@ -163,6 +164,14 @@ def assert_problem(answer: Response, status: int, code: str | None = None) -> di
     return body
 
 
+REMS_CERTIFICATION = {"certification_id": "HCS-0001", "certified_on": "2026-01-15"}
+
+
+def certify_for_spravato(services: Services, clinic: str) -> None:
+    """Record the clinic's Spravato REMS healthcare-setting certification (J-18)."""
+    services.clinics.record_rems_certification(clinic, REMS_CERTIFICATION, "test-setup")
+
+
 def build_settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, cipher_key=AESCipher.create_key(16))
 
@@ -185,6 +194,8 @@ def running_api(database_url: str) -> Iterator[Api]:
             "clinic_system": issue(Role.CLINIC_SYSTEM, OTHER_CLINIC, SOURCE),
             "staff": issue(Role.STAFF, OTHER_CLINIC, "front-desk"),
         }
+        for clinic in (CLINIC, OTHER_CLINIC):  # both may dose Spravato (J-18)
+            certify_for_spravato(app.state.services, clinic)
         yield Api(client, app, settings, clock, tokens, other, database_url)
 
 

@@ -68,7 +68,7 @@ def dashboard(
     """One app per module and database, the demo clinic seeded as clinic-a."""
 
     def build(api: Api) -> Dashboard:
-        seed_demo_clinic(api.app.state.services.journeys, CLINIC)
+        seed_demo_clinic(api.app.state.services.journeys, api.app.state.services.clinics, CLINIC)
         caught_up(api)
         return Dashboard(
             api,

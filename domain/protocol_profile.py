@@ -80,6 +80,11 @@ class ProtocolProfile:
     """When each scale is due: {instrument, due: baseline | after_session |
     end_of_series, session?, concern?} (a ``concern`` limits it to journeys presenting it)."""
 
+    # Added with issue 11 (clinic protocols); the default is every earlier version's rule.
+    fasting_rule: str = "strict"
+    """strict: a pre-dose fast not met holds the dose (J-04); advisory: it is a note on
+    the next step ("avoid heavy meals") and the dose may be given."""
+
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -17,6 +17,7 @@ from domain.journey_facts import JourneyFacts
 from domain.measurement import measure_step_text, measures_due
 from domain.outcomes import OutcomeSummary, summarize
 from domain.rules.discharge import blockers_now, observation_step
+from domain.rules.readiness import fasting_notes
 from domain.rules.rems import overdue_form_step
 from domain.rules.sessions import dosing_target, is_finished, session_state
 from domain.safety_concerns import hold_summary
@@ -141,7 +142,8 @@ def _session_step(facts: JourneyFacts, blockers: list[Blocker], now: datetime) -
         n = last["session"]
         if state == "checked":
             held = " once nothing blocks it (see blockers)" if blockers else ""
-            return NextStep("administer_dose", f"Administer the dose of session {n}{held}.")
+            notes = "".join(f" {note}" for note in fasting_notes(facts, now, n))
+            return NextStep("administer_dose", f"Administer the dose of session {n}{held}.{notes}")
         if state == "dosed":
             watching = observation_step(facts, last, now)
             if watching is not None:

@@ -109,6 +109,34 @@ def _pregnancy_test_required(facts: JourneyFacts) -> bool:
     )
 
 
+def _fasts_unmet(
+    profile: ProtocolProfile, check: PreDoseFact, at: datetime
+) -> list[tuple[str, float, str]]:
+    """Each fast the check does not meet at ``at``: what, the hours, when it would be met."""
+    fasts = (
+        ("food", check["last_food_at"], profile.fasting_food_hours),
+        ("clear liquids", check["last_clear_liquid_at"], profile.fasting_clear_liquid_hours),
+    )
+    return [
+        (what, hours, stamp(last + timedelta(hours=hours)))
+        for what, last, hours in fasts
+        if at < last + timedelta(hours=hours)
+    ]
+
+
+def fasting_notes(facts: JourneyFacts, at: datetime, number: int) -> list[str]:
+    """Under an advisory fasting rule (a clinic's "avoid heavy meals"), what the pre-dose
+    check of session ``number`` shows unmet: a note for staff, never a blocker."""
+    session = facts.session(number)
+    check: PreDoseFact | None = session["pre_dose"] if session else None
+    if check is None or facts.profile.fasting_rule != "advisory":
+        return []
+    return [
+        f"Fasting from {what} is advised, not required: {hours:g} h would end at {ready}."
+        for what, hours, ready in _fasts_unmet(facts.profile, check, at)
+    ]
+
+
 def _pre_dose_blockers(facts: JourneyFacts, at: datetime, number: int) -> list[Blocker]:
     session = facts.session(number)
     check: PreDoseFact | None = session["pre_dose"] if session else None
@@ -138,20 +166,14 @@ def _pre_dose_blockers(facts: JourneyFacts, at: datetime, number: int) -> list[B
                 f"(valid {profile.pre_dose_check_valid_minutes} min): repeat it.",
             )
         )
-    fasting = (
-        ("food", check["last_food_at"], profile.fasting_food_hours),
-        ("clear liquids", check["last_clear_liquid_at"], profile.fasting_clear_liquid_hours),
-    )
-    for what, last, hours in fasting:
-        ready = last + timedelta(hours=hours)
-        if at < ready:
-            found.append(
-                Blocker(
-                    "J-04",
-                    f"Fasting from {what} not met: {hours:g} h are needed, so not before "
-                    f"{stamp(ready)}.",
-                )
+    if profile.fasting_rule != "advisory":  # any other rule holds the dose
+        found += [
+            Blocker(
+                "J-04",
+                f"Fasting from {what} not met: {hours:g} h are needed, so not before {ready}.",
             )
+            for what, hours, ready in _fasts_unmet(profile, check, at)
+        ]
     if check["alcohol_or_drugs_last_24h"]:
         found.append(Blocker("J-04", "Alcohol or drugs in the last 24 h: no dose today."))
     if not check["transport_arranged"]:

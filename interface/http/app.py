@@ -26,6 +26,7 @@ from interface.http.routes import (
     audit_compliance,
     audit_export,
     caseload,
+    clinic_protocols,
     events,
     health,
     journeys,
@@ -104,6 +105,7 @@ def create_app(
         audit_compliance,
         audit_access_log,
         audit_export,
+        clinic_protocols,
     ):
         app.include_router(module.router)
     install_web(app)  # the dashboard's pages under / and its files under /static

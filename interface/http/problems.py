@@ -26,7 +26,12 @@ from application.errors import (
     VersionMismatchError,
 )
 from application.rems_form import RemsFormNotFoundError
-from domain.errors import CorrectionRefusedError, RuleViolationError
+from domain.errors import (
+    ClinicSettingError,
+    CorrectionRefusedError,
+    RuleViolationError,
+    UnknownProtocolError,
+)
 from interface.audit.signing import BadSigningKeyError, MissingSigningKeyError
 from interface.http.allow import allowed_methods
 from interface.http.errors import MalformedIfMatchError
@@ -95,6 +100,12 @@ def _rule(_: Request, error: Exception) -> JSONResponse:
     )
 
 
+def _clinic_setting(_: Request, error: Exception) -> JSONResponse:
+    """A clinic setting or protocol parameter refused: the detail names it and the line."""
+    assert isinstance(error, ClinicSettingError)
+    return problem(422, "clinic_setting_invalid", str(error), "Clinic setting refused")
+
+
 def _http(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     if error.status_code == 400:  # FastAPI's answer to a body its JSON parser gave up on
@@ -147,6 +158,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(JourneyAlreadyOpenError, _simple(409, "journey_exists"))
     app.add_exception_handler(IdempotencyKeyReusedError, _simple(422, "idempotency_key_reused"))
     app.add_exception_handler(CorrectionRefusedError, _simple(409, "correction_refused"))
+    app.add_exception_handler(ClinicSettingError, _clinic_setting)
+    app.add_exception_handler(ClinicNotRegisteredError, _simple(404, "clinic_not_registered"))
+    app.add_exception_handler(ClinicConflictError, _simple(409, "write_conflict"))
+    app.add_exception_handler(UnknownProtocolError, _simple(422, "unknown_protocol"))
     app.add_exception_handler(JourneyConflictError, _simple(409, "write_conflict"))
     # 409: the request is sound but conflicts with the journey's stored state (altered).
     app.add_exception_handler(JourneyDamagedError, _simple(409, "journey_damaged"))

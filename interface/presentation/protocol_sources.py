@@ -39,6 +39,10 @@ SOURCES: dict[str, tuple[str, str]] = {
         "Hours without clear liquids before a dose",
         f"{LABEL}: no liquids 30 min before; ASA: 2 h (KAP)",
     ),
+    "fasting_rule": (
+        "strict: an unmet fast holds the dose; advisory: it is a note on the next step",
+        "Service (issue 11); ACEP 2011 ketamine policy: fasting is not required (KAP only)",
+    ),
     "pre_dose_check_valid_minutes": ("How long a pre-dose check stays valid", PRACTICE),
     "min_observation_minutes": (
         "Minutes of observation after the last administration (J-10)",

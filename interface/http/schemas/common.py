@@ -91,7 +91,15 @@ ScaleItem = Annotated[StrictInt, Field(ge=0, le=4)]
 # --- enums -----------------------------------------------------------------------------
 
 Role = Literal["prescriber", "therapist", "nurse", "coordinator", "system"]
-ProtocolName = Literal["kap-standard", "spravato-rems"]
+ProtocolName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=48, pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"),
+    Field(
+        description="kap-standard, spravato-rems, or a protocol the clinic published "
+        "(GET /v1/clinics/{clinic}/protocols): its latest version.",
+        examples=["kap-standard"],
+    ),
+]
 PresentingConcern = Literal[
     "treatment_resistant_depression", "depression", "ptsd", "anxiety", "other"
 ]

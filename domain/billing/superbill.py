@@ -18,7 +18,7 @@ from domain.billing.record import effective_entries, opening
 from domain.billing.services import Service, billable_services
 from domain.clinic import Clinic
 from domain.clinic_settings import PLACES_OF_SERVICE, zone_named
-from domain.diagnoses import diagnoses_of
+from domain.diagnoses import diagnoses_of, title
 from domain.entries import Entry
 from domain.errors import DomainError
 
@@ -200,7 +200,10 @@ def _diagnoses(record: list[Entry]) -> list[Mapping[str, Any]]:
     consultations = [e for e in record if e.type == "ConsultationCompleted"]
     if not consultations:
         return []
-    return list(diagnoses_of(consultations[-1].data.get("diagnoses")))
+    return [
+        {**d, "description": d["description"] or title(d["code"])}
+        for d in diagnoses_of(consultations[-1].data.get("diagnoses"))
+    ]
 
 
 def place_name(code: str) -> str:

@@ -32,6 +32,7 @@ from interface.http.routes import (
     journeys,
     rems_form,
     replay,
+    superbill,
     verify,
 )
 from interface.http.unexpected import UnexpectedErrors
@@ -98,6 +99,7 @@ def create_app(
         caseload,
         journeys,
         rems_form,
+        superbill,
         events,
         replay,
         verify,

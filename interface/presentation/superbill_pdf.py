@@ -19,8 +19,19 @@ from interface.presentation.superbill_view import dollars
 TITLE = "Superbill \u2014 statement for out-of-network reimbursement"
 FONT = "helvetica"
 ENCODING = "windows-1252"
-COLUMNS = ("Date", "Code", "Mod", "Description", "POS", "Rendering clinician", "Units", "Amount")
-WIDTHS = (20, 14, 10, 58, 10, 44, 11, 22)
+COLUMNS = (
+    "Date",
+    "Code",
+    "Mod",
+    "Description",
+    "POS",
+    "Rendering clinician",
+    "Units",
+    "Fee",
+    "Amount",
+)
+WIDTHS = (20, 13, 10, 50, 10, 42, 11, 18, 20)
+ALIGN = ("LEFT",) * 6 + ("RIGHT",) * 3
 
 
 def superbill_pdf(document: dict[str, Any]) -> bytes:
@@ -78,7 +89,9 @@ def _lines(pdf: FPDF, document: dict[str, Any]) -> None:
     _heading(pdf, "Services")
     pdf.set_font(FONT, size=8)
     bold = FontFace(emphasis="BOLD")
-    with pdf.table(col_widths=WIDTHS, headings_style=bold, line_height=4.5) as table:
+    with pdf.table(
+        col_widths=WIDTHS, headings_style=bold, line_height=4.5, text_align=ALIGN
+    ) as table:
         table.row([_safe(c) for c in COLUMNS])
         for line in document["lines"]:
             clinician = line["rendering"]
@@ -92,6 +105,7 @@ def _lines(pdf: FPDF, document: dict[str, Any]) -> None:
                     line["place_of_service"],
                     _safe(f"{clinician['name']}" + (f" (NPI {npi})" if npi else "")),
                     str(line["units"]),
+                    dollars(line["fee_cents"]),
                     dollars(line["amount_cents"]),
                 ]
             )

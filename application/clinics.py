@@ -19,6 +19,7 @@ from application.errors import ApplicationError
 from application.journeys import utc_now
 from domain.clinic import Clinic, clinic_uuid
 from domain.clinic_context import ClinicContext
+from domain.clinic_settings import SETTINGS
 from domain.protocol_profile import ProtocolProfile
 
 WRITE_ATTEMPTS = 5
@@ -78,6 +79,23 @@ class Clinics(Application[UUID]):
 
     def change_settings(self, clinic_id: str, changes: Mapping[str, Any], by: str) -> Clinic:
         return self._change(clinic_id, by, lambda c, at: c.change_settings(changes, by, at))
+
+    def replace_settings(
+        self,
+        clinic_id: str,
+        settings: Mapping[str, Any],
+        certification: Mapping[str, Any] | None,
+        by: str,
+    ) -> Clinic:
+        """Every setting and the REMS certification at once (a setting not given is
+        cleared): both are checked before either is recorded, and saved together."""
+        everything = {name: settings.get(name) for name in SETTINGS}
+
+        def change(clinic: Clinic, at: datetime) -> None:
+            clinic.change_settings(everything, by, at)
+            clinic.record_rems_certification(certification, by, at)
+
+        return self._change(clinic_id, by, change)
 
     def record_staff_member(self, clinic_id: str, values: Mapping[str, Any], by: str) -> Clinic:
         return self._change(clinic_id, by, lambda c, at: c.record_staff_member(values, by, at))

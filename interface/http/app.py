@@ -27,6 +27,7 @@ from interface.http.routes import (
     audit_export,
     caseload,
     clinic_protocols,
+    clinics,
     events,
     health,
     journeys,
@@ -107,6 +108,7 @@ def create_app(
         audit_compliance,
         audit_access_log,
         audit_export,
+        clinics,
         clinic_protocols,
     ):
         app.include_router(module.router)

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from application.audit.verify import WrongCipherKeyError
+from application.clinics import ClinicConflictError, ClinicNotRegisteredError
 from application.errors import (
     EntryNotFoundError,
     IdempotencyKeyReusedError,

@@ -1,0 +1,76 @@
+"""Clinic protocol versions on a real database (SQLite and PostgreSQL): they replay in a
+fresh process, and a journey keeps the version it opened under when a newer one lands."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+
+from application.clinic_protocols import clinic_protocols, publish_clinic_protocol
+from application.clinics import Clinics
+from application.journeys import Journeys
+from domain.clinic_protocols import ParameterChange
+from interface.storage.environment import clinic_store_environment, store_environment
+from tests.integration.journeys_app import CLINIC, FixedClock, new_key, open_journey
+from tests.story import START
+
+ADVISORY = {"fasting_rule": "advisory", "max_mg_per_kg_injected": 1.0}
+
+
+class Worker:
+    """One process's Journeys and Clinics on the shared database."""
+
+    def __init__(self, database_url: str, key: str) -> None:
+        clock = FixedClock(START)
+        self.clinics = Clinics(env=clinic_store_environment(database_url, key), clock=clock)
+        self.journeys = Journeys(env=store_environment(database_url, key), clock=clock)
+        self.journeys.clinic_context = self.clinics.context
+
+    def close(self) -> None:
+        self.journeys.close()
+        self.clinics.close()
+
+
+@pytest.fixture
+def workers(database_url: str) -> Iterator[list[Worker]]:
+    key = new_key()
+    started = [Worker(database_url, key), Worker(database_url, key)]
+    yield started
+    for worker in started:
+        worker.close()
+
+
+def test_versions_replay_in_a_fresh_process_with_their_diffs(workers):
+    first, second = workers
+    publish_clinic_protocol(first.clinics, CLINIC, "denver-kap", "kap-standard", ADVISORY, "ops")
+    publish_clinic_protocol(
+        first.clinics, CLINIC, "denver-kap", "kap-standard", {"series_length": 4}, "ops"
+    )
+
+    replayed = clinic_protocols(second.clinics, CLINIC)
+
+    assert replayed == clinic_protocols(first.clinics, CLINIC)
+    assert [(v.version, v.published_by) for v in replayed] == [
+        (f"{CLINIC}-1", "ops"),
+        (f"{CLINIC}-2", "ops"),
+    ]
+    assert replayed[1].diff == [ParameterChange("series_length", 6, 4)]
+    assert second.clinics.context(CLINIC).protocols["denver-kap"].series_length == 4
+
+
+def test_a_journey_keeps_its_version_when_a_newer_one_is_published(workers):
+    first, second = workers
+    publish_clinic_protocol(first.clinics, CLINIC, "denver-kap", "kap-standard", ADVISORY, "ops")
+    before = open_journey(first.journeys, "MRN-1", protocol="denver-kap")
+    publish_clinic_protocol(
+        first.clinics, CLINIC, "denver-kap", "kap-standard", {"min_observation_minutes": 90}, "ops"
+    )
+    after = open_journey(second.journeys, "MRN-2", protocol="denver-kap")
+    later = START + timedelta(days=1)
+
+    old, new = (second.journeys.status(CLINIC, j, now=later) for j in (before, after))
+
+    assert (old.protocol_name, old.protocol_version) == ("denver-kap", f"{CLINIC}-1")
+    assert (new.protocol_name, new.protocol_version) == ("denver-kap", f"{CLINIC}-2")

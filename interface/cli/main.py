@@ -14,9 +14,11 @@ from pydantic import ValidationError
 from application.errors import JourneyNotFoundError
 from interface.cli.audit import audit_app
 from interface.cli.demo import demo_command
+from interface.cli.fees import fees_app
 from interface.cli.operator import log_operator_read
 from interface.cli.protocols import protocols_app
 from interface.cli.readmodels import project_command, rebuild_command
+from interface.cli.superbill import superbill_command
 from interface.cli.tokens import tokens_app
 from interface.services import Services
 from interface.settings import Settings, setting_problems
@@ -31,9 +33,11 @@ app = typer.Typer(
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.add_typer(protocols_app, name="protocols")
+app.add_typer(fees_app, name="fees")
 app.command("demo")(demo_command)
 app.command("project")(project_command)
 app.command("rebuild")(rebuild_command)
+app.command("superbill")(superbill_command)
 
 
 @app.command()

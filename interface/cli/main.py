@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from application.errors import JourneyNotFoundError
 from interface.cli.audit import audit_app
+from interface.cli.clinics import clinics_app, staff_app
 from interface.cli.demo import demo_command
 from interface.cli.fees import fees_app
 from interface.cli.operator import log_operator_read
@@ -33,6 +34,8 @@ app = typer.Typer(
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.add_typer(protocols_app, name="protocols")
+app.add_typer(clinics_app, name="clinics")
+app.add_typer(staff_app, name="staff")
 app.add_typer(fees_app, name="fees")
 app.command("demo")(demo_command)
 app.command("project")(project_command)

@@ -45,7 +45,7 @@ COMMON: dict[str, Limit] = {
     "hold_heart_rate_above": _range(100, 150),
     "hold_heart_rate_below": _range(50, 60),
     "pre_dose_check_valid_minutes": _range(15, 60),
-    "escort_required": _fixed(f"{LABEL}: no driving until the next day"),
+    "escort_required": _fixed("ketamine and Spravato labels: no driving until the next day"),
     "baseline_phq9_max_age_days": _range(7, 30),
     "required_staff": _fixed("who is present is the base's (J-05)"),
     "discharge_resolved_required": Limit(
@@ -72,19 +72,19 @@ KAP_ENVELOPE: dict[str, Limit] = {
     **COMMON,
     "routes_allowed": Limit("subset", why="routes can be dropped, never added"),
     "fasting_food_hours": _decimal(
-        2, 8, "ACEP 2011: ketamine is not delayed for fasting; 2 h floor, ASA 8 h heavy meal"
+        2, 8, "Green 2011: ketamine is not delayed for fasting; ASA: 8 h after a heavy meal"
     ),
-    "fasting_clear_liquid_hours": _decimal(0.5, 4, "ASA: 2 h; 30 min floor as the label's"),
+    "fasting_clear_liquid_hours": _decimal(0.5, 4, "ASA: 2 h; the Spravato label's 30 min"),
     "fasting_rule": Limit(
-        "choice", choices=("strict", "advisory"), why="ACEP 2011: fasting is not required"
+        "choice", choices=("strict", "advisory"), why="Green 2011: fasting is not required"
     ),
     "min_observation_minutes": _range(60, 240, "never under 60 min"),
     "observation_override_allowed": Limit("choice", choices=(True, False)),
     "max_mg_per_kg_injected": _decimal(
-        0.1, 1.0, "IM KAP 0.5-1 mg/kg (Dore 2019); IV 1 mg/kg at most (Fava 2018)"
+        0.1, 1.0, "IM KAP 0.5-1 mg/kg, Dore 2019; IV at most 1 mg/kg, Fava 2018"
     ),
     "max_mg_oral_sublingual": _decimal(25, 400),
-    "max_mg_per_kg_oral_sublingual": _decimal(0.5, 3.0, "oral 0.5-3 mg/kg (Andrade 2019)"),
+    "max_mg_per_kg_oral_sublingual": _decimal(0.5, 3.0, "oral 0.5-3 mg/kg, Andrade 2019"),
     "allowed_doses_mg": _fixed("KAP doses are limited per kg"),
     "max_doses_per_7_days": _range(1, 3),
     "min_hours_between_doses": _decimal(24, 168),
@@ -96,7 +96,7 @@ KAP_ENVELOPE: dict[str, Limit] = {
     "session_vitals_required": _fixed("one in-session reading"),
     "medication_reconciliation_max_age_days": _range(1, 30, nullable=True),
     "max_boosters_per_session": _range(0, 1),
-    "min_infusion_minutes": _range(40, 120, "IV over 40 min at least (Zarate 2006)"),
+    "min_infusion_minutes": _range(40, 120, "IV over 40 min at least, Zarate 2006"),
 }
 
 SPRAVATO_ENVELOPE: dict[str, Limit] = {

@@ -17,6 +17,7 @@ A limit is one of:
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -111,7 +112,8 @@ class Limit:
         if self.kind == "subset":
             return f"some of {_shown(base_value)}"
         if self.kind == "superset":
-            return f"{_shown(base_value)} plus any of {_shown(list(self.choices))}"
+            more = [c for c in self.choices if not _member(c, base_value)]
+            return f"{_shown(base_value)}" + (f" plus any of {_shown(more)}" if more else "")
         return "set by the service"
 
 
@@ -137,7 +139,9 @@ def _shown(value: Any) -> str:
         return value
     if isinstance(value, list) and all(isinstance(v, dict) for v in value) and value:
         return "the built-in schedule"
-    return str(value)
+    if isinstance(value, list) and not any(isinstance(v, list | dict) for v in value):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    return json.dumps(value)
 
 
 def check_changes(

@@ -58,7 +58,8 @@ SOURCES: dict[str, tuple[str, str]] = {
     ),
     "max_mg_per_kg_injected": (
         "IM/IV dose limit per kg of recorded weight",
-        "IV 0.5 mg/kg over 40 min (Murrough 2013); IM KAP 0.5-1 mg/kg (Dore 2019)",
+        "IV 0.5 mg/kg over 40 min (Murrough 2013); IM KAP 0.5-1 mg/kg (Dore 2019); "
+        "a clinic's ceiling 1 mg/kg (Dore 2019; Fava 2018 for IV)",
     ),
     "max_mg_oral_sublingual": ("Flat cap of an oral or sublingual dose (mg)", PRACTICE),
     "max_mg_per_kg_oral_sublingual": (
@@ -125,3 +126,23 @@ SOURCES: dict[str, tuple[str, str]] = {
     "measurement_schedule": ("When each scale is due (C-13)", ISSUE),
     "extra": ("Clinic-specific parameters (none built in)", "Service"),
 }
+
+REFERENCES: dict[str, str] = {
+    "ASA": "American Society of Anesthesiologists, Practice Guidelines for Preoperative "
+    "Fasting (2017): clear liquids 2 h, a light meal 6 h, a fatty meal 8 h.",
+    "Andrade 2019": "Andrade C. Oral ketamine for depression, 1: pharmacologic "
+    "considerations and clinical evidence. J Clin Psychiatry 2019;80(2):19f12820.",
+    "Dore 2019": "Dore J, Turnipseed B, Dwyer S, et al. Ketamine Assisted Psychotherapy "
+    "(KAP): patient demographics, clinical data and outcomes in three large practices "
+    "administering ketamine with psychotherapy. J Psychoactive Drugs 2019;51(2):189-198.",
+    "Fava 2018": "Fava M, Freeman MP, Flynn M, et al. Double-blind, placebo-controlled, "
+    "dose-ranging trial of intravenous ketamine as adjunctive therapy in treatment-resistant "
+    "depression. Mol Psychiatry 2020;25:1592-1603 (online 2018): 0.1 to 1.0 mg/kg.",
+    "Green 2011": "Green SM, Roback MG, Kennedy RM, Krauss B. Clinical practice guideline "
+    "for emergency department ketamine dissociative sedation: 2011 update. Ann Emerg Med "
+    "2011;57(5):449-461 (ACEP): fasting time is no reason to delay ketamine.",
+    "Zarate 2006": "Zarate CA Jr, Singh JB, Carlson PJ, et al. A randomized trial of an "
+    "N-methyl-D-aspartate antagonist in treatment-resistant major depression. Arch Gen "
+    "Psychiatry 2006;63(8):856-864: 0.5 mg/kg IV over 40 min.",
+}
+"""The published sources the clinic-protocol envelope names (docs/protocols.md)."""

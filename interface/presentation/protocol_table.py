@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from domain.protocol_envelope import ENVELOPES
 from domain.protocols import BUILT_IN_PROFILES, SUPERSEDED_PROFILES, ProtocolProfile
-from interface.presentation.protocol_sources import SOURCES
+from interface.presentation.protocol_sources import REFERENCES, SOURCES
 
 HEADER = """\
 # Protocol profiles
@@ -47,6 +48,68 @@ def _schedule_item(item: dict[str, Any]) -> str:
     return f"{item['instrument']} {when.replace('_', ' ')}{concern}"
 
 
+CLINIC_PROTOCOLS = """\
+
+## Clinic protocols
+
+An `admin` publishes the clinic's own protocol as a version derived from the current
+version of a built-in, with parameter changes (`POST /v1/clinics/{clinic}/protocols`, or
+`kap-journeys protocols publish FILE.yaml --clinic C`):
+
+```yaml
+name: denver-kap          # a lowercase slug, never a built-in's name
+base: kap-standard        # kap-standard or spravato-rems
+changes:
+  max_mg_per_kg_injected: 1.0
+  min_observation_minutes: 90
+  fasting_rule: advisory  # "avoid heavy meals": an unmet fast is a note, not a hold
+```
+
+Each version is numbered `<clinic>-<n>` (the n-th version of that name in the clinic) and
+never changes; a name keeps the base it was first published from. The profile records
+its provenance in `extra` (clinic, base, base_version), so a journey's opening event
+shows what its protocol derives from. A journey opened with the name copies the latest
+version and keeps it for life; `GET /v1/clinics/{clinic}/protocols` (admin, staff,
+auditor) and `kap-journeys protocols list` show every version with its diff from the
+built-in version it was derived from.
+
+Under `fasting_rule: advisory` a pre-dose check that does not meet the fasting hours
+holds nothing: the status's next step ("Administer the dose of session N.") gains a note
+such as "Fasting from food is advised, not required: 6 h would end at ...".
+
+### The safety envelope
+
+No clinic protocol can leave it: a value outside is refused (HTTP 422
+`clinic_setting_invalid`; the CLI exits 2) with the parameter named and the line, e.g.
+`min_observation_minutes: must be between 60 and 240 (never under 60 min); 59 is outside
+it.` A clinic may always tighten; it loosens only where a published source allows more
+than the built-in value, and never a Spravato REMS or label requirement. Ranges include
+both ends. Generated from `domain/protocol_envelope.py`.
+"""
+
+
+def envelope_table() -> str:
+    """What a clinic may set each parameter to, under each base, and why."""
+    bases = list(ENVELOPES)
+    lines = [
+        CLINIC_PROTOCOLS,
+        "| parameter | "
+        + " | ".join(f"{b} (from {BUILT_IN_PROFILES[b].version})" for b in bases)
+        + " |",
+        "|---|" + "---|" * len(bases),
+    ]
+    for name in ENVELOPES[bases[0]]:
+        cells = []
+        for base in bases:
+            limit = ENVELOPES[base][name]
+            line = limit.describe(getattr(BUILT_IN_PROFILES[base], name))
+            cells.append(f"{line}: {limit.why}" if limit.why else line)
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    lines += ["", "Sources named above:", ""]
+    lines += [f"- **{key}**: {text}" for key, text in REFERENCES.items()]
+    return "\n".join(lines) + "\n"
+
+
 def protocol_table() -> str:
     profiles: list[ProtocolProfile] = []
     for current in BUILT_IN_PROFILES.values():
@@ -62,7 +125,7 @@ def protocol_table() -> str:
         meaning, source = SOURCES[name]
         values = " | ".join(_value(row[name]) for row in rows)
         lines.append(f"| `{name}` | {meaning} | {values} | {source} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + envelope_table()
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from markupsafe import Markup, escape
 
+from domain.local_time import current_zone
 from domain.outcomes import RESPONSE_DROP_PCT
 from domain.scales import SCALES
 from interface.web.scores import INSTRUMENTS, Score, describe, mark_of
@@ -124,7 +125,7 @@ def _point(instrument: str, score: Score, baseline: int | None, x: float, y: flo
         "" if score.session is None else f", session {score.session}"
     )
     label = f"{instrument} {score.total} ({score.band.replace('_', ' ')}), {where}, " + (
-        score.at.strftime("%Y-%m-%d")
+        score.at.astimezone(current_zone()).strftime("%Y-%m-%d")
     )
     if mark:
         label += f": {mark}"
@@ -147,7 +148,8 @@ def outcome_chart(
     baselines: Mapping[str, int | None],
     sessions: Sequence[tuple[int, datetime]] = (),
 ) -> Markup:
-    """The chart for the instruments that have scores; empty markup when none has."""
+    """The chart for the instruments that have scores; empty markup when none has. Its
+    dates are the clinic's (``domain.local_time.clinic_time``)."""
     shown = [i for i in INSTRUMENTS if series.get(i)]
     if not shown:
         return Markup("")
@@ -175,7 +177,7 @@ def outcome_chart(
     for moment, anchor in ((min(moments), "start"), (max(moments), "end")):
         parts.append(
             f'<text class="tick" x="{_num(frame.x(moment))}" y="{height - 4}" '
-            f'text-anchor="{anchor}">{moment.strftime("%d %b %Y")}</text>'
+            f'text-anchor="{anchor}">{moment.astimezone(current_zone()):%d %b %Y}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text above is escaped or a number

@@ -13,7 +13,9 @@ from application.answers import HistoryEntry
 from domain.fact_records import AdverseEventFact, CorrectionFact, OverrideFact
 from domain.fold import LATE_AFTER
 from domain.journey_facts import JourneyFacts
+from domain.local_time import clinic_time
 from domain.status import JourneyStatus
+from interface.presentation.local_times import clinic_context
 from interface.services import Services
 from interface.web.chart import outcome_chart
 from interface.web.scores import INSTRUMENTS, Score
@@ -78,10 +80,12 @@ def journey_view(services: Services, clinic_id: str, journey_id: UUID) -> Journe
     history = [h for h in journeys.history(clinic_id, journey_id) if h.version <= status.version]
     scores = scores_of(facts)
     series_length = facts.profile.series_length
+    with clinic_time(clinic_context(services, clinic_id).zone):
+        chart = chart_for(status, scores)
     return JourneyView(
         status=status,
         track=stage_track(status, series_length, milestones(facts)),
-        chart=chart_for(status, scores),
+        chart=chart,
         scores=scores,
         adverse_events=list(facts.adverse_events),
         overrides=list(facts.overrides),

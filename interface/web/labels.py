@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from domain.local_time import localized, stamp, stamp_to_the_second
+
 STAGES = (
     "opened",
     "consulted",
@@ -75,19 +77,24 @@ def words(code: str | None) -> str:
 
 
 def when(moment: datetime | None) -> str:
-    """A moment as the dashboard writes it: UTC, to the minute."""
-    if moment is None:
-        return ""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    """A moment as the dashboard writes it, to the minute, in the clinic's zone while the
+    page renders (``2026-10-08 10:00 UTC``, ``Thu 2026-10-08 04:00 MDT (UTC-06:00)``)."""
+    return "" if moment is None else stamp(moment)
 
 
 def to_the_second(moment: datetime | None) -> str:
-    """A moment to the second, for the access log."""
-    return "" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    """A moment to the second, for the access log (in the clinic's zone, as ``when``)."""
+    return "" if moment is None else stamp_to_the_second(moment)
+
+
+def local(text: str | None) -> str:
+    """A sentence kept in UTC (a caseload row's next step) with its moments in the
+    clinic's zone while the page renders."""
+    return "" if text is None else localized(text)
 
 
 def iso(moment: datetime | None) -> str:
-    """A moment for a ``<time datetime>`` attribute."""
+    """A moment for a ``<time datetime>`` attribute (UTC: for machines, not people)."""
     return "" if moment is None else moment.astimezone(UTC).isoformat()
 
 

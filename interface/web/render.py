@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from application.errors import JourneyNotFoundError
+from domain.clinic_context import ClinicContext
+from domain.local_time import clinic_time
+from interface.presentation.local_times import clinic_context, zone_shown
 from interface.presentation.page_headers import secured
 from interface.readmodels.caseload import ReadModelNotReadyError
 from interface.storage.unavailable import UNAVAILABLE
 from interface.web import labels
-from interface.web.auth import SESSION_COOKIE, RoleRefusedError, SignInRequiredError
+from interface.web.auth import SESSION_COOKIE, RoleRefusedError, SignInRequiredError, Viewer
 
 log = logging.getLogger("kap.web")
 
@@ -37,6 +41,7 @@ templates = Environment(
 )
 templates.filters.update(
     words=labels.words,
+    local=labels.local,
     when=labels.when,
     to_the_second=labels.to_the_second,
     iso=labels.iso,
@@ -53,15 +58,27 @@ templates.globals.update(
 
 
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """The template rendered for the viewer (if signed in), with the pages' headers."""
+    """The template rendered for the viewer (if signed in), with the pages' headers, its
+    moments in the viewer's clinic's time zone."""
     context.setdefault("viewer", getattr(request.state, "viewer", None))
     context.setdefault("section", "")
     context.setdefault("now", request.app.state.services.clock())
     context["path"] = request.url.path
-    html = templates.get_template(template).render(**context)
+    clinic = _clinic_of(request, context["viewer"], status_code)
+    context["time_zone"] = zone_shown(clinic)
+    with clinic_time(clinic.zone if clinic else UTC):
+        html = templates.get_template(template).render(**context)
     answer = HTMLResponse(html, status_code=status_code)
     secured(answer)
     return answer
+
+
+def _clinic_of(request: Request, viewer: Viewer | None, status_code: int) -> ClinicContext | None:
+    """The viewer's clinic, for its time zone; none for an error page (which names no
+    moment, and must render while the database that holds the clinic is down)."""
+    if viewer is None or status_code >= 400:
+        return None
+    return clinic_context(request.app.state.services, viewer.principal.clinic_id)
 
 
 def see_other(location: str) -> RedirectResponse:

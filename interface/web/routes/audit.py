@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -18,6 +19,7 @@ from application.replay import (
 )
 from domain.journey import Journey
 from interface.presentation.journey_reads import log_journey_read
+from interface.presentation.local_times import clinic_context, zone_shown
 from interface.presentation.moments import check_in_utc_range
 from interface.services import Services
 from interface.web.auth import AuditorOnly
@@ -43,26 +45,30 @@ def history_page(request: Request, viewer: AuditorOnly, journey_id: UUID) -> HTM
     return page(request, "audit_history.html", journey_id=journey_id, ledger=ledger)
 
 
-def parse_moment(value: str) -> datetime:
-    """A ``datetime-local`` value (no offset: read as UTC) or an ISO time with one."""
+def parse_moment(value: str, zone: tzinfo = UTC) -> datetime:
+    """A ``datetime-local`` value (no offset: read on the clinic's wall clock, ``zone``)
+    or an ISO time with one. A wall time the clocks skip reads with the offset before
+    the change; one they repeat, as its first occurrence."""
     moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    moment = moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
     check_in_utc_range(moment)
     return moment
 
 
-def _point(at: str | None, view: str | None, version: str | None) -> ReplayPoint | str | None:
+def _point(
+    at: str | None, view: str | None, version: str | None, time_zone: str | None = None
+) -> ReplayPoint | str | None:
     """The point asked for, None if none was, or why it cannot be read."""
     try:
         if version and version.strip():
             return ReplayPoint(version=int(version))
         if at and at.strip():
-            moment = parse_moment(at)
+            moment = parse_moment(at, ZoneInfo(time_zone) if time_zone else UTC)
             if view == "occurred":
                 return ReplayPoint(occurred_as_of=moment)
             return ReplayPoint(as_of=moment)
     except (ValueError, InvalidReplayPointError):
-        return "Give a moment as date and time (UTC), or a version number from 1."
+        return f"Give a moment as date and time ({time_zone or 'UTC'}), or a version number from 1."
     return None
 
 
@@ -77,7 +83,7 @@ def replay_page(
 ) -> HTMLResponse:
     services: Services = request.app.state.services
     clinic = viewer.principal.clinic_id
-    point = _point(at, view, version)
+    point = _point(at, view, version, zone_shown(clinic_context(services, clinic)))
     context = {
         "journey_id": journey_id,
         "views": VIEWS,

@@ -18,6 +18,9 @@ from tests.integration.http.conftest import CLINIC
 runner = CliRunner()
 RFC3339_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 HEADER = "journey_id,patient_ref,rule,occurrence,versions,at,due_at,detail"
+LOCAL_HEADER = HEADER + ",at_local,due_at_local"
+"""The demo clinic keeps Denver's time: its file adds the local columns at the end."""
+RFC3339_DENVER = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?-0[67]:00$")
 
 
 def cli_csv(dashboard, monkeypatch: pytest.MonkeyPatch, *options: str) -> bytes:
@@ -50,10 +53,12 @@ def test_the_csv_has_the_columns_in_order_and_utc_times(dashboard):
     text = dashboard.auditor.get("/audit/compliance.csv").text
     rows = list(csv.DictReader(io.StringIO(text)))
 
-    assert text.splitlines()[0] == HEADER
+    assert text.splitlines()[0] == LOCAL_HEADER
     assert rows
     for row in rows:
         assert RFC3339_UTC.match(row["at"]), row["at"]
         assert row["due_at"] == "" or RFC3339_UTC.match(row["due_at"]), row["due_at"]
+        assert RFC3339_DENVER.match(row["at_local"]), row["at_local"]
+        assert (row["due_at"] == "") == (row["due_at_local"] == ""), row["due_at_local"]
         assert re.fullmatch(r"\d+( \d+)*", row["versions"]), row["versions"]
         assert row["patient_ref"].startswith("DEMO-")

@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pypdf
 import pypdfium2
@@ -174,3 +175,20 @@ def test_a_clinic_without_its_settings_is_told_what_a_claim_needs(shared_api: Ap
         "tax_id",
     ]
     assert OTHER_CLINIC  # clinic-b has its REMS certification only: no settings
+
+
+def test_a_superbill_is_logged_as_a_read_of_the_journey_and_a_refusal_is_not(
+    shared_api: Api, billed: str
+) -> None:
+    log = shared_api.app.state.services.access_log
+    before = len(log.entries(CLINIC, journey_id=UUID(billed), limit=1000))
+    superbill(shared_api, billed, headers={"x_purpose_of_use": "payment"})
+    superbill(shared_api, billed, role="auditor")
+
+    entries = log.entries(CLINIC, journey_id=UUID(billed), limit=1000)
+    assert len(entries) == before + 1
+    assert (entries[0].action, entries[0].role, entries[0].purpose) == (
+        "history",
+        "staff",
+        "payment",
+    )

@@ -192,3 +192,24 @@ def test_a_superbill_is_logged_as_a_read_of_the_journey_and_a_refusal_is_not(
         "staff",
         "payment",
     )
+
+
+def test_a_spravato_induction_bills_g2082_then_g2083(api: Api) -> None:
+    """Through the service: the clinic holds its REMS certification (J-18)."""
+    journey_id = api.journey("MRN-SB3", protocol="spravato-rems", primary_clinician="prescriber-1")
+    second = FIRST_DOSE + timedelta(days=3)
+    first_session = dosing_session(1, FIRST_DOSE, protocol="spravato-rems", integrate=False)
+    second_session = dosing_session(2, second, protocol="spravato-rems", integrate=False)
+    second_session[1].data["dose_mg"] = 84
+    api.post_all(journey_id, [*intake(route="intranasal"), *first_session, *second_session])
+    set_up_billing(api)
+
+    answer = superbill(api, journey_id)
+
+    assert answer.status_code == 200, answer.text
+    lines = answer.json()["lines"]
+    assert [(line["code"], line["amount_cents"]) for line in lines[2:]] == [
+        ("G2082", FEES["G2082"]),
+        ("G2083", FEES["G2083"]),
+    ]
+    assert {line["rendering"]["npi"] for line in lines[2:]} == {PRESCRIBER_NPI}

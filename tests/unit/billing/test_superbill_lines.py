@@ -20,7 +20,7 @@ from tests.unit.billing.billing_story import (
     kap_series,
     spravato_intake,
 )
-from tests.unit.domain.conftest import FIRST_DOSE, correct, full_session, version_of
+from tests.unit.domain.conftest import FIRST_DOSE, correct, dose, full_session, version_of
 
 
 def codes(bill) -> list[str]:
@@ -73,24 +73,34 @@ def test_a_period_ending_before_it_starts_is_refused():
         superbill([], clinic(), date(2026, 10, 2), date(2026, 10, 1))
 
 
-def test_a_spravato_induction_bills_g2082_up_to_56_mg_and_g2083_above():
-    first, second = FIRST_DOSE, FIRST_DOSE + timedelta(days=3)
-    steps = [
-        *spravato_intake(),
-        *full_session(SPRAVATO_REMS, 1, first),
-        *full_session(SPRAVATO_REMS, 2, second),
-    ]
-    j = journey(steps, SPRAVATO_REMS)
-    correct(j, version_of(j, "KetamineAdministered", session=2), {"dose_mg": 84}, second)
+def spravato_induction(second_dose_mg: float = 84):
+    """Intake, then session 1 at 56 mg and session 2 three days later."""
+    second = FIRST_DOSE + timedelta(days=3)
+    session_2 = full_session(SPRAVATO_REMS, 2, second)
+    session_2[1] = dose(SPRAVATO_REMS, 2, second, dose_mg=second_dose_mg)
+    steps = [*spravato_intake(), *full_session(SPRAVATO_REMS, 1, FIRST_DOSE), *session_2]
+    return journey(steps, SPRAVATO_REMS)
 
-    bill = superbill(entries_of(j), clinic())
+
+def test_a_spravato_induction_bills_g2082_up_to_56_mg_and_g2083_above():
+    bill = superbill(entries_of(spravato_induction()), clinic())
 
     dosing = [line for line in bill.lines if line.service.startswith("Dosing")]
     assert [(line.code, line.service) for line in dosing] == [
         ("G2082", "Dosing session 1: esketamine 56 mg"),
         ("G2083", "Dosing session 2: esketamine 84 mg"),
     ]
+    # No E/M, add-on or injection with the G codes: they include the visit.
+    assert codes(bill) == ["90792", "90837", "G2082", "G2083"]
     assert {line.rendering.npi for line in dosing} == {PRESCRIBER_NPI}
+
+
+def test_a_corrected_esketamine_dose_is_billed_as_corrected():
+    j = spravato_induction(56)
+    second = version_of(j, "KetamineAdministered", session=2)
+    correct(j, second, {"dose_mg": 84}, FIRST_DOSE + timedelta(days=3, hours=3))
+
+    assert codes(superbill(entries_of(j), clinic()))[-2:] == ["G2082", "G2083"]
 
 
 def test_a_cancelled_session_is_not_billed_and_an_undischarged_one_waits():

@@ -51,8 +51,19 @@ def check_fee_schedule(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def effective_schedule(stored: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The clinic's stored schedule, or the default before it set one."""
-    return check_fee_schedule(stored or {})
+    """The clinic's stored schedule (checked when it was set) over the defaults; the
+    default alone before it set one. Never refuses: what was stored is read as it is."""
+    stored = stored or {}
+    return {
+        "fees": dict(stored.get("fees") or {}),
+        "telehealth_place_of_service": stored.get(
+            "telehealth_place_of_service", DEFAULT_FEE_SCHEDULE["telehealth_place_of_service"]
+        ),
+        "standard_minutes": {
+            **DEFAULT_FEE_SCHEDULE["standard_minutes"],
+            **(stored.get("standard_minutes") or {}),
+        },
+    }
 
 
 def _fees(value: Any) -> dict[str, int]:

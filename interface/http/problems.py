@@ -107,6 +107,12 @@ def _clinic_setting(_: Request, error: Exception) -> JSONResponse:
     return problem(422, "clinic_setting_invalid", str(error), "Clinic setting refused")
 
 
+def _unknown_protocol(_: Request, error: Exception) -> JSONResponse:
+    """A journey opened under a name that is neither built in nor one the clinic published
+    (the wire's protocol is a slug since clinics publish their own: issue 11)."""
+    return problem(422, "invalid_request", f"protocol: {error} Or one the clinic published.")
+
+
 def _http(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     if error.status_code == 400:  # FastAPI's answer to a body its JSON parser gave up on
@@ -162,7 +168,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ClinicSettingError, _clinic_setting)
     app.add_exception_handler(ClinicNotRegisteredError, _simple(404, "clinic_not_registered"))
     app.add_exception_handler(ClinicConflictError, _simple(409, "write_conflict"))
-    app.add_exception_handler(UnknownProtocolError, _simple(422, "unknown_protocol"))
+    app.add_exception_handler(UnknownProtocolError, _unknown_protocol)
     app.add_exception_handler(JourneyConflictError, _simple(409, "write_conflict"))
     # 409: the request is sound but conflicts with the journey's stored state (altered).
     app.add_exception_handler(JourneyDamagedError, _simple(409, "journey_damaged"))

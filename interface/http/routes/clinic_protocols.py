@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path
+from fastapi import APIRouter
 
 from application.clinic_protocols import (
     PublishedProtocol,
     clinic_protocols,
     publish_clinic_protocol,
 )
-from interface.auth.principal import Principal
-from interface.auth.roles import Role
-from interface.http.deps import ServicesDep, allow
+from interface.http.clinic_access import Admin, ClinicId, ClinicPeople, own_clinic
+from interface.http.deps import ServicesDep
 from interface.http.schemas import Problem
 from interface.http.schemas.clinic_protocols import (
     ClinicProtocolCreate,
@@ -24,16 +23,10 @@ from interface.http.schemas.clinic_protocols import (
 
 router = APIRouter(prefix="/v1/clinics", tags=["clinics"])
 
-Admin = Annotated[Principal, Depends(allow(Role.ADMIN))]
-ClinicPeople = Annotated[Principal, Depends(allow(Role.ADMIN, Role.STAFF, Role.AUDITOR))]
-ClinicId = Annotated[
-    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$", description="Clinic id.")
-]
-
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem},
     403: {"model": Problem},
-    404: {"model": Problem, "description": "Another clinic than the token's."},
+    404: {"model": Problem, "description": "not_found: another clinic than the token's."},
     503: {"model": Problem},
 }
 REFUSED: dict[int | str, dict[str, Any]] = {
@@ -44,12 +37,6 @@ REFUSED: dict[int | str, dict[str, Any]] = {
         "must be between 60 and 240`. Nothing is published.",
     },
 }
-
-
-def _own(principal: Principal, clinic: str) -> None:
-    """A token reaches its own clinic only; another clinic is not there for it (404)."""
-    if clinic != principal.clinic_id:
-        raise HTTPException(404, f"No clinic {clinic!r} for this token.")
 
 
 def _public(published: PublishedProtocol) -> ClinicProtocolPublic:
@@ -65,7 +52,7 @@ def publish_protocol(
     clinic: ClinicId, body: ClinicProtocolCreate, principal: Admin, services: ServicesDep
 ) -> ClinicProtocolPublic:
     """Publish the next version of a clinic protocol, derived from a built-in profile."""
-    _own(principal, clinic)
+    own_clinic(principal, clinic)
     published = publish_clinic_protocol(
         services.clinics, clinic, body.name, body.base, body.changes, principal.token_name
     )
@@ -77,6 +64,6 @@ def list_protocols(
     clinic: ClinicId, principal: ClinicPeople, services: ServicesDep
 ) -> ClinicProtocolsPublic:
     """Every version of the clinic's protocols, oldest first, with its diff from its base."""
-    _own(principal, clinic)
+    own_clinic(principal, clinic)
     versions = clinic_protocols(services.clinics, clinic)
     return ClinicProtocolsPublic(clinic_id=clinic, protocols=[_public(v) for v in versions])

@@ -158,4 +158,6 @@ def test_a_journey_opened_before_a_new_version_keeps_the_old_one(api: Api) -> No
 
 
 def test_a_protocol_name_no_one_published_is_422(api: Api) -> None:
-    assert_problem(api.open_journey(protocol="denver-kap"), 422, "unknown_protocol")
+    problem = assert_problem(api.open_journey(protocol="denver-kap"), 422, "invalid_request")
+
+    assert problem["detail"].startswith("protocol: Unknown protocol 'denver-kap'")

@@ -54,7 +54,7 @@ from domain.rules.common import check_posting, check_time_plausible
 from domain.rules.corrections import check_correction
 from domain.rules.dose import check_dose
 from domain.rules.plans import check_treatment_plan
-from domain.rules.roles import check_role
+from domain.rules.roles import check_opener, check_role
 from domain.rules.sessions import check_pre_dose_check_opens
 from domain.scales import score
 from domain.snapshot_upcasts import facts_v1_v2, facts_v2_v3
@@ -395,6 +395,7 @@ class Journey(Aggregate):
     ) -> Journey:
         """Open the journey under ``journey_id``, named by the application (a keyed id)."""
         check_time_plausible(posting.occurred_at, posting.recorded_at, posting.occurred_at)
+        check_opener(posting.recorded_by, posting.clinic)
         data: JourneyOpenedPayload = {
             "clinic_id": clinic_id,
             "patient_ref": patient_ref,

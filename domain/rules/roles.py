@@ -118,6 +118,13 @@ def check_role(
         _check_named_staff(facts, data, by, directory)
 
 
+def check_opener(by: Actor, clinic: ClinicContext | None) -> None:
+    """Whoever opens a journey is listed in the clinic's directory, where it keeps one
+    (any role may open one)."""
+    if clinic is not None and clinic.keeps_directory:
+        _check_listed(clinic, by)
+
+
 def _check_listed(directory: ClinicContext, by: Actor) -> None:
     """The recorder is an active member of the clinic's directory, in the role listed."""
     if by.role == "system":

@@ -40,6 +40,7 @@ DIRECTORY = {
     "therapist-1": {"name": "Ana Ruiz", "role": "therapist", "credentials": "LCSW"},
     "nurse-1": {"name": "Min Kim", "role": "nurse", "credentials": "RN"},
     "nurse-kim": {"name": "Kim Park", "role": "nurse", "credentials": "RN"},
+    "coord-sam": {"name": "Sam Ortiz", "role": "coordinator"},
 }
 
 
@@ -78,6 +79,15 @@ def test_an_admin_sets_the_clinic_up_and_its_people_read_it(api: Api) -> None:
     ).json()["staff"]
     assert [m["staff_id"] for m in staff] == sorted(DIRECTORY)
     assert all(m["active"] for m in staff)
+
+
+def test_whoever_opens_a_journey_is_in_the_directory(api: Api) -> None:
+    _directory(api)
+    put_member(api, "coord-sam", {**DIRECTORY["coord-sam"], "active": False})
+    refused = assert_problem(api.open_journey(), 409)
+    assert "coord-sam is inactive" in refused["detail"]
+    put_member(api, "coord-sam", DIRECTORY["coord-sam"])
+    assert api.open_journey().status_code == 201
 
 
 def test_a_put_that_changes_nothing_records_nothing(api: Api) -> None:

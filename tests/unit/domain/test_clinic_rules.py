@@ -19,6 +19,7 @@ from domain.status import journey_status
 from tests.story import Step, intake, phq9
 from tests.unit.domain.conftest import (
     FIRST_DOSE,
+    JOURNEY_ID,
     RECORDING_DELAY,
     assert_unchanged,
     dose,
@@ -229,3 +230,25 @@ def test_a_correction_by_someone_unlisted_is_refused() -> None:
         journey.correct_entry(body, entry_of(journey, 2), posting)
     assert_unchanged(journey, before)
     assert "dr-nobody is not in" in caught.value.detail
+
+
+def test_whoever_opens_a_journey_is_listed_where_the_clinic_keeps_a_directory() -> None:
+    def opening(by: Actor, clinic: ClinicContext | None) -> Journey:
+        at = FIRST_DOSE
+        return Journey.open(
+            journey_id=JOURNEY_ID,
+            clinic_id="clinic-1",
+            patient_ref="MRN-0042",
+            episode=1,
+            profile=KAP_STANDARD,
+            primary_clinician="prescriber-1",
+            presenting_concerns=["depression"],
+            posting=Posting(at, at, by, "test", clinic=clinic),
+        )
+
+    with pytest.raises(RuleViolationError) as caught:
+        opening(Actor("coord-nobody", "coordinator"), DIRECTORY)
+    assert "coord-nobody is not in clinic clinic-1's staff directory" in caught.value.detail
+    assert opening(Actor("nurse-1", "nurse"), DIRECTORY).version == 1
+    assert opening(Actor("ehr", "system"), DIRECTORY).version == 1
+    assert opening(Actor("coord-nobody", "coordinator"), NO_DIRECTORY).version == 1

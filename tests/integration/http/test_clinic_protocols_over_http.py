@@ -161,3 +161,32 @@ def test_a_protocol_name_no_one_published_is_422(api: Api) -> None:
     problem = assert_problem(api.open_journey(protocol="denver-kap"), 422, "invalid_request")
 
     assert problem["detail"].startswith("protocol: Unknown protocol 'denver-kap'")
+
+
+def checked_after_a_meal(api: Api, protocol: str, patient_ref: str) -> str:
+    """Session 1's pre-dose check taken with the last meal 1 h before the dose."""
+    journey_id = api.journey(patient_ref, protocol=protocol)
+    check = dosing_session(1, DOSE_AT)[0]
+    check.data["last_food_at"] = (DOSE_AT - timedelta(hours=1)).isoformat()
+    api.post_all(journey_id, [*intake(), check])
+    api.clock.follow(DOSE_AT - timedelta(minutes=1))
+    return journey_id
+
+
+def test_an_advisory_fast_is_a_note_on_the_next_step_and_a_strict_one_blocks(api: Api) -> None:
+    publish(api, DENVER_KAP)
+    advisory = checked_after_a_meal(api, "denver-kap", "MRN-1")
+    strict = checked_after_a_meal(api, "kap-standard", "MRN-2")
+
+    noted, held = api.status(advisory).json(), api.status(strict).json()
+
+    assert noted["blockers"] == []
+    assert noted["next_step"]["code"] == "administer_dose"
+    assert (
+        "Fasting from food is advised, not required: 6 h would end at"
+        in (noted["next_step"]["text"])
+    )
+    assert [b["rule"] for b in held["blockers"]] == ["J-04"]
+    assert held["blockers"][0]["text"].startswith("Fasting from food not met: 6 h are needed")
+    assert api.post(advisory, im_dose(35)).status_code == 201
+    assert_problem(api.post(strict, im_dose(35)), 409, "protocol_violation")

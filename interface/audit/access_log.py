@@ -25,7 +25,17 @@ from interface.storage.appendonly import protect_append_only
 from interface.storage.readmodels.tables import UtcDateTime
 
 ACTIONS = frozenset(
-    {"status", "caseload", "history", "replay", "verify", "export", "compliance", "access_log"}
+    {
+        "status",
+        "caseload",
+        "history",
+        "replay",
+        "verify",
+        "export",
+        "compliance",
+        "access_log",
+        "superbill",
+    }
 )
 """What was read; anything else is a programming error, refused and never stored."""
 PURPOSE_OF_USE = re.compile(r"^[a-z_]{1,40}$")

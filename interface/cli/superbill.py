@@ -59,7 +59,7 @@ def superbill_command(
         bill = journey_superbill(
             services.journeys, services.clinics, None, journey_id, period_from, period_to
         )
-        log_operator_read(services, None, journey_id, "history")
+        log_operator_read(services, None, journey_id, "superbill")
     except (JourneyNotFoundError, BillingNotReadyError) as error:
         _fail(str(error), 1)
     except BillingPeriodError as error:

@@ -35,8 +35,8 @@ def log_journey_read(
       request (the purpose is then the role's default: treatment for staff, audit for
       auditors).
     - ``journey_id``: the journey read; None for the caseload or a clinic-wide read.
-    - ``what``: status, caseload, history, replay, verify, export, compliance or
-      access_log (``interface.audit.access_log.ACTIONS``).
+    - ``what``: status, caseload, history, replay, verify, export, compliance,
+      access_log or superbill (``interface.audit.access_log.ACTIONS``).
     """
     if isinstance(request_or_services, Request):
         services: Services = request_or_services.app.state.services

@@ -76,7 +76,7 @@ def superbill(
         return problem(422, "billing_not_ready", str(error), missing=error.missing)
     except BillingPeriodError as error:
         return problem(422, "invalid_request", f"query.from: {error}")
-    log_journey_read(request, principal, journey_id, "history")
+    log_journey_read(request, principal, journey_id, "superbill")
     document = superbill_document(journey_id, bill)
     if _wants_pdf(answer_format, request):
         return Response(superbill_pdf(document), media_type=PDF)

@@ -188,7 +188,7 @@ def test_a_superbill_is_logged_as_a_read_of_the_journey_and_a_refusal_is_not(
     entries = log.entries(CLINIC, journey_id=UUID(billed), limit=1000)
     assert len(entries) == before + 1
     assert (entries[0].action, entries[0].role, entries[0].purpose) == (
-        "history",
+        "superbill",
         "staff",
         "payment",
     )

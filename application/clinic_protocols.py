@@ -7,8 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from application.clinics import ClinicNotRegisteredError, Clinics
+from application.clinics import (
+    WRITE_ATTEMPTS,
+    ClinicConflictError,
+    ClinicNotRegisteredError,
+    Clinics,
+)
 from domain.clinic_protocols import ParameterChange, derive_clinic_protocol, protocol_diff
+from domain.errors import ClinicSettingError
 from domain.protocol_profile import ProtocolProfile
 
 
@@ -54,7 +60,20 @@ def publish_clinic_protocol(
     clinics: Clinics, clinic_id: str, name: Any, base: Any, changes: Any, by: str
 ) -> PublishedProtocol:
     """The next version of ``name``, checked against the safety envelope and published
-    (ClinicSettingError naming the first parameter that leaves it; nothing stored)."""
-    derived = derive_clinic_protocol(clinic_id, _published(clinics, clinic_id), name, base, changes)
-    clinic = clinics.publish_protocol(clinic_id, derived.profile, derived.base, derived.changes, by)
-    return _public(clinic.protocols[-1])
+    (ClinicSettingError naming the first parameter that leaves it; nothing stored).
+
+    Two admins publishing the same name at once would number the same version: the clinic
+    refuses the second (versions never change), which is then numbered again."""
+    for _ in range(WRITE_ATTEMPTS):
+        published = _published(clinics, clinic_id)
+        derived = derive_clinic_protocol(clinic_id, published, name, base, changes)
+        try:
+            clinic = clinics.publish_protocol(
+                clinic_id, derived.profile, derived.base, derived.changes, by
+            )
+        except ClinicSettingError as error:
+            if error.field != "version":
+                raise
+            continue
+        return _public(clinic.protocols[-1])
+    raise ClinicConflictError(f"Clinic {clinic_id} kept publishing {name}; retry the request.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -34,8 +35,12 @@ class Worker:
 
 
 @pytest.fixture
-def workers(database_url: str) -> Iterator[list[Worker]]:
-    key = new_key()
+def key() -> str:
+    return new_key()
+
+
+@pytest.fixture
+def workers(database_url: str, key: str) -> Iterator[list[Worker]]:
     started = [Worker(database_url, key), Worker(database_url, key)]
     yield started
     for worker in started:
@@ -74,3 +79,33 @@ def test_a_journey_keeps_its_version_when_a_newer_one_is_published(workers):
 
     assert (old.protocol_name, old.protocol_version) == ("denver-kap", f"{CLINIC}-1")
     assert (new.protocol_name, new.protocol_version) == ("denver-kap", f"{CLINIC}-2")
+
+
+class RacedClinics(Clinics):
+    """Clinics where another admin publishes the same name just before each first save."""
+
+    name = Clinics.name  # the same store (the library names a subclass's tables anew)
+    rival: Clinics
+
+    def publish_protocol(self, clinic_id: str, *args: Any, **kwargs: Any) -> Any:
+        if getattr(self, "rival", None) is not None:
+            rival, self.rival = self.rival, None  # type: ignore[assignment]
+            publish_clinic_protocol(rival, clinic_id, "denver-kap", "kap-standard", {}, "rival")
+        return super().publish_protocol(clinic_id, *args, **kwargs)
+
+
+def test_two_admins_publishing_the_same_name_at_once_get_two_versions(database_url, key, workers):
+    rival = workers[0].clinics
+    raced = RacedClinics(env=clinic_store_environment(database_url, key))
+    raced.rival = rival
+    try:
+        ours = publish_clinic_protocol(raced, CLINIC, "denver-kap", "kap-standard", ADVISORY, "ops")
+    finally:
+        raced.close()
+
+    versions = clinic_protocols(rival, CLINIC)
+    assert [(v.version, v.published_by) for v in versions] == [
+        (f"{CLINIC}-1", "rival"),
+        (f"{CLINIC}-2", "ops"),
+    ]
+    assert ours == versions[1]

@@ -29,6 +29,7 @@ from application.clinic_protocols import (
     clinic_protocols,
     publish_clinic_protocol,
 )
+from application.clinics import ClinicConflictError
 from domain.errors import ClinicSettingError
 from interface.auth.tokens import validate_identifier
 from interface.cli.operator import operator
@@ -113,6 +114,9 @@ def publish(
         )
     except ClinicSettingError as error:
         _fail(str(error))
+    except ClinicConflictError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
     finally:
         services.close()
     typer.echo("Published " + "\n".join(_lines(published)))

@@ -36,6 +36,10 @@ REFUSED: dict[int | str, dict[str, Any]] = {
         "base, changes) and the line it may not cross, e.g. `min_observation_minutes: "
         "must be between 60 and 240`. Nothing is published.",
     },
+    409: {
+        "model": Problem,
+        "description": "write_conflict: the clinic kept changing under concurrent writes; retry.",
+    },
 }
 
 

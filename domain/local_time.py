@@ -75,6 +75,27 @@ def stamp_to_the_second(moment: datetime) -> str:
     return f"{local.strftime('%a %Y-%m-%d %H:%M:%S %Z')} (UTC{offset_of(local)})"
 
 
+def clock(moment: datetime) -> str:
+    """A time of day later the same session: ``10:30 UTC``, or ``04:30 MDT (UTC-06:00)``."""
+    return clock_span(moment, None)
+
+
+def clock_span(start: datetime, end: datetime | None) -> str:
+    """A window within a session: ``10:30 and 10:50 UTC``, or ``04:30 and 04:50 MDT
+    (UTC-06:00)``; each end with its own offset if the clocks change inside it."""
+    zone = _ZONE.get()
+    if is_utc(zone):
+        return (
+            " and ".join(f"{m.astimezone(UTC):%H:%M}" for m in (start, end) if m is not None)
+            + " UTC"
+        )
+    shown = [m.astimezone(zone) for m in (start, end) if m is not None]
+    if len({m.utcoffset() for m in shown}) > 1:
+        return " and ".join(f"{m:%H:%M %Z} (UTC{offset_of(m)})" for m in shown)
+    times = " and ".join(f"{m:%H:%M}" for m in shown)
+    return f"{times} {shown[-1]:%Z} (UTC{offset_of(shown[-1])})"
+
+
 def offset_of(local: datetime) -> str:
     """``-06:00``: the offset a zone-aware moment has from UTC."""
     offset = local.strftime("%z")  # +HHMM or -HHMM

@@ -2,7 +2,9 @@
 
 A row is a pure function of the journey's events (its "now" is the journey's last
 recording time), so a rebuild gives exactly the rows the live projection wrote.
-Flags that fall due with time are stored as due times and judged when read.
+Flags that fall due with time are stored as due times and judged when read. Its next
+step names moments in UTC whoever projects it; readers see them in their clinic's zone
+(``domain.local_time.localized``), so a clinic's change of zone leaves no row stale.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from domain.journey import Journey
+from domain.local_time import clinic_time
 from domain.status import flags_of, journey_status
 
 TIME_BASED_FLAGS = ("integration_overdue", "rems_form_overdue")
@@ -64,7 +67,8 @@ def _attention_key(flags: list[str], due: list[datetime | None]) -> str:
 def caseload_row(journey: Journey) -> CaseloadRow:
     facts = journey.facts
     as_of = facts.last_event_at
-    status = journey_status(journey.id, journey.version, facts, as_of)
+    with clinic_time(UTC):  # the stored form; read in the clinic's zone
+        status = journey_status(journey.id, journey.version, facts, as_of)
     flags = [f for f in flags_of(facts, as_of) if f not in TIME_BASED_FLAGS]
     phq9 = status.outcomes.get("PHQ-9")
     integration_due = min(facts.pending_due("integration"), default=None)

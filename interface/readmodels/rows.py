@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import UTC
 from typing import Any
 
 from application.projections.caseload_rows import caseload_row
 from domain.compliance import compliance_findings
 from domain.journey import Journey
+from domain.local_time import clinic_time
 
 
 def caseload_rows(journeys: Sequence[Journey]) -> list[dict[str, Any]]:
@@ -17,7 +19,13 @@ def caseload_rows(journeys: Sequence[Journey]) -> list[dict[str, Any]]:
 
 def findings_rows(journeys: Sequence[Journey]) -> list[dict[str, Any]]:
     """Every compliance finding of each journey: the moment it is about, and time-based
-    ones with their due time."""
+    ones with their due time. Details name moments in UTC, the stored form; the report
+    reads them in the clinic's zone (``interface.presentation.compliance_report``)."""
+    with clinic_time(UTC):
+        return _findings_rows(journeys)
+
+
+def _findings_rows(journeys: Sequence[Journey]) -> list[dict[str, Any]]:
     return [
         {
             "journey_id": journey.id,

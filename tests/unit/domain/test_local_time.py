@@ -8,9 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from application.projections.caseload_rows import caseload_row
 from domain.clinic_context import ClinicContext
 from domain.local_time import (
     clinic_time,
+    clock,
+    clock_span,
     is_utc,
     localized,
     stamp,
@@ -18,7 +21,8 @@ from domain.local_time import (
     stamp_to_the_second,
 )
 from domain.protocols import KAP_STANDARD, SPRAVATO_REMS
-from tests.story import intake
+from interface.readmodels.rows import findings_rows
+from tests.story import intake, phq9
 from tests.unit.domain.conftest import (
     full_session,
     open_journey,
@@ -107,6 +111,21 @@ def test_the_zone_is_set_only_inside_the_block():
             assert stamp(moment) == "2026-10-08 10:00 UTC"
         assert stamp(moment).endswith("(UTC-06:00)")
     assert stamp(moment) == "2026-10-08 10:00 UTC"
+
+
+def test_a_time_of_day_within_a_session_and_a_window():
+    start = datetime(2026, 10, 8, 10, 30, tzinfo=UTC)
+    end = start + timedelta(minutes=20)
+
+    assert clock(start) == "10:30 UTC"
+    assert clock_span(start, end) == "10:30 and 10:50 UTC"
+    with clinic_time(DENVER):
+        assert clock(start) == "04:30 MDT (UTC-06:00)"
+        assert clock_span(start, end) == "04:30 and 04:50 MDT (UTC-06:00)"
+        # A window the clocks go back in: each end with its own offset.
+        assert clock_span(FALL_2026 - timedelta(minutes=10), FALL_2026 + timedelta(minutes=10)) == (
+            "01:50 MDT (UTC-06:00) and 01:10 MST (UTC-07:00)"
+        )
 
 
 # --- sentences kept in UTC, read in the clinic's zone ------------------------------------
@@ -233,3 +252,25 @@ def test_an_integration_due_across_the_spring_change_reads_in_daylight_time():
         assert status_of(journey, due + MINUTE).flag_details["integration_overdue"][0].text == (
             f"The integration session for session 1 was due by {due:%Y-%m-%d %H:%M} UTC."
         )
+
+
+def test_a_caseload_row_keeps_its_sentence_in_utc_whoever_projects_it():
+    monday = datetime(2026, 10, 26, 15, 0, tzinfo=UTC)
+    journey = opened_in_denver(SPRAVATO_REMS, monday)
+    friday_10_mdt = datetime(2026, 10, 30, 16, 0, tzinfo=UTC)
+    for s in full_session(SPRAVATO_REMS, 1, friday_10_mdt, rems_form=False):
+        post(journey, s)
+    post(journey, phq9([1, 1, 1, 1, 1, 1, 1, 1, 0], friday_10_mdt + timedelta(days=8), "follow_up"))
+
+    with clinic_time(DENVER):
+        row = caseload_row(journey)
+
+    assert row.next_step_text == (
+        "Submit the REMS monitoring form of session 1: it was due 2026-11-06 16:00 UTC."
+    )
+    assert localized(row.next_step_text, DENVER).endswith(
+        "due Fri 2026-11-06 09:00 MST (UTC-07:00)."
+    )
+    with clinic_time(DENVER):
+        (finding,) = [f for f in findings_rows([journey]) if f["rule"] == "C-07"]
+    assert "it was due by 2026-11-06 16:00 UTC (counted" in finding["detail"]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from interface.demo import content, roster
+from interface.demo.clinic_setup import DEMO_PROTOCOL
 from interface.demo.roster import KAP, LEE, OKAFOR, SANTOS, patient
 from interface.demo.story import SPRAVATO, Story
 
@@ -118,6 +119,15 @@ def interaction_review(now: datetime) -> Story:
     return story.medications(story.day(3, 12), content.INTERACTING_MEDICATIONS)
 
 
+def clinic_protocol(now: datetime) -> Story:
+    """Under the clinic's own protocol (aspen-kap): IM at 1 mg/kg, which kap-standard
+    refuses, 95 minutes of observation, then a check after a light meal 3 hours before:
+    under the clinic's advisory fasting rule a note on the next step, not a hold."""
+    story = patient(now, 30, DEMO_PROTOCOL, LEE, 12).intake()
+    story.session(1, story.day(6, 9, 35), dose_mg=72.0, observed=95)
+    return story.session(2, now - timedelta(minutes=20), until="checked", food_hours=3)
+
+
 PATIENTS: tuple[Callable[[datetime], Story], ...] = (
     roster.opened_today,
     roster.opened_spravato,
@@ -148,6 +158,7 @@ PATIENTS: tuple[Callable[[datetime], Story], ...] = (
     moderate_hold,
     high_hold,
     interaction_review,
+    clinic_protocol,
 )
 """Patient N of the demo clinic is ``PATIENTS[N - 1]``, with patient_ref ``DEMO-00N``."""
 
@@ -167,6 +178,7 @@ SHOWCASE = {
     "moderate_hold": "DEMO-027",
     "high_hold": "DEMO-028",
     "interaction_review": "DEMO-029",
+    "clinic_protocol": "DEMO-030",
 }
 """Where to look for each case worth showing (patient refs)."""
 

@@ -125,9 +125,11 @@ class Story:
     ) -> Story:
         """A dosing session from its pre-dose check (the dose 25 min later) to ``until``:
         checked, dosed, discharged or integrated. Options: vitals, override, adverse,
-        rems_form (Spravato, default True), phq9 (a post-session PHQ-9 total), item9."""
+        rems_form (Spravato, default True), phq9 (a post-session PHQ-9 total), item9,
+        dose_mg, food_hours (since the last meal), observed (minutes to discharge)."""
         dose_at = checked_at + timedelta(minutes=25)
         food, liquid = (9, 3) if not self.spravato else (4, 1)
+        food = opts.get("food_hours", food)
         self.add(
             "PreDoseCheckCompleted",
             checked_at,
@@ -149,7 +151,8 @@ class Story:
             {
                 "session": n,
                 "route": "intranasal" if self.spravato else self.route,
-                "dose_mg": (56.0 if n == 1 else 84.0) if self.spravato else self.planned_dose(),
+                "dose_mg": opts.get("dose_mg")
+                or ((56.0 if n == 1 else 84.0) if self.spravato else self.planned_dose()),
                 "weight_kg": self.weight_kg,
                 "administered_by": self.team.nurse,
                 "therapist_present": None if self.spravato else self.team.therapist,
@@ -174,7 +177,7 @@ class Story:
             )
         if until == "dosed":
             return self
-        observed = timedelta(minutes=130 if self.spravato else 80)
+        observed = timedelta(minutes=opts.get("observed") or (130 if self.spravato else 80))
         self.add(
             "PatientDischarged", dose_at + observed, content.discharge(n, self.number, self.escort)
         )

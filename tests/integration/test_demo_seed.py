@@ -10,6 +10,7 @@ from eventsourcing.cipher import AESCipher
 
 from application.clinics import Clinics
 from application.journeys import Journeys
+from application.superbill import journey_superbill
 from domain.status import JourneyStatus
 from interface.demo.cases import PATIENTS, SHOWCASE
 from interface.demo.seed import DEMO_CLINIC, DEMO_SOURCE, demo_journey_id, seed_demo_clinic
@@ -82,7 +83,11 @@ def test_the_clinic_shows_every_stage_session_state_and_protocol(
     assert {"checked", "dosed", "discharged_awaiting_integration"} <= {
         s.session_state for s in in_treatment
     }
-    assert {s.protocol_name for s in statuses.values()} == {"kap-standard", "spravato-rems"}
+    assert {s.protocol_name for s in statuses.values()} == {
+        "kap-standard",
+        "spravato-rems",
+        "aspen-kap",  # the clinic's own protocol
+    }
     assert {s.primary_clinician for s in statuses.values()} == {"dr-lee", "dr-okafor", "dr-santos"}
 
 
@@ -200,3 +205,32 @@ def test_a_second_run_records_no_clinic_change(make_journeys: MakeJourneys) -> N
     changes = len(clinics.changes(DEMO_CLINIC))
     seed_demo_clinic(journeys, clinics)
     assert len(clinics.changes(DEMO_CLINIC)) == changes
+
+
+def test_a_journey_under_the_clinics_own_protocol_is_dosed_as_it_allows(
+    seeded: tuple[Journeys, dict[str, JourneyStatus]],
+) -> None:
+    journeys, statuses = seeded
+    status = statuses[SHOWCASE["clinic_protocol"]]
+    assert (status.protocol_name, status.protocol_version) == ("aspen-kap", "demo-clinic-1")
+    journey = journeys._journey(DEMO_CLINIC, status.journey_id)
+    (first,) = journey.facts.doses()
+    assert first["dose_mg"] == 72.0  # 1 mg/kg at 72 kg: beyond kap-standard's 0.75
+    assert journey.facts.profile.min_observation_minutes == 90
+    assert status.next_step.code == "administer_dose"
+    assert "fast" in status.next_step.text.lower()  # advisory: a note, not a hold
+    assert not status.blockers
+
+
+def test_the_demo_clinic_bills_a_finished_series(
+    seeded: tuple[Journeys, dict[str, JourneyStatus]],
+) -> None:
+    journeys, statuses = seeded
+    clinics = journeys.clinics  # type: ignore[attr-defined]
+    bill = journey_superbill(
+        journeys, clinics, DEMO_CLINIC, statuses[SHOWCASE["six_sessions"]].journey_id
+    )
+    codes = [line.code for line in bill.lines]
+    assert codes[0] == "90792"
+    assert codes.count("96372") == 6  # one IM administration per dosing session
+    assert bill.total_cents == sum(line.amount_cents for line in bill.lines) > 0

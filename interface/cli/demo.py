@@ -36,6 +36,8 @@ def demo_command() -> None:
             typer.echo(
                 f"  {case:24} {base}/v1/journeys/{demo_journey_id(services.journeys, patient_ref)}"
             )
+        billed = demo_journey_id(services.journeys, SHOWCASE["six_sessions"])
+        typer.echo(f"A superbill (PDF): kap-journeys superbill {billed} --pdf superbill.pdf")
         typer.echo(f"Dashboard (sign in with the staff or auditor token): {base}/")
         typer.echo(f"API and its docs: {base}/docs")
     finally:

@@ -104,6 +104,7 @@ def test_a_refused_compliance_command_reads_nothing_and_logs_nothing(seeded):
         (["history", "{id}"], "history"),
         (["audit", "replay", "{id}", "--version", "2"], "replay"),
         (["audit", "verify", "--journey", "{id}"], "verify"),
+        (["superbill", "{id}"], "superbill"),
     ],
 )
 def test_each_read_of_one_journey_is_logged_under_its_clinic(seeded, command, action):

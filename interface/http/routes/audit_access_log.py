@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Annotated
 from uuid import UUID
 
@@ -12,17 +12,20 @@ from pydantic import Field
 from interface.audit.access_log import AccessEntry
 from interface.http.deps import Auditor, PurposeOfUse, ServicesDep
 from interface.http.routes.journeys import ERRORS
-from interface.http.schemas.common import WireModel, WireTime
+from interface.http.schemas.answers import TIME_ZONE, LocalTimesModel, local_of
+from interface.http.schemas.common import WireTime
 from interface.presentation.journey_reads import log_journey_read
+from interface.presentation.local_times import clinic_context, in_zone, zone_shown
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 
-class AccessEntryPublic(WireModel):
+class AccessEntryPublic(LocalTimesModel):
     """One read: who, for which clinic, which journey, when, what and why."""
 
     id: int
     at: datetime = Field(description="When, by the service's clock.")
+    at_local: datetime | None = local_of("at")
     token_name: str
     role: str
     clinic_id: str
@@ -31,9 +34,10 @@ class AccessEntryPublic(WireModel):
     purpose: str = Field(description="The X-Purpose-Of-Use the reader gave (or its default).")
 
 
-class AccessLogPublic(WireModel):
+class AccessLogPublic(LocalTimesModel):
     """The clinic's access log, newest first."""
 
+    time_zone: str | None = Field(default=None, description=TIME_ZONE)
     entries: list[AccessEntryPublic]
     next_before_id: int | None = Field(
         description="Pass as before_id for the next (older) page; null on the last page."
@@ -57,16 +61,19 @@ def access_log(
         principal.clinic_id, journey_id=journey, since=since, before_id=before_id, limit=limit
     )
     log_journey_read(request, principal, journey, "access_log")
+    clinic = clinic_context(services, principal.clinic_id)
     return AccessLogPublic(
-        entries=[_public(e) for e in entries],
+        time_zone=zone_shown(clinic),
+        entries=[_public(e, clinic.zone) for e in entries],
         next_before_id=entries[-1].id if len(entries) == limit else None,
     )
 
 
-def _public(entry: AccessEntry) -> AccessEntryPublic:
+def _public(entry: AccessEntry, zone: tzinfo) -> AccessEntryPublic:
     return AccessEntryPublic(
         id=entry.id,
         at=entry.at,
+        at_local=in_zone(entry.at, zone),
         token_name=entry.token_name,
         role=entry.role,
         clinic_id=entry.clinic_id,

@@ -183,3 +183,17 @@ def test_the_compliance_report_reads_its_findings_on_the_clinics_wall_clock(api:
     assert "Sat 2026-10-31 10:30 MDT (UTC-06:00)" in finding["detail"]
     assert "Mon 2026-11-02 09:00 MST (UTC-07:00)" in finding["detail"]
     assert " UTC " not in finding["detail"].replace("(UTC", "")
+
+
+def test_the_access_log_adds_each_reads_wall_clock(api: Api) -> None:
+    in_denver(api)
+    journey = api.journey()
+    api.clock.now = datetime(2026, 11, 1, 8, 30, tzinfo=UTC)  # 01:30, the second time
+    api.status(journey)
+
+    body = api.client.get("/v1/audit/access-log", headers=api.headers(api.tokens["auditor"]))
+
+    assert body.json()["time_zone"] == DENVER
+    read = next(e for e in body.json()["entries"] if e["action"] == "status")
+    assert read["at"] == "2026-11-01T08:30:00Z"
+    assert read["at_local"] == "2026-11-01T01:30:00-07:00"

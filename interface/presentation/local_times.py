@@ -41,3 +41,23 @@ def with_local(values: Mapping[str, Any], fields: tuple[str, ...], zone: tzinfo)
     that has a value."""
     local = {f + LOCAL_SUFFIX: in_zone(values.get(f), zone) for f in fields}
     return {**values, **{key: moment for key, moment in local.items() if moment is not None}}
+
+
+def with_local_throughout(value: Any, zone: tzinfo) -> Any:
+    """``value`` with, in every mapping within it and outside UTC, an ``X_local`` beside
+    each instant ``X`` (for answers built from nested records, such as the REMS form)."""
+    if is_utc(zone):
+        return value
+    if isinstance(value, Mapping):
+        found = {key: with_local_throughout(item, zone) for key, item in value.items()}
+        found.update(
+            {
+                key + LOCAL_SUFFIX: item.astimezone(zone)
+                for key, item in value.items()
+                if isinstance(item, datetime)
+            }
+        )
+        return found
+    if isinstance(value, list):
+        return [with_local_throughout(item, zone) for item in value]
+    return value

@@ -9,12 +9,18 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Request
 
 from application.rems_form import session_rems_form
+from domain.clinic_context import ClinicContext
 from domain.rems_form import RemsForm
 from interface.http.deps import PurposeOfUse, Reader, ServicesDep
 from interface.http.routes.journeys import DAMAGED, ERRORS
 from interface.http.schemas import Problem
 from interface.http.schemas.rems_form import RemsFormPublic
 from interface.presentation.journey_reads import log_journey_read
+from interface.presentation.local_times import (
+    clinic_context,
+    with_local_throughout,
+    zone_shown,
+)
 
 router = APIRouter(prefix="/v1/journeys", tags=["journeys"])
 
@@ -44,8 +50,14 @@ def rems_form(
     """The session's Spravato Patient Monitoring Form, pre-filled; `missing` lists the rest."""
     form = session_rems_form(services.journeys, principal.clinic_id, journey_id, session)
     log_journey_read(request, principal, journey_id, "history")
-    return rems_form_public(journey_id, form)
+    return rems_form_public(journey_id, form, clinic_context(services, principal.clinic_id))
 
 
-def rems_form_public(journey_id: UUID, form: RemsForm) -> RemsFormPublic:
-    return RemsFormPublic.model_validate({"journey_id": journey_id, **asdict(form)})
+def rems_form_public(
+    journey_id: UUID, form: RemsForm, clinic: ClinicContext | None = None
+) -> RemsFormPublic:
+    """The form with, for a clinic outside UTC, each instant also on its wall clock."""
+    values = with_local_throughout(asdict(form), clinic.zone) if clinic else asdict(form)
+    return RemsFormPublic.model_validate(
+        {"journey_id": journey_id, "time_zone": zone_shown(clinic), **values}
+    )

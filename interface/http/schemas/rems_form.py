@@ -8,13 +8,15 @@ from uuid import UUID
 
 from pydantic import Field
 
+from interface.http.schemas.answers import TIME_ZONE, LocalTimesModel, local_of
 from interface.http.schemas.common import AdverseKind, MedicationClass, Severity, WireModel
 
 
-class FormReadingPublic(WireModel):
+class FormReadingPublic(LocalTimesModel):
     """Vital signs on the form, with when they were taken relative to the dose."""
 
     at: datetime
+    at_local: datetime | None = local_of("at")
     minutes_after_dose: int = Field(description="Negative for the pre-dose check.")
     systolic: int
     diastolic: int
@@ -38,26 +40,31 @@ class FormMedicationPublic(WireModel):
     dose: str
 
 
-class FormAdverseEventPublic(WireModel):
+class FormAdverseEventPublic(LocalTimesModel):
     """An adverse event reported for the session."""
 
     version: int
     at: datetime
+    at_local: datetime | None = local_of("at")
     kind: AdverseKind
     severity: Severity
     onset_at: datetime | None = None
+    onset_at_local: datetime | None = local_of("onset_at")
     resolved_at: datetime | None = None
+    resolved_at_local: datetime | None = local_of("resolved_at")
     reported_to: list[str]
 
 
-class RemsFormPublic(WireModel):
+class RemsFormPublic(LocalTimesModel):
     """The Patient Monitoring Form of one dosed Spravato session."""
 
     journey_id: UUID
+    time_zone: str | None = Field(default=None, description=TIME_ZONE)
     session: int
     patient_ref: str
     enrollment_id: str | None = None
     administered_at: datetime
+    administered_at_local: datetime | None = local_of("administered_at")
     dose_mg: float
     devices: int | None = Field(default=None, description="28 mg per nasal spray device.")
     lot_number: str | None = None
@@ -75,15 +82,18 @@ class RemsFormPublic(WireModel):
     dissociation: FormEffectPublic
     respiratory_depression: FormEffectPublic
     discharged_at: datetime | None = None
+    discharged_at_local: datetime | None = local_of("discharged_at")
     monitoring_minutes: int | None = Field(
         default=None, description="From the dose to the discharge."
     )
     concomitant_medications: list[FormMedicationPublic] | None = None
     adverse_events: list[FormAdverseEventPublic]
     due_at: datetime | None = None
+    due_at_local: datetime | None = local_of("due_at")
     submitted_at: datetime | None = Field(
         default=None, description="When RemsMonitoringFormSubmitted was recorded, if it was."
     )
+    submitted_at_local: datetime | None = local_of("submitted_at")
     missing: list[str] = Field(
         description="The form's fields the record cannot fill; a dotted name is a part of "
         "one (blood_pressure_at_40_minutes.spo2)."

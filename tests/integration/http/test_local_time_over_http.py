@@ -197,3 +197,22 @@ def test_the_access_log_adds_each_reads_wall_clock(api: Api) -> None:
     read = next(e for e in body.json()["entries"] if e["action"] == "status")
     assert read["at"] == "2026-11-01T08:30:00Z"
     assert read["at_local"] == "2026-11-01T01:30:00-07:00"
+
+
+def test_the_rems_form_adds_the_wall_clock_to_each_of_its_moments(api: Api) -> None:
+    in_denver(api)
+    journey = api.journey(protocol="spravato-rems")
+    api.post_all(journey, intake(START, route="intranasal"))
+    dose_at = datetime(2026, 10, 6, 16, 0, tzinfo=UTC)
+    api.post_all(journey, dosing_session(1, dose_at, protocol="spravato-rems", integrate=False))
+
+    form = api.client.get(
+        f"/v1/journeys/{journey}/sessions/1/rems-form", headers=api.headers(api.tokens["staff"])
+    ).json()
+
+    assert form["time_zone"] == DENVER
+    assert form["administered_at_local"] == "2026-10-06T10:00:00-06:00"
+    assert form["blood_pressure_before"]["at_local"] == "2026-10-06T09:40:00-06:00"
+    assert form["blood_pressure_at_40_minutes"]["at_local"] == "2026-10-06T10:40:00-06:00"
+    assert form["due_at_local"] == "2026-10-13T10:00:00-06:00"
+    assert form["submitted_at_local"] == "2026-10-07T10:00:00-06:00"

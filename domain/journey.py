@@ -257,7 +257,10 @@ class Journey(Aggregate):
         data: ConsentWithdrawnPayload
 
     class PreparationCompleted(Event):
-        class_version = 3
+        """Version 4 added the optional ``minutes`` (the psychotherapy's length)."""
+
+        class_version = 4
+        upcast_v3_v4 = staticmethod(_optional_fields_added)
         data: PreparationCompletedPayload
 
     class PreDoseCheckCompleted(Event):
@@ -279,7 +282,10 @@ class Journey(Aggregate):
         data: VitalsRecordedPayload
 
     class GuidedTherapyNoted(Event):
-        class_version = 3
+        """Version 4 added the optional ``minutes`` (the psychotherapy's length)."""
+
+        class_version = 4
+        upcast_v3_v4 = staticmethod(_optional_fields_added)
         data: GuidedTherapyNotedPayload
 
     class AdverseEventReported(Event):
@@ -302,7 +308,10 @@ class Journey(Aggregate):
         data: DosingSessionCancelledPayload
 
     class IntegrationCompleted(Event):
-        class_version = 3
+        """Version 4 added the optional ``minutes`` (the psychotherapy's length)."""
+
+        class_version = 4
+        upcast_v3_v4 = staticmethod(_optional_fields_added)
         data: IntegrationCompletedPayload
 
     class TreatmentPlanUpdated(Event):

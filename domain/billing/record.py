@@ -95,6 +95,12 @@ def opening(entries: Sequence[Entry]) -> dict[str, Any]:
     return dict(first.data) if first is not None else {}
 
 
+def recorded_minutes(entry: Entry) -> int | None:
+    """The psychotherapy minutes the entry records (its optional ``minutes``), if any."""
+    value = entry.data.get("minutes")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def whole_minutes(start: datetime, end: datetime) -> int:
     """The minutes from ``start`` to ``end``, whole minutes only (never negative)."""
     return max(0, int((end - start).total_seconds() // 60))

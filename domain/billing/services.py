@@ -26,11 +26,16 @@ from domain.billing.codes import (
     psychotherapy_code,
     visit_code,
 )
-from domain.billing.record import DosingSession, dosing_sessions, whole_minutes
+from domain.billing.record import (
+    DosingSession,
+    dosing_sessions,
+    recorded_minutes,
+    whole_minutes,
+)
 from domain.entries import Entry
 
 RECORDED = "record"
-"""The minutes come from the entries' times (or a minutes field the entry records)."""
+"""The minutes come from the record: the ``minutes`` the entries record, else their times."""
 CLINIC_STANDARD = "clinic standard"
 """The entry records no length: the clinic's standard session length is billed."""
 
@@ -98,8 +103,8 @@ def _talk_session(
     what = (
         "Preparation" if kind == "preparation" else f"Integration (session {entry.data['session']})"
     )
-    recorded = entry.data.get("minutes")
-    if isinstance(recorded, int) and not isinstance(recorded, bool):
+    recorded = recorded_minutes(entry)
+    if recorded is not None:
         minutes, source = recorded, RECORDED
     else:
         minutes, source = standard[kind], CLINIC_STANDARD
@@ -127,7 +132,7 @@ def _dosing_visit(
         found.append(line(esketamine_code(total), f"Dosing session {n}: esketamine {total:g} mg"))
         return
     start = session.pre_dose.occurred_at if session.pre_dose else dose.occurred_at
-    therapy = _guided_therapy(session, dose, discharge, prescriber, notes)
+    therapy = _guided_therapy(session, start, prescriber, notes)
     # CPT: the psychotherapy's minutes do not count toward the visit's time.
     therapy_minutes = (therapy.minutes or 0) if therapy is not None else 0
     visit = whole_minutes(start, discharge.occurred_at) - therapy_minutes
@@ -142,15 +147,23 @@ def _dosing_visit(
 
 
 def _guided_therapy(
-    session: DosingSession, dose: Entry, discharge: Entry, prescriber: str, notes: list[str]
+    session: DosingSession, start: datetime, prescriber: str, notes: list[str]
 ) -> Service | None:
-    """The guided therapy from the dose to its last note (at most the discharge): the
-    visit's add-on when the prescriber noted it, else psychotherapy under its therapist."""
+    """The guided therapy noted after the dose: the visit's add-on when the prescriber
+    noted it, else psychotherapy under its therapist."""
+    dose, discharge = session.dose, session.discharge
+    if dose is None or discharge is None:
+        return None
     noted = [e for e in session.therapy_notes if e.occurred_at > dose.occurred_at]
     if not noted:
         return None
     last = noted[-1]
-    minutes = whole_minutes(dose.occurred_at, min(last.occurred_at, discharge.occurred_at))
+    recorded = [m for m in map(recorded_minutes, noted) if m is not None]
+    if recorded:
+        # The notes' own minutes, each note its part; never more than the visit lasted.
+        minutes = min(sum(recorded), whole_minutes(start, discharge.occurred_at))
+    else:
+        minutes = whole_minutes(dose.occurred_at, min(last.occurred_at, discharge.occurred_at))
     therapist = last.by.id if last.by else ""
     add_on = therapist == prescriber
     code = psychotherapy_add_on_code(minutes) if add_on else psychotherapy_code(minutes)

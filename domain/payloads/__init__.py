@@ -52,6 +52,7 @@ from domain.payloads.dosing import (
     RemsMonitoringFormSubmittedPayload,
     VitalsRecordedPayload,
 )
+from domain.payloads.values import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
 
 PayloadType = type[Mapping[str, Any]]
 
@@ -86,6 +87,8 @@ PAYLOADS: dict[str, PayloadType] = {p.__name__.removesuffix("Payload"): p for p 
 """Each event type's payload, by the event's stored name."""
 
 __all__ = [
+    "MAX_SESSION_MINUTES",
+    "MIN_SESSION_MINUTES",
     "PAYLOADS",
     "AdverseEventReportedPayload",
     "ConsentSignedPayload",

@@ -61,6 +61,8 @@ class PreparationCompletedPayload(TypedDict):
     intentions: list[str]
     dosing_plan: DosingPlan
     expectations_discussed: bool
+    minutes: NotRequired[int | None]
+    """The session's face-to-face psychotherapy time, as CPT counts it (1 to 480)."""
 
 
 class TreatmentPlanUpdatedPayload(TypedDict):

@@ -45,6 +45,8 @@ class GuidedTherapyNotedPayload(TypedDict):
     session: int
     techniques: list[str]
     note: str
+    minutes: NotRequired[int | None]
+    """The face-to-face psychotherapy minutes this note covers (1 to 480)."""
 
 
 class AdverseEventReportedPayload(TypedDict):
@@ -80,6 +82,8 @@ class IntegrationCompletedPayload(TypedDict):
     modality: str
     insights: str
     practices: list[str]
+    minutes: NotRequired[int | None]
+    """The session's face-to-face psychotherapy time, as CPT counts it (1 to 480)."""
 
 
 class RemsMonitoringFormSubmittedPayload(TypedDict):

@@ -8,6 +8,11 @@ is its stored name (see ``domain.payloads``).
 # evaluated annotations (Python 3.11), and the stored shape depends on it.
 from typing import NotRequired, TypedDict
 
+MIN_SESSION_MINUTES, MAX_SESSION_MINUTES = 1, 480
+"""The bounds of a psychotherapy session's recorded ``minutes`` (preparation, guided
+therapy, integration): the face-to-face time CPT counts. Under 16 is recorded but not
+billed (``domain.billing.codes``); above eight hours is taken to be a typing slip."""
+
 
 class ActorRecord(TypedDict):
     """Who did something, as stored: a staff id and role."""

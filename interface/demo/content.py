@@ -97,6 +97,7 @@ def preparation(route: str, planned_dose_mg: float) -> dict[str, Any]:
         "intentions": ["Loosen the grip of self-criticism"],
         "dosing_plan": {"route": route, "planned_dose_mg": planned_dose_mg},
         "expectations_discussed": True,
+        "minutes": 60,
     }
 
 
@@ -124,6 +125,7 @@ def integration(session: int) -> dict[str, Any]:
         "modality": "telehealth" if session % 2 else "in_person",
         "insights": "Noticed more distance from old patterns of self-blame.",
         "practices": ["Daily journaling", "Ten minutes of breath work each morning"],
+        "minutes": 55 if session % 2 else 50,  # billed 90837, then 90834
     }
 
 
@@ -132,4 +134,5 @@ def therapy_note(session: int) -> dict[str, Any]:
         "session": session,
         "techniques": ["mindfulness", "grounding"],
         "note": "Settled after breath work; stayed with difficult feelings without distress.",
+        "minutes": 45 + 5 * (session % 4),  # 50, 55, 60, 45; it starts at the check
     }

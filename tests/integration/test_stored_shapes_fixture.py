@@ -194,9 +194,9 @@ def assert_same_snapshot(again: bytes, stored: bytes) -> None:
 def test_todays_code_would_store_each_entry_and_snapshot_as_the_same_json(store):
     """Loaded and written again, every event encodes to the bytes it was stored as
     (before encryption), but for the version number of a class whose version rose since
-    (2027-1 and the diagnoses added optional fields only: their upcasters change nothing,
-    so an old entry's content is exactly as stored); every snapshot, to the same JSON with
-    the facts versions 2 and 3 added at their defaults."""
+    (2027-1, the diagnoses and the session minutes added optional fields only: their
+    upcasters change nothing, so an old entry's content is exactly as stored); every
+    snapshot, to the same JSON with the facts versions 2 and 3 added at their defaults."""
     journeys: Journeys = store.journeys
     bumped = set()
     for journey in JOURNEYS:
@@ -224,4 +224,7 @@ def test_todays_code_would_store_each_entry_and_snapshot_as_the_same_json(store)
         "AdverseEventReported",
         "PatientDischarged",
         "SafetyReviewCompleted",
+        "PreparationCompleted",  # issue 11: the sessions' psychotherapy minutes
+        "GuidedTherapyNoted",
+        "IntegrationCompleted",
     }

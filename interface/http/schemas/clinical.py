@@ -19,6 +19,7 @@ from interface.http.schemas.common import (
     Modality,
     Route,
     ScaleItem,
+    SessionMinutes,
     SessionNumber,
     Text,
     TextList,
@@ -172,6 +173,13 @@ class PreparationCompletedData(WireModel):
     intentions: TextList
     dosing_plan: DosingPlan
     expectations_discussed: StrictBool
+    minutes: SessionMinutes | None = Field(
+        None,
+        description="The session's face-to-face psychotherapy time in minutes (1 to 480), "
+        "as CPT counts it. The superbill codes the session by it (90832 16-37, 90834 "
+        "38-52, 90837 53 or more); left out, it bills the clinic's standard length.",
+        examples=[60],
+    )
 
 
 class TreatmentPlanUpdatedData(WireModel):
@@ -243,6 +251,21 @@ CONSULTATION_COMPLETED_EXAMPLE: JsonDict = {
 }
 
 
+PREPARATION_COMPLETED_EXAMPLE: JsonDict = {
+    "type": "PreparationCompleted",
+    "occurred_at": "2026-11-17T14:00:00-07:00",
+    "recorded_by": {"id": "ther-ana", "role": "therapist"},
+    "data": {
+        "modality": "telehealth",
+        "education_topics": ["What dissociation feels like", "Set and setting"],
+        "intentions": ["Loosen the grip of self-criticism"],
+        "dosing_plan": {"route": "im", "planned_dose_mg": 35},
+        "expectations_discussed": True,
+        "minutes": 60,
+    },
+}
+
+
 class ConsultationCompletedCreate(EventEnvelope):
     """Record the initial consultation."""
 
@@ -284,6 +307,10 @@ class ConsentWithdrawnCreate(EventEnvelope):
 
 class PreparationCompletedCreate(EventEnvelope):
     """Record the preparation session."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [PREPARATION_COMPLETED_EXAMPLE]}
+    )
 
     type: Literal["PreparationCompleted"]
     data: PreparationCompletedData

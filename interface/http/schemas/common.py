@@ -18,6 +18,7 @@ from pydantic import (
     StringConstraints,
 )
 
+from domain.payloads import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
 from interface.http.wire_text import check_free_text, check_identifier
 from interface.presentation.moments import check_in_utc_range
 
@@ -87,6 +88,9 @@ WeightKg = Annotated[StrictFloat, Field(ge=20, le=400, allow_inf_nan=False)]
 
 ScaleItem = Annotated[StrictInt, Field(ge=0, le=4)]
 """One answer on a rating scale; the per-instrument range is checked by rule J-14."""
+
+SessionMinutes = Annotated[StrictInt, Field(ge=MIN_SESSION_MINUTES, le=MAX_SESSION_MINUTES)]
+"""Face-to-face psychotherapy time in whole minutes, the time CPT counts (1 to 480)."""
 
 # --- enums -----------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from interface.http.schemas.common import (
     PregnancyTest,
     ReportedTo,
     Route,
+    SessionMinutes,
     SessionNumber,
     Severity,
     Technique,
@@ -44,6 +45,31 @@ KETAMINE_ADMINISTERED_EXAMPLE: JsonDict = {
         "prescriber_on_site": None,
         "lot_number": "KET-2026-118",
         "override": None,
+    },
+}
+
+GUIDED_THERAPY_NOTED_EXAMPLE: JsonDict = {
+    "type": "GuidedTherapyNoted",
+    "occurred_at": "2026-11-20T10:55:00-07:00",
+    "recorded_by": {"id": "ther-ana", "role": "therapist"},
+    "data": {
+        "session": 1,
+        "techniques": ["mindfulness", "grounding"],
+        "note": "Settled after breath work; stayed with difficult feelings.",
+        "minutes": 50,
+    },
+}
+
+INTEGRATION_COMPLETED_EXAMPLE: JsonDict = {
+    "type": "IntegrationCompleted",
+    "occurred_at": "2026-11-21T12:00:00-07:00",
+    "recorded_by": {"id": "ther-ana", "role": "therapist"},
+    "data": {
+        "session": 1,
+        "modality": "in_person",
+        "insights": "Noticed more distance from old patterns of self-blame.",
+        "practices": ["Daily journaling"],
+        "minutes": 53,
     },
 }
 
@@ -96,6 +122,13 @@ class GuidedTherapyNotedData(WireModel):
     session: SessionNumber
     techniques: Annotated[list[Technique], Field(min_length=1, max_length=MAX_ITEMS)]
     note: Text
+    minutes: SessionMinutes | None = Field(
+        None,
+        description="The face-to-face psychotherapy minutes this note covers (1 to 480). "
+        "When a session's notes give minutes, the superbill codes its guided therapy by "
+        "their sum; otherwise by the time from the dose to the last note.",
+        examples=[50],
+    )
 
 
 class AdverseEventReportedData(WireModel):
@@ -141,6 +174,13 @@ class IntegrationCompletedData(WireModel):
     modality: Modality
     insights: Text
     practices: TextList
+    minutes: SessionMinutes | None = Field(
+        None,
+        description="The session's face-to-face psychotherapy time in minutes (1 to 480), "
+        "as CPT counts it. The superbill codes the session by it (90832 16-37, 90834 "
+        "38-52, 90837 53 or more); left out, it bills the clinic's standard length.",
+        examples=[53],
+    )
 
 
 class RemsMonitoringFormSubmittedData(WireModel):
@@ -181,6 +221,10 @@ class VitalsRecordedCreate(EventEnvelope):
 class GuidedTherapyNotedCreate(EventEnvelope):
     """Record guided therapy during a dosing session."""
 
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [GUIDED_THERAPY_NOTED_EXAMPLE]}
+    )
+
     type: Literal["GuidedTherapyNoted"]
     data: GuidedTherapyNotedData
 
@@ -208,6 +252,10 @@ class DosingSessionCancelledCreate(EventEnvelope):
 
 class IntegrationCompletedCreate(EventEnvelope):
     """Record the integration session for a dosing session."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [INTEGRATION_COMPLETED_EXAMPLE]}
+    )
 
     type: Literal["IntegrationCompleted"]
     data: IntegrationCompletedData

@@ -12,15 +12,15 @@ from pydantic import Field
 from interface.audit.access_log import AccessEntry
 from interface.http.deps import Auditor, PurposeOfUse, ServicesDep
 from interface.http.routes.journeys import ERRORS
-from interface.http.schemas.answers import TIME_ZONE, LocalTimesModel, local_of
-from interface.http.schemas.common import WireTime
+from interface.http.schemas.answers import local_of, time_zone_field
+from interface.http.schemas.common import WireModel, WireTime
 from interface.presentation.journey_reads import log_journey_read
 from interface.presentation.local_times import clinic_context, in_zone, zone_shown
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 
-class AccessEntryPublic(LocalTimesModel):
+class AccessEntryPublic(WireModel):
     """One read: who, for which clinic, which journey, when, what and why."""
 
     id: int
@@ -34,10 +34,10 @@ class AccessEntryPublic(LocalTimesModel):
     purpose: str = Field(description="The X-Purpose-Of-Use the reader gave (or its default).")
 
 
-class AccessLogPublic(LocalTimesModel):
+class AccessLogPublic(WireModel):
     """The clinic's access log, newest first."""
 
-    time_zone: str | None = Field(default=None, description=TIME_ZONE)
+    time_zone: str | None = time_zone_field()
     entries: list[AccessEntryPublic]
     next_before_id: int | None = Field(
         description="Pass as before_id for the next (older) page; null on the last page."

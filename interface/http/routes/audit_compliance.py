@@ -8,13 +8,13 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from domain.local_time import is_utc
 from interface.http.deps import Auditor, PurposeOfUse, ServicesDep
 from interface.http.read_your_writes import wait_for_position
 from interface.http.routes.journeys import ERRORS
-from interface.http.schemas.answers import TIME_ZONE, LocalTimesModel, local_of
+from interface.http.schemas.answers import local_of, time_zone_field
 from interface.http.schemas.common import WireTime
 from interface.presentation.compliance_report import build_compliance_report
 from interface.presentation.journey_reads import log_journey_read
@@ -40,7 +40,7 @@ RuleId = Literal[
 """The auditor's checks of DOMAIN.md (the same list as ``domain.compliance.RULES``)."""
 
 
-class ComplianceFindingPublic(LocalTimesModel):
+class ComplianceFindingPublic(BaseModel):
     journey_id: UUID
     patient_ref: str
     rule: RuleId
@@ -64,10 +64,10 @@ class ComplianceFindingPublic(LocalTimesModel):
     due_at_local: datetime | None = local_of("due_at")
 
 
-class ComplianceReportPublic(LocalTimesModel):
+class ComplianceReportPublic(BaseModel):
     clinic_id: str
     as_of: datetime = Field(description="The server's now: the findings standing then.")
-    time_zone: str | None = Field(default=None, description=TIME_ZONE)
+    time_zone: str | None = time_zone_field()
     as_of_local: datetime | None = local_of("as_of")
     read_model_position: int = Field(description="The log position the report includes.")
     store_position: int = Field(description="The log's last position: more means it lags.")

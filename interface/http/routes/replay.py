@@ -24,15 +24,15 @@ from interface.http.presenters import journey_public
 from interface.http.problems import problem
 from interface.http.routes.journeys import DAMAGED, ERRORS
 from interface.http.schemas import JourneyPublic, Problem
-from interface.http.schemas.answers import TIME_ZONE, LocalTimesModel, local_of
-from interface.http.schemas.common import WireTime
+from interface.http.schemas.answers import local_of, time_zone_field
+from interface.http.schemas.common import WireModel, WireTime
 from interface.presentation.journey_reads import log_journey_read
 from interface.presentation.local_times import in_zone, zone_shown
 
 router = APIRouter(prefix="/v1/journeys", tags=["audit"])
 
 
-class ReplayPublic(LocalTimesModel):
+class ReplayPublic(WireModel):
     """The status as it stood, with the point asked for echoed back."""
 
     as_of: datetime | None = Field(description="Recording time asked for, if any.")
@@ -42,7 +42,7 @@ class ReplayPublic(LocalTimesModel):
         description="The moment time-based flags and blockers were judged at: the time "
         "asked for, or for a version, when that version was recorded."
     )
-    time_zone: str | None = Field(default=None, description=TIME_ZONE)
+    time_zone: str | None = time_zone_field()
     as_of_local: datetime | None = local_of("as_of")
     occurred_as_of_local: datetime | None = local_of("occurred_as_of")
     evaluated_at_local: datetime | None = local_of("evaluated_at")

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import Field
 
 from interface.http.schemas.common import Flag, NextStepCode, RecordedBy, Route, Stage, WireModel
 
@@ -17,30 +17,25 @@ TIME_ZONE = (
 )
 
 
+def _absent(value: object) -> bool:
+    return value is None
+
+
 def local_of(field: str) -> Any:
-    """The ``<field>_local`` sibling of an instant field."""
+    """The ``<field>_local`` sibling of an instant field: left out of the answer where it
+    would be null, so a clinic in UTC reads exactly as before."""
     return Field(
         default=None,
         description=f"`{field}` on the clinic's wall clock (`time_zone`): the same instant, "
         f"ISO 8601 with the offset the zone had then. Only for a clinic outside UTC, and "
         f"only when `{field}` has a value.",
+        exclude_if=_absent,
     )
 
 
-class LocalTimesModel(WireModel):
-    """An answer with local renderings: ``time_zone`` and each ``X_local`` are left out
-    where they would be null (a clinic in UTC reads exactly as before)."""
-
-    @model_serializer(mode="wrap")
-    def _leave_out_absent_local_times(self, handler: SerializerFunctionWrapHandler) -> Any:
-        data = handler(self)
-        if not isinstance(data, dict):
-            return data
-        return {
-            key: value
-            for key, value in data.items()
-            if value is not None or not (key.endswith("_local") or key == "time_zone")
-        }
+def time_zone_field() -> Any:
+    """An answer's ``time_zone``: left out for a clinic in UTC."""
+    return Field(default=None, description=TIME_ZONE, exclude_if=_absent)
 
 
 class NextStepPublic(WireModel):
@@ -57,7 +52,7 @@ class BlockerPublic(WireModel):
     text: str
 
 
-class FlagDetailPublic(LocalTimesModel):
+class FlagDetailPublic(WireModel):
     """One thing behind a flag: a sentence for staff, when it happened or fell due, and
     the dosing session it concerns."""
 
@@ -77,7 +72,7 @@ class AppendPublic(WireModel):
     next_step: NextStepPublic
 
 
-class SessionPublic(LocalTimesModel):
+class SessionPublic(WireModel):
     """One dosing session as it stands: check, dose, discharge, integration."""
 
     session: int
@@ -101,7 +96,7 @@ class SessionPublic(LocalTimesModel):
 Verdict = Literal["yes", "no", "not_applicable"]
 
 
-class OutcomePublic(LocalTimesModel):
+class OutcomePublic(WireModel):
     """One instrument's scores: baseline, latest, band and change from baseline, and
     response and remission as judged from the latest follow-up or end-of-series score."""
 
@@ -168,7 +163,7 @@ class ProtocolPublic(WireModel):
     version: str
 
 
-class JourneyPublic(LocalTimesModel):
+class JourneyPublic(WireModel):
     """A journey's status: stage, flags, next step, blockers, sessions and outcomes."""
 
     journey_id: UUID
@@ -199,7 +194,7 @@ class JourneyPublic(LocalTimesModel):
     version: int
     opened_at: datetime
     last_event_at: datetime
-    time_zone: str | None = Field(default=None, description=TIME_ZONE)
+    time_zone: str | None = time_zone_field()
     opened_at_local: datetime | None = local_of("opened_at")
     last_event_at_local: datetime | None = local_of("last_event_at")
     diagnoses: list[DiagnosisPublic] = Field(
@@ -209,7 +204,7 @@ class JourneyPublic(LocalTimesModel):
     )
 
 
-class HistoryEventPublic(LocalTimesModel):
+class HistoryEventPublic(WireModel):
     """One stored event, as recorded, with its place in the log and its hash."""
 
     position: int
@@ -226,11 +221,11 @@ class HistoryEventPublic(LocalTimesModel):
     hash: str | None = None
 
 
-class HistoryPublic(LocalTimesModel):
+class HistoryPublic(WireModel):
     """Every event of a journey, oldest first."""
 
     journey_id: UUID
-    time_zone: str | None = Field(default=None, description=TIME_ZONE)
+    time_zone: str | None = time_zone_field()
     events: list[HistoryEventPublic]
 
 

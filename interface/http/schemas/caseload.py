@@ -7,11 +7,11 @@ from uuid import UUID
 
 from pydantic import Field
 
-from interface.http.schemas.answers import TIME_ZONE, LocalTimesModel, NextStepPublic, local_of
-from interface.http.schemas.common import Flag, Stage
+from interface.http.schemas.answers import NextStepPublic, local_of, time_zone_field
+from interface.http.schemas.common import Flag, Stage, WireModel
 
 
-class CaseloadJourneyPublic(LocalTimesModel):
+class CaseloadJourneyPublic(WireModel):
     """One journey in the caseload: where it stands and what to do next."""
 
     journey_id: UUID
@@ -30,11 +30,11 @@ class CaseloadJourneyPublic(LocalTimesModel):
     version: int
 
 
-class CaseloadPublic(LocalTimesModel):
+class CaseloadPublic(WireModel):
     """A page of the caseload; compare the two positions to see how far reads lag."""
 
     journeys: list[CaseloadJourneyPublic]
-    time_zone: str | None = Field(default=None, description=TIME_ZONE)
+    time_zone: str | None = time_zone_field()
     next_cursor: str | None = Field(description="Pass as ?cursor= for the next page.")
     read_model_position: int = Field(description="The last log position the caseload shows.")
     store_position: int = Field(description="The last position in the event store's log.")

@@ -8,11 +8,11 @@ from uuid import UUID
 
 from pydantic import Field
 
-from interface.http.schemas.answers import TIME_ZONE, LocalTimesModel, local_of
+from interface.http.schemas.answers import local_of, time_zone_field
 from interface.http.schemas.common import AdverseKind, MedicationClass, Severity, WireModel
 
 
-class FormReadingPublic(LocalTimesModel):
+class FormReadingPublic(WireModel):
     """Vital signs on the form, with when they were taken relative to the dose."""
 
     at: datetime
@@ -40,7 +40,7 @@ class FormMedicationPublic(WireModel):
     dose: str
 
 
-class FormAdverseEventPublic(LocalTimesModel):
+class FormAdverseEventPublic(WireModel):
     """An adverse event reported for the session."""
 
     version: int
@@ -55,11 +55,11 @@ class FormAdverseEventPublic(LocalTimesModel):
     reported_to: list[str]
 
 
-class RemsFormPublic(LocalTimesModel):
+class RemsFormPublic(WireModel):
     """The Patient Monitoring Form of one dosed Spravato session."""
 
     journey_id: UUID
-    time_zone: str | None = Field(default=None, description=TIME_ZONE)
+    time_zone: str | None = time_zone_field()
     session: int
     patient_ref: str
     enrollment_id: str | None = None

@@ -216,3 +216,14 @@ def test_the_rems_form_adds_the_wall_clock_to_each_of_its_moments(api: Api) -> N
     assert form["blood_pressure_at_40_minutes"]["at_local"] == "2026-10-06T10:40:00-06:00"
     assert form["due_at_local"] == "2026-10-13T10:00:00-06:00"
     assert form["submitted_at_local"] == "2026-10-07T10:00:00-06:00"
+
+
+def test_the_openapi_schema_describes_the_local_renderings(api: Api) -> None:
+    schemas = api.client.get("/openapi.json").json()["components"]["schemas"]
+
+    journey = schemas["JourneyPublic"]["properties"]
+    assert "IANA" in journey["time_zone"]["description"]
+    assert "`opened_at` on the clinic's wall clock" in journey["opened_at_local"]["description"]
+    assert "administered_at_local" in schemas["SessionPublic"]["properties"]
+    assert "last_event_at_local" in schemas["CaseloadJourneyPublic"]["properties"]
+    assert "due_at_local" in schemas["ComplianceFindingPublic"]["properties"]

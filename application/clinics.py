@@ -13,7 +13,7 @@ from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError
 
 from application.errors import ApplicationError
 from application.journeys import utc_now
@@ -48,10 +48,19 @@ class Clinics(Application[UUID]):
     env: ClassVar[dict[str, str]] = {}
 
     def __init__(
-        self, env: Mapping[str, str] | None = None, clock: Callable[[], datetime] | None = None
+        self,
+        env: Mapping[str, str] | None = None,
+        clock: Callable[[], datetime] | None = None,
+        recorder: ApplicationRecorder | None = None,
     ) -> None:
+        """``recorder`` stores the clinics' events (the interface gives one of their own
+        table on the journeys' connections); without it, the store the environment names."""
+        self._given_recorder = recorder
         super().__init__(env)
         self.clock = clock or utc_now
+
+    def construct_recorder(self) -> ApplicationRecorder:
+        return self._given_recorder or super().construct_recorder()
 
     # Reads.
 

@@ -26,7 +26,7 @@ from interface.storage.appendonly import protect_event_store
 from interface.storage.checkpoints import SqlCheckpointStore
 from interface.storage.engine import create_sql_engine
 from interface.storage.environment import (
-    clinic_store_environment,
+    clinic_recorder,
     events_table_name,
     store_environment,
 )
@@ -77,10 +77,9 @@ class Services:
         return self._once("clinics", self._build_clinics)
 
     def _build_clinics(self) -> Clinics:
-        env = clinic_store_environment(
-            self.settings.database_url, resolve_cipher_key(self.settings)
-        )
-        clinics = Clinics(env=env, clock=self.clock)
+        env = store_environment(self.settings.database_url, resolve_cipher_key(self.settings))
+        recorder = clinic_recorder(self.journeys.recorder)
+        clinics = Clinics(env=env, clock=self.clock, recorder=recorder)
         protect_event_store(self.engine, events_table_name(clinics.recorder))
         return clinics
 

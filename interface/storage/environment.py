@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
+from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
@@ -61,13 +62,26 @@ def store_environment(database_url: str, cipher_key: str) -> dict[str, str]:
     return env
 
 
-def clinic_store_environment(database_url: str, cipher_key: str) -> dict[str, str]:
-    """The clinics' store: the same database and key, their own table (see
-    ``interface.storage.sqlite.SQLiteClinicLog``)."""
-    env = store_environment(database_url, cipher_key)
-    if not is_postgres_url(database_url):
-        env["APPLICATION_RECORDER_TOPIC"] = f"{sqlite.__name__}:SQLiteClinicLog"
-    return env
+CLINIC_EVENTS_TABLE = "kapclinics_events"
+
+
+def clinic_recorder(journey_log: object) -> ApplicationRecorder:
+    """The clinics' events (``application.clinics``) in a table of their own, so the
+    journey log holds journeys only, reached through the journeys' own connections: one
+    pool per database, which is one pool to recover after an outage."""
+    recorder: ApplicationRecorder
+    if isinstance(journey_log, PostgresApplicationRecorder):
+        recorder = postgres.FailFastApplicationRecorder(
+            journey_log.datastore, events_table_name=CLINIC_EVENTS_TABLE
+        )
+    elif isinstance(journey_log, SQLiteApplicationRecorder):
+        recorder = SQLiteApplicationRecorder(
+            journey_log.datastore, events_table_name=CLINIC_EVENTS_TABLE
+        )
+    else:
+        raise TypeError(f"no clinic store beside {type(journey_log).__name__}")
+    recorder.create_table()
+    return recorder
 
 
 def events_table_name(recorder: object) -> str:

@@ -18,7 +18,6 @@ from application.journey_log import HEADER_BYTES, SEAL_MAGICS, HeaderRow, WholeR
 TOPIC = f"{__name__}:Factory"
 """PERSISTENCE_MODULE for this store (the module holds the library's factory too)."""
 PAGE = 20000
-CLINIC_EVENTS_TABLE = "kapclinics_events"
 _SEALED = ", ".join(f"X'{magic.hex()}'" for magic in SEAL_MAGICS)
 
 
@@ -72,14 +71,6 @@ class SQLiteJourneyLog(SQLiteApplicationRecorder):
                 return
             yield from rows
             start = rows[-1][0]
-
-
-class SQLiteClinicLog(SQLiteApplicationRecorder):
-    """The clinics' events (``application.clinics``): a table of their own, so the journey
-    log holds journeys only (PostgreSQL names it after the application already)."""
-
-    def __init__(self, datastore: Any, events_table_name: str = CLINIC_EVENTS_TABLE) -> None:
-        super().__init__(datastore, events_table_name)
 
 
 class Factory(SQLiteFactory):

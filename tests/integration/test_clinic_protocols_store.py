@@ -13,7 +13,7 @@ from application.clinic_protocols import clinic_protocols, publish_clinic_protoc
 from application.clinics import Clinics
 from application.journeys import Journeys
 from domain.clinic_protocols import ParameterChange
-from interface.storage.environment import clinic_store_environment, store_environment
+from interface.storage.environment import clinic_recorder, store_environment
 from tests.integration.journeys_app import CLINIC, FixedClock, new_key, open_journey
 from tests.story import START
 
@@ -25,8 +25,12 @@ class Worker:
 
     def __init__(self, database_url: str, key: str) -> None:
         clock = FixedClock(START)
-        self.clinics = Clinics(env=clinic_store_environment(database_url, key), clock=clock)
         self.journeys = Journeys(env=store_environment(database_url, key), clock=clock)
+        self.clinics = Clinics(
+            env=store_environment(database_url, key),
+            clock=clock,
+            recorder=clinic_recorder(self.journeys.recorder),
+        )
         self.journeys.clinic_context = self.clinics.context
 
     def close(self) -> None:
@@ -96,7 +100,10 @@ class RacedClinics(Clinics):
 
 def test_two_admins_publishing_the_same_name_at_once_get_two_versions(database_url, key, workers):
     rival = workers[0].clinics
-    raced = RacedClinics(env=clinic_store_environment(database_url, key))
+    raced = RacedClinics(
+        env=store_environment(database_url, key),
+        recorder=clinic_recorder(workers[0].journeys.recorder),
+    )
     raced.rival = rival
     try:
         ours = publish_clinic_protocol(raced, CLINIC, "denver-kap", "kap-standard", ADVISORY, "ops")

@@ -15,7 +15,7 @@ from domain.status import JourneyStatus
 from interface.demo.cases import PATIENTS, SHOWCASE
 from interface.demo.seed import DEMO_CLINIC, DEMO_SOURCE, demo_journey_id, seed_demo_clinic
 from interface.http.schemas import data_model_for
-from interface.storage.environment import clinic_store_environment, store_environment
+from interface.storage.environment import clinic_recorder, store_environment
 
 STAGES = {
     "opened",
@@ -43,7 +43,8 @@ def make_journeys(database_url: str) -> Iterator[MakeJourneys]:
     def make(**clock: Callable[[], datetime]) -> Journeys:
         """Journeys decided with their clinic's settings, as the service wires them."""
         app = Journeys(env=store_environment(database_url, key), **clock)
-        clinics = Clinics(env=clinic_store_environment(database_url, key), **clock)
+        beside = clinic_recorder(app.recorder)
+        clinics = Clinics(env=store_environment(database_url, key), **clock, recorder=beside)
         app.clinic_context = clinics.context
         app.clinics = clinics  # type: ignore[attr-defined]  # for seed_demo_clinic below
         opened.extend([app, clinics])  # type: ignore[list-item]

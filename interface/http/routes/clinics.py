@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from domain.billing.fee_schedule import check_fee_schedule, effective_schedule
 from domain.clinic import Clinic
 from interface.http.clinic_access import (
     CLINIC_ERRORS,
@@ -22,6 +23,8 @@ from interface.http.schemas.clinics import (
     ClinicChangesPublic,
     ClinicPublic,
     ClinicSettingsPut,
+    FeeSchedulePublic,
+    FeeSchedulePut,
     StaffMemberPublic,
     StaffMemberPut,
     StaffPublic,
@@ -84,6 +87,33 @@ def set_staff_member(
     values = {**body.model_dump(mode="json"), "staff_id": staff_id}
     updated = services.clinics.record_staff_member(clinic, values, principal.token_name)
     return StaffMemberPublic.model_validate(updated.staff[staff_id])
+
+
+@router.get("/{clinic}/fees", responses=CLINIC_ERRORS)
+def read_fees(
+    clinic: ClinicId, principal: ClinicPeople, services: ServicesDep
+) -> FeeSchedulePublic:
+    """The fee schedule a superbill bills under."""
+    own_clinic(principal, clinic)
+    return _fees_public(services.clinics.clinic(clinic))
+
+
+@router.put("/{clinic}/fees", responses={**CLINIC_ERRORS, **REFUSED})
+def set_fees(
+    clinic: ClinicId, body: FeeSchedulePut, principal: Admin, services: ServicesDep
+) -> FeeSchedulePublic:
+    """Replace the clinic's fee schedule (fees in whole cents); recorded as a change."""
+    own_clinic(principal, clinic)
+    schedule = check_fee_schedule(body.model_dump())
+    return _fees_public(services.clinics.set_fee_schedule(clinic, schedule, principal.token_name))
+
+
+def _fees_public(clinic: Clinic) -> FeeSchedulePublic:
+    return FeeSchedulePublic(
+        clinic_id=clinic.clinic_id,
+        set=clinic.fee_schedule is not None,
+        **effective_schedule(clinic.fee_schedule),
+    )
 
 
 @router.get("/{clinic}/changes", responses=CLINIC_ERRORS)

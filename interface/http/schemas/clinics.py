@@ -134,3 +134,32 @@ class ClinicChangePublic(BaseModel):
 class ClinicChangesPublic(BaseModel):
     clinic_id: str
     changes: list[ClinicChangePublic]
+
+
+FEES_EXAMPLE: dict[str, Any] = {
+    "fees": {"90792": 45000, "90837": 24000, "99215": 27500, "96372": 4500, "G2082": 65000},
+    "telehealth_place_of_service": "10",
+    "standard_minutes": {"preparation": 60, "integration": 60},
+}
+
+
+class FeeSchedulePut(BaseModel):
+    """The clinic's fee schedule as a whole (see docs/superbill.md)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [FEES_EXAMPLE]})
+    fees: dict[str, int] = Field(
+        description="CPT/HCPCS code to the fee for one unit, in whole cents of USD."
+    )
+    telehealth_place_of_service: Literal["02", "10"] = "10"
+    standard_minutes: dict[str, int] = Field(
+        default_factory=lambda: {"preparation": 60, "integration": 60},
+        description="Minutes billed for a preparation or integration that records no length.",
+    )
+
+
+class FeeSchedulePublic(BaseModel):
+    clinic_id: str
+    fees: dict[str, int]
+    telehealth_place_of_service: str
+    standard_minutes: dict[str, int]
+    set: bool = Field(description="False while the clinic bills under the defaults (no fees).")

@@ -256,3 +256,43 @@ def test_a_bad_staff_member_is_named(api: Api) -> None:
     assert "staff.dr-x.npi" in assert_problem(bad_npi, 422)["detail"]
     bad_role = put_member(api, "dr-x", {"name": "X", "role": "surgeon"})
     assert_problem(bad_role, 422)
+
+
+FEES = {"fees": {"90792": 45000, "g2082": 65000}, "standard_minutes": {"preparation": 50}}
+
+
+def test_the_admin_sets_the_fees_a_superbill_bills(api: Api) -> None:
+    put_clinic(api, SETTINGS)
+    before = api.client.get(f"/v1/clinics/{CLINIC}/fees", headers=api.headers(api.tokens["staff"]))
+    assert before.json()["set"] is False
+    assert before.json()["fees"] == {}
+    answer = api.client.put(
+        f"/v1/clinics/{CLINIC}/fees", json=FEES, headers=api.headers(api.tokens["admin"])
+    )
+    assert answer.status_code == 200, answer.text
+    fees = answer.json()
+    assert fees["fees"] == {"90792": 45000, "G2082": 65000}  # codes read upper-case
+    assert fees["standard_minutes"] == {"preparation": 50, "integration": 60}
+    assert fees["set"] is True
+    assert read_clinic(api).json()["fee_schedule_set"] is True
+
+
+@pytest.mark.parametrize(
+    ("fees", "named"),
+    [
+        ({"fees": {"9079": 100}}, "fees.9079"),
+        ({"fees": {"90792": -1}}, "fees.90792"),
+        ({"fees": {"90792": 1_000_001}}, "fees.90792"),
+        ({"fees": {}, "standard_minutes": {"preparation": 0}}, "standard_minutes.preparation"),
+    ],
+)
+def test_a_bad_fee_is_named(api: Api, fees: dict[str, Any], named: str) -> None:
+    put_clinic(api, SETTINGS)
+    answer = api.client.put(
+        f"/v1/clinics/{CLINIC}/fees", json=fees, headers=api.headers(api.tokens["admin"])
+    )
+    assert named in assert_problem(answer, 422)["detail"]
+    staff = api.client.put(
+        f"/v1/clinics/{CLINIC}/fees", json=FEES, headers=api.headers(api.tokens["staff"])
+    )
+    assert_problem(staff, 403)

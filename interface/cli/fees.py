@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 import yaml
@@ -27,7 +27,7 @@ import yaml
 from application.clinics import ClinicNotRegisteredError
 from domain.billing import CODES, check_fee_schedule, effective_schedule
 from domain.errors import ClinicSettingError
-from interface.auth.tokens import validate_identifier
+from interface.cli.clinic_options import ClinicOption, clinic_id_of, fail
 from interface.cli.operator import operator
 from interface.presentation.superbill_view import dollars
 from interface.services import Services
@@ -40,33 +40,17 @@ fees_app = typer.Typer(
     add_completion=False,
 )
 
-ClinicOption = Annotated[
-    str, typer.Option("--clinic", help="The clinic's id, as its tokens carry it.")
-]
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
-
-
-def _clinic(value: str) -> str:
-    try:
-        return validate_identifier(value, "clinic id")
-    except ValueError as error:
-        _fail(str(error))
-
 
 def cents(value: Any, where: str) -> int:
     """Dollars (``350``, ``350.5``, ``"350.00"``) as integer cents; at most 2 decimals."""
     if isinstance(value, bool):
-        _fail(f"{where}: {value!r} is not an amount in dollars, like 350.00")
+        fail(f"{where}: {value!r} is not an amount in dollars, like 350.00")
     try:
         amount = Decimal(str(value).strip().lstrip("$").replace(",", ""))
     except InvalidOperation:
-        _fail(f"{where}: {value!r} is not an amount in dollars, like 350.00")
+        fail(f"{where}: {value!r} is not an amount in dollars, like 350.00")
     if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        _fail(f"{where}: {value!r} has more than 2 decimals (cents)")
+        fail(f"{where}: {value!r} has more than 2 decimals (cents)")
     return int(amount * 100)
 
 
@@ -74,16 +58,16 @@ def _from_file(path: Path) -> dict[str, Any]:
     try:
         loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
-        _fail(f"cannot read {path}: {error.strerror or error}")
+        fail(f"cannot read {path}: {error.strerror or error}")
     except yaml.YAMLError as error:
-        _fail(f"{path} is not YAML: {error}")
+        fail(f"{path} is not YAML: {error}")
     if not isinstance(loaded, dict):
-        _fail(f"{path} holds a map with fees, telehealth_place_of_service, standard_minutes")
+        fail(f"{path} holds a map with fees, telehealth_place_of_service, standard_minutes")
     schedule = dict(loaded)
     schedule.pop("unpriced", None)  # what `fees show` lists for reading, not a setting
     fees = schedule.get("fees") or {}
     if not isinstance(fees, dict):
-        _fail("fees: a map of code to dollars, like 90837: 200.00")
+        fail("fees: a map of code to dollars, like 90837: 200.00")
     schedule["fees"] = {str(code): cents(fee, f"fees.{code}") for code, fee in fees.items()}
     place = schedule.get("telehealth_place_of_service")
     if isinstance(place, int) and not isinstance(place, bool):
@@ -96,7 +80,7 @@ def _code_fees(pairs: list[str]) -> dict[str, int]:
     for pair in pairs:
         code, sep, amount = pair.partition("=")
         if not sep:
-            _fail(f"--code {pair!r}: write CODE=DOLLARS, like 90837=200.00")
+            fail(f"--code {pair!r}: write CODE=DOLLARS, like 90837=200.00")
         found[code.strip().upper()] = cents(amount, f"fees.{code.strip()}")
     return found
 
@@ -112,9 +96,9 @@ def set_fees(
     ] = None,
 ) -> None:
     """Set the clinic's fee schedule from a YAML file and/or single --code fees."""
-    clinic = _clinic(clinic)
+    clinic = clinic_id_of(clinic)
     if file is None and not code:
-        _fail("give a FILE.yaml, or --code CODE=DOLLARS (or both)")
+        fail("give a FILE.yaml, or --code CODE=DOLLARS (or both)")
     services = Services(Settings(run_projections=False))
     try:
         schedule = _from_file(file) if file is not None else _current(services, clinic)
@@ -122,7 +106,7 @@ def set_fees(
         try:
             checked = check_fee_schedule(schedule)
         except ClinicSettingError as error:
-            _fail(str(error))
+            fail(str(error))
         services.clinics.set_fee_schedule(clinic, checked, operator())
     finally:
         services.close()
@@ -132,7 +116,7 @@ def set_fees(
 @fees_app.command("show")
 def show_fees(clinic: ClinicOption) -> None:
     """Print the clinic's fee schedule as `fees set` reads it (the default if none)."""
-    clinic = _clinic(clinic)
+    clinic = clinic_id_of(clinic)
     services = Services(Settings(run_projections=False))
     try:
         schedule = _current(services, clinic)

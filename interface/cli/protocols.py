@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 import yaml
@@ -31,7 +31,7 @@ from application.clinic_protocols import (
 )
 from application.clinics import ClinicConflictError
 from domain.errors import ClinicSettingError
-from interface.auth.tokens import validate_identifier
+from interface.cli.clinic_options import ClinicOption, clinic_id_of, fail
 from interface.cli.operator import operator
 from interface.services import Services
 from interface.settings import Settings
@@ -43,22 +43,7 @@ protocols_app = typer.Typer(
     add_completion=False,
 )
 
-ClinicOption = Annotated[
-    str, typer.Option("--clinic", help="The clinic's id, as its tokens carry it.")
-]
 FILE_KEYS = ("name", "base", "changes")
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
-
-
-def _clinic(value: str) -> str:
-    try:
-        return validate_identifier(value, "clinic id")
-    except ValueError as error:
-        _fail(str(error))
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -66,18 +51,18 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
-        _fail(f"{path}: {error.strerror or 'cannot be read'}")
+        fail(f"{path}: {error.strerror or 'cannot be read'}")
     except UnicodeDecodeError:
-        _fail(f"{path}: is not UTF-8 text")
+        fail(f"{path}: is not UTF-8 text")
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
-        _fail(f"{path}: is not valid YAML{where}")
+        fail(f"{path}: is not valid YAML{where}")
     if not isinstance(loaded, dict):
-        _fail(f"{path}: must be a mapping with name, base and changes")
+        fail(f"{path}: must be a mapping with name, base and changes")
     unknown = sorted(str(k) for k in loaded if k not in FILE_KEYS)
     if unknown:
-        _fail(f"{unknown[0]}: is not a key of a protocol file (use name, base, changes)")
+        fail(f"{unknown[0]}: is not a key of a protocol file (use name, base, changes)")
     return {"changes": {}, **loaded}
 
 
@@ -100,7 +85,7 @@ def publish(
     clinic: ClinicOption,
 ) -> None:
     """Publish the next version of a clinic protocol (checked against the safety envelope)."""
-    clinic_id = _clinic(clinic)
+    clinic_id = clinic_id_of(clinic)
     body = _read(file)
     services = Services(Settings())
     try:
@@ -113,7 +98,7 @@ def publish(
             operator(),
         )
     except ClinicSettingError as error:
-        _fail(str(error))
+        fail(str(error))
     except ClinicConflictError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
@@ -128,7 +113,7 @@ def list_versions(
     as_json: Annotated[bool, typer.Option("--json", help="Print the versions as JSON.")] = False,
 ) -> None:
     """Every version of the clinic's protocols, oldest first, with its diff from its base."""
-    clinic_id = _clinic(clinic)
+    clinic_id = clinic_id_of(clinic)
     services = Services(Settings())
     try:
         versions = clinic_protocols(services.clinics, clinic_id)

@@ -13,10 +13,11 @@ ClinicOption = Annotated[
 ]
 
 
-def fail(message: str) -> NoReturn:
-    """One line on stderr, exit 2: what is wrong and, where it helps, what would do."""
+def fail(message: str, code: int = 2) -> NoReturn:
+    """One line on stderr, exit 2 (a usage error; 1 for a journey not found): what is
+    wrong and, where it helps, what would do."""
     typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
+    raise typer.Exit(code)
 
 
 def clinic_id_of(value: str) -> str:

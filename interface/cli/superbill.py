@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 from uuid import UUID
 
 import typer
@@ -15,16 +15,12 @@ from application.errors import JourneyNotFoundError
 from application.superbill import journey_superbill
 from domain.billing import BillingNotReadyError, BillingPeriodError
 from interface.cli.audit.export import _write_owner_only as write_owner_only
+from interface.cli.clinic_options import fail
 from interface.cli.operator import log_operator_read
 from interface.presentation.superbill_pdf import superbill_pdf
 from interface.presentation.superbill_view import superbill_document
 from interface.services import Services
 from interface.settings import Settings
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -33,7 +29,7 @@ def _date(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        _fail(f"{option} is a date, YYYY-MM-DD")
+        fail(f"{option} is a date, YYYY-MM-DD")
 
 
 def superbill_command(
@@ -52,7 +48,7 @@ def superbill_command(
     try:
         journey_id = UUID(journey)
     except ValueError:
-        _fail(f"{journey!r} is not a journey id (a UUID)")
+        fail(f"{journey!r} is not a journey id (a UUID)")
     period_from, period_to = _date(since, "--from"), _date(until, "--to")
     services = Services(Settings(run_projections=False))
     try:
@@ -61,9 +57,9 @@ def superbill_command(
         )
         log_operator_read(services, None, journey_id, "superbill")
     except (JourneyNotFoundError, BillingNotReadyError) as error:
-        _fail(str(error), 1)
+        fail(str(error), 1)
     except BillingPeriodError as error:
-        _fail(f"--from {error}")
+        fail(f"--from {error}")
     finally:
         services.close()
     document = superbill_document(journey_id, bill)
@@ -73,5 +69,5 @@ def superbill_command(
     try:
         write_owner_only(pdf, superbill_pdf(document))
     except OSError as error:
-        _fail(f"cannot write {pdf}: {error.strerror or error}")
+        fail(f"cannot write {pdf}: {error.strerror or error}")
     typer.echo(f"{pdf}: {len(bill.lines)} lines, total {document['total_cents']} cents")

@@ -23,8 +23,8 @@ _ZONE: ContextVar[tzinfo] = ContextVar("clinic_zone", default=UTC)
 
 UTC_FORMAT = "%Y-%m-%d %H:%M UTC"
 """A moment in a UTC sentence: ``2026-10-08 10:00 UTC``."""
-LOCAL_FORMAT = "%a %Y-%m-%d %H:%M %Z"
-"""A moment in a clinic's sentence, before its offset: ``Thu 2026-10-08 04:00 MDT``."""
+LOCAL_FORMAT = "%a %Y-%m-%d %H:%M"
+"""A moment in a clinic's sentence, before its zone's name and offset."""
 _UTC_STAMP = re.compile(r"\b(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC\b")
 
 
@@ -62,7 +62,7 @@ def stamp_in(moment: datetime, zone: tzinfo) -> str:
     if is_utc(zone):
         return moment.astimezone(UTC).strftime(UTC_FORMAT)
     local = moment.astimezone(zone)
-    return f"{local.strftime(LOCAL_FORMAT)} (UTC{offset_of(local)})"
+    return f"{local.strftime(LOCAL_FORMAT)} {zone_label(local)}"
 
 
 def stamp_to_the_second(moment: datetime) -> str:
@@ -72,7 +72,7 @@ def stamp_to_the_second(moment: datetime) -> str:
     if is_utc(zone):
         return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     local = moment.astimezone(zone)
-    return f"{local.strftime('%a %Y-%m-%d %H:%M:%S %Z')} (UTC{offset_of(local)})"
+    return f"{local.strftime('%a %Y-%m-%d %H:%M:%S')} {zone_label(local)}"
 
 
 def clock(moment: datetime) -> str:
@@ -91,9 +91,17 @@ def clock_span(start: datetime, end: datetime | None) -> str:
         )
     shown = [m.astimezone(zone) for m in (start, end) if m is not None]
     if len({m.utcoffset() for m in shown}) > 1:
-        return " and ".join(f"{m:%H:%M %Z} (UTC{offset_of(m)})" for m in shown)
+        return " and ".join(f"{m:%H:%M} {zone_label(m)}" for m in shown)
     times = " and ".join(f"{m:%H:%M}" for m in shown)
-    return f"{times} {shown[-1]:%Z} (UTC{offset_of(shown[-1])})"
+    return f"{times} {zone_label(shown[-1])}"
+
+
+def zone_label(local: datetime) -> str:
+    """``MDT (UTC-06:00)``; ``(UTC-03:00)`` alone where the zone has no abbreviation
+    (the tz database then writes the offset again, ``-03``)."""
+    name = local.strftime("%Z")
+    offset = f"(UTC{offset_of(local)})"
+    return offset if name.startswith(("+", "-")) else f"{name} {offset}"
 
 
 def offset_of(local: datetime) -> str:

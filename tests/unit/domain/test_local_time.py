@@ -76,6 +76,12 @@ def test_a_zone_east_of_utc_and_one_off_the_hour():
     assert stamp_in(moment, ZoneInfo("Asia/Kolkata")) == "Thu 2026-10-08 15:30 IST (UTC+05:30)"
 
 
+def test_a_zone_without_an_abbreviation_shows_its_offset_once():
+    moment = datetime(2026, 10, 8, 10, 0, tzinfo=UTC)
+
+    assert stamp_in(moment, ZoneInfo("America/Sao_Paulo")) == "Thu 2026-10-08 07:00 (UTC-03:00)"
+
+
 @pytest.mark.parametrize(
     ("moment", "reads"),
     [

@@ -17,6 +17,7 @@ from typing import Any
 
 from domain.errors import Blocker, RuleViolationError
 from domain.journey_facts import JourneyFacts, administrations
+from domain.local_time import stamp_to_the_second
 from domain.rules.readiness import _journey_blockers
 
 
@@ -52,7 +53,7 @@ def check_booster(facts: JourneyFacts, data: Mapping[str, Any], at: datetime) ->
         raise RuleViolationError(
             "J-08",
             f"A booster follows the session's last administration "
-            f"({last:%Y-%m-%d %H:%M:%S} UTC): give it after that time.",
+            f"({stamp_to_the_second(last)}): give it after that time.",
         )
     boosters = len(given) - 1
     if boosters >= allowed:

@@ -21,10 +21,6 @@ from domain.rules.readiness import dose_blockers
 from domain.rules.sessions import session_state, unfinished_session_blocker
 
 
-def _clock(moment: datetime) -> str:
-    return moment.strftime("%H:%M")
-
-
 def listed(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
@@ -89,9 +85,10 @@ def missing_reading(profile: ProtocolProfile, session: SessionFact, at: datetime
         start, end = reading_window(profile, session)
         if _readings_between(session, start, end):
             return None
+        minutes = int((end - start).total_seconds() // 60)
         return (
-            f"Record the {_reading_name(profile)} of session {n} between {_clock(start)} and "
-            f"{_clock(end)} UTC."
+            f"Record the {_reading_name(profile)} of session {n} from {stamp(start)}, "
+            f"within {minutes} minutes."
         )
     if profile.session_vitals_required == "any":
         dose = session["dose"]
@@ -147,7 +144,7 @@ def observation_step(
     if reading is not None:
         return "record_vitals", reading
     n, start = session["session"], discharge_possible_from(profile, session)
-    text = f"Discharge session {n} from {_clock(start)} UTC"
+    text = f"Discharge session {n} from {stamp(start)}"
     resolved = resolved_words(profile)
     if resolved:
         verb = "has" if len(resolved) == 1 else "have"

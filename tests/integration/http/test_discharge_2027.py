@@ -63,13 +63,13 @@ def test_a_spravato_session_asks_for_its_40_minute_reading_then_allows_no_early_
 
     assert watching["next_step"] == {
         "code": "record_vitals",
-        "text": "Record the 40-minute reading of session 1 between 09:30 and 09:50 UTC.",
+        "text": "Record the 40-minute reading of session 1 from 2026-10-11 09:30 UTC, within 20 minutes.",
     }
     assert [b["rule"] for b in watching["blockers"]] == ["J-08", "J-10", "J-10"]
-    assert "between 09:30 and 09:50 UTC" in missing
+    assert "from 2026-10-11 09:30 UTC, within 20 minutes" in missing
     assert monitored["next_step"] == {
         "code": "discharge",
-        "text": "Discharge session 1 from 11:00 UTC once sedation, dissociation and "
+        "text": "Discharge session 1 from 2026-10-11 11:00 UTC once sedation, dissociation and "
         "respiratory depression have resolved.",
     }
     assert "cannot be overridden" in early

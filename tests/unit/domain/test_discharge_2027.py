@@ -119,7 +119,7 @@ def test_observation_counts_from_the_last_administration_a_booster():
     assert "since the last administration" in str(caught.value)
     assert observation_step(facts, facts.session(1), FIRST_DOSE + 31 * MIN) == (
         "discharge",
-        "Discharge session 1 from 11:30 UTC once sedation and dissociation have resolved.",
+        "Discharge session 1 from 2026-10-06 11:30 UTC once sedation and dissociation have resolved.",
     )
 
 
@@ -254,7 +254,7 @@ def test_spravato_discharge_without_a_reading_in_the_window_is_refused(minutes):
     violation = refused(journey, discharge(1, after(SPRAVATO_REMS), override=OVERRIDE))
 
     assert violation.rule == "J-10"
-    assert "Record the 40-minute reading of session 1 between 10:30 and 10:50 UTC." in (
+    assert "Record the 40-minute reading of session 1 from 2026-10-06 10:30 UTC, within 20 minutes." in (
         violation.detail
     )
 
@@ -300,7 +300,7 @@ def test_a_protocol_minimum_without_override_outside_the_rems_says_so():
 
     assert "the protocol's minimum cannot be overridden" in violation.detail
     assert status_of(journey, after(strict)).next_step == NextStep(
-        "discharge", "Discharge session 1 from 11:00 UTC."
+        "discharge", "Discharge session 1 from 2026-10-06 11:00 UTC."
     )
 
 
@@ -314,11 +314,11 @@ def test_spravato_observation_asks_for_the_40_minute_reading_then_the_discharge(
     watched = status_of(journey, FIRST_DOSE + 45 * MIN)
 
     assert waiting.next_step == NextStep(
-        "record_vitals", "Record the 40-minute reading of session 1 between 10:30 and 10:50 UTC."
+        "record_vitals", "Record the 40-minute reading of session 1 from 2026-10-06 10:30 UTC, within 20 minutes."
     )
     assert watched.next_step == NextStep(
         "discharge",
-        "Discharge session 1 from 12:00 UTC once sedation, dissociation and respiratory "
+        "Discharge session 1 from 2026-10-06 12:00 UTC once sedation, dissociation and respiratory "
         "depression have resolved.",
     )
 
@@ -332,7 +332,7 @@ def test_kap_observation_asks_for_a_reading_then_the_discharge():
     assert waiting.next_step.code == "record_vitals"
     assert watched.next_step == NextStep(
         "discharge",
-        "Discharge session 1 from 11:00 UTC once sedation and dissociation have resolved.",
+        "Discharge session 1 from 2026-10-06 11:00 UTC once sedation and dissociation have resolved.",
     )
 
 

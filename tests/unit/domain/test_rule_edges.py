@@ -61,7 +61,7 @@ def test_a_profile_needing_one_sign_resolved_says_it_has_resolved():
     status = status_of(journey, FIRST_DOSE + 41 * MIN)
 
     assert status.next_step.code == "discharge"
-    assert status.next_step.text == "Discharge session 1 from 11:00 UTC once sedation has resolved."
+    assert status.next_step.text == "Discharge session 1 from 2026-10-06 11:00 UTC once sedation has resolved."
 
 
 def test_a_profile_needing_two_signs_resolved_says_they_have_resolved():
@@ -339,7 +339,7 @@ def test_a_spravato_discharge_without_the_window_reading_names_the_window():
 
     assert violation.detail == (
         "Discharge of session 1 needs its in-session monitoring. Record the 40-minute "
-        "reading of session 1 between 10:30 and 10:50 UTC."
+        "reading of session 1 from 2026-10-06 10:30 UTC, within 20 minutes."
     )
 
 

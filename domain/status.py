@@ -19,6 +19,7 @@ from domain.outcomes import OutcomeSummary, summarize
 from domain.rules.discharge import blockers_now, observation_step
 from domain.rules.readiness import fasting_notes
 from domain.rules.rems import overdue_form_step
+from domain.rules.schedule import earliest_next_dose
 from domain.rules.sessions import dosing_target, is_finished, session_state
 from domain.safety_concerns import hold_summary
 from domain.sessions_view import SessionSummary, summarize_sessions
@@ -55,6 +56,9 @@ class JourneyStatus:
     """What raised each flag present and when (keys are exactly ``flags``)."""
     diagnoses: list[Diagnosis] = field(default_factory=list)
     """The consultation's ICD-10-CM diagnoses, each marked verified or not."""
+    next_dose_possible_at: datetime | None = None
+    """When the spacing rules (J-07: hours between doses, doses per 7 days, the maintenance
+    interval) next allow a dose, if that is after ``now``; None when they hold nothing."""
 
 
 def stage_of(facts: JourneyFacts) -> str:
@@ -165,6 +169,14 @@ def _session_step(facts: JourneyFacts, blockers: list[Blocker], now: datetime) -
     )
 
 
+def spacing_ends(facts: JourneyFacts, now: datetime) -> datetime | None:
+    """The moment the spacing rules stop holding the next dose, if they hold it now."""
+    if facts.closed or not facts.doses():
+        return None
+    earliest = earliest_next_dose(facts, now)
+    return earliest if earliest > now else None
+
+
 def journey_status(
     journey_id: UUID,
     version: int,
@@ -204,4 +216,5 @@ def journey_status(
         opened_at=facts.opened_at,
         last_event_at=facts.last_event_at,
         diagnoses=[Diagnosis(**d) for d in facts.diagnoses],
+        next_dose_possible_at=spacing_ends(facts, now),
     )

@@ -76,6 +76,8 @@ def journey_public(status: JourneyStatus, clinic: ClinicContext | None = None) -
         time_zone=zone_shown(clinic),
         opened_at_local=in_zone(status.opened_at, zone),
         last_event_at_local=in_zone(status.last_event_at, zone),
+        next_dose_possible_at=status.next_dose_possible_at,
+        next_dose_possible_at_local=in_zone(status.next_dose_possible_at, zone),
         diagnoses=[DiagnosisPublic(**d, title=title(d["code"])) for d in status.diagnoses],
     )
 

@@ -197,6 +197,13 @@ class JourneyPublic(WireModel):
     time_zone: str | None = time_zone_field()
     opened_at_local: datetime | None = local_of("opened_at")
     last_event_at_local: datetime | None = local_of("last_event_at")
+    next_dose_possible_at: datetime | None = Field(
+        default=None,
+        description="When the spacing rules (J-07: hours between doses, doses per 7 days, "
+        "the maintenance interval) next allow a dose, if that is later than now; null when "
+        "they hold nothing (other blockers may). The J-07 blocker names the same moment.",
+    )
+    next_dose_possible_at_local: datetime | None = local_of("next_dose_possible_at")
     diagnoses: list[DiagnosisPublic] = Field(
         default_factory=list,
         description="The ICD-10-CM diagnoses of the consultation in force (a correction "

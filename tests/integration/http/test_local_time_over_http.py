@@ -88,6 +88,9 @@ def test_the_status_keeps_utc_instants_and_adds_the_clinics_wall_clock(api: Api)
     assert "administered_at_local" not in second  # no dose yet: no local sibling either
     (spacing,) = [b["text"] for b in body["blockers"] if NEXT_DOSE_POSSIBLE in b["text"]]
     assert spacing.startswith("At least 24 h must pass between doses")
+    # The same moment as a field: 24 real hours after the dose, 09:00 on the wall clock.
+    assert body["next_dose_possible_at"] == "2026-11-01T16:00:00Z"
+    assert body["next_dose_possible_at_local"] == "2026-11-01T09:00:00-07:00"
     assert body["outcomes"]["PHQ-9"].get("judged_at_local") is None
 
 

@@ -63,7 +63,8 @@ def test_a_spravato_session_asks_for_its_40_minute_reading_then_allows_no_early_
 
     assert watching["next_step"] == {
         "code": "record_vitals",
-        "text": "Record the 40-minute reading of session 1 from 2026-10-11 09:30 UTC, within 20 minutes.",
+        "text": "Record the 40-minute reading of session 1 from 2026-10-11 09:30 UTC, "
+        "within 20 minutes.",
     }
     assert [b["rule"] for b in watching["blockers"]] == ["J-08", "J-10", "J-10"]
     assert "from 2026-10-11 09:30 UTC, within 20 minutes" in missing

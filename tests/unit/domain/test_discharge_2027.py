@@ -45,6 +45,10 @@ OVERRIDE = {"by": {"id": "prescriber-1", "role": "prescriber"}, "reason": "Stabl
 NURSE_OVERRIDE = {"by": {"id": "nurse-1", "role": "nurse"}, "reason": "Looks fine."}
 READING = 40 * MIN
 
+READING_WINDOW = (
+    "Record the 40-minute reading of session 1 from 2026-10-06 10:30 UTC, within 20 minutes."
+)
+
 
 def dosed(profile: ProtocolProfile, reading_after: timedelta | None = READING) -> Any:
     """Session 1 dosed at FIRST_DOSE, with an in-session reading ``reading_after`` it."""
@@ -119,7 +123,8 @@ def test_observation_counts_from_the_last_administration_a_booster():
     assert "since the last administration" in str(caught.value)
     assert observation_step(facts, facts.session(1), FIRST_DOSE + 31 * MIN) == (
         "discharge",
-        "Discharge session 1 from 2026-10-06 11:30 UTC once sedation and dissociation have resolved.",
+        "Discharge session 1 from 2026-10-06 11:30 UTC once sedation and dissociation "
+        "have resolved.",
     )
 
 
@@ -254,9 +259,7 @@ def test_spravato_discharge_without_a_reading_in_the_window_is_refused(minutes):
     violation = refused(journey, discharge(1, after(SPRAVATO_REMS), override=OVERRIDE))
 
     assert violation.rule == "J-10"
-    assert "Record the 40-minute reading of session 1 from 2026-10-06 10:30 UTC, within 20 minutes." in (
-        violation.detail
-    )
+    assert READING_WINDOW in (violation.detail)
 
 
 def test_kap_discharge_needs_a_reading_during_the_session():
@@ -313,9 +316,7 @@ def test_spravato_observation_asks_for_the_40_minute_reading_then_the_discharge(
     post(journey, step("VitalsRecorded", FIRST_DOSE + READING, session=1))
     watched = status_of(journey, FIRST_DOSE + 45 * MIN)
 
-    assert waiting.next_step == NextStep(
-        "record_vitals", "Record the 40-minute reading of session 1 from 2026-10-06 10:30 UTC, within 20 minutes."
-    )
+    assert waiting.next_step == NextStep("record_vitals", READING_WINDOW)
     assert watched.next_step == NextStep(
         "discharge",
         "Discharge session 1 from 2026-10-06 12:00 UTC once sedation, dissociation and respiratory "
@@ -332,7 +333,8 @@ def test_kap_observation_asks_for_a_reading_then_the_discharge():
     assert waiting.next_step.code == "record_vitals"
     assert watched.next_step == NextStep(
         "discharge",
-        "Discharge session 1 from 2026-10-06 11:00 UTC once sedation and dissociation have resolved.",
+        "Discharge session 1 from 2026-10-06 11:00 UTC once sedation and dissociation "
+        "have resolved.",
     )
 
 

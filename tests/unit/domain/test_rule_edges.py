@@ -61,7 +61,9 @@ def test_a_profile_needing_one_sign_resolved_says_it_has_resolved():
     status = status_of(journey, FIRST_DOSE + 41 * MIN)
 
     assert status.next_step.code == "discharge"
-    assert status.next_step.text == "Discharge session 1 from 2026-10-06 11:00 UTC once sedation has resolved."
+    assert status.next_step.text == (
+        "Discharge session 1 from 2026-10-06 11:00 UTC once sedation has resolved."
+    )
 
 
 def test_a_profile_needing_two_signs_resolved_says_they_have_resolved():

@@ -234,6 +234,26 @@ class Journeys(Application[UUID]):
             return
         command_for(entry.type)(journey, entry.data, posting)
 
+    # The steps of ``append``, one by one, for a batch of entries saved together
+    # (``application.batch_import``): load each journey once, decide many, save once.
+
+    def journey_to_change(self, clinic_id: str, journey_id: UUID) -> Journey:
+        """The clinic's journey as stored, to decide entries on and then save (or drop)."""
+        return self._journey(clinic_id, journey_id)
+
+    def decide(self, journey: Journey, entry: NewEntry, posting: Posting) -> None:
+        """Apply one entry to ``journey`` if its rules allow it; nothing is saved."""
+        self._decide(journey, entry, posting)
+
+    def replayed(self, journey: Journey, entry: NewEntry, posting: Posting) -> AppendResult:
+        """The first answer to a stored entry's idempotency key (the key must be known)."""
+        assert posting.idempotency_key is not None
+        return self._replay(journey, posting.idempotency_key, entry, posting)
+
+    def status_of(self, journey: Journey, now: datetime) -> JourneyStatus:
+        """The status of ``journey`` as it stands in memory (saved or not), judged at ``now``."""
+        return self._status(journey, journey.version, now)
+
     # Reads.
 
     def status(

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
 
+    max_batch_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+    """The body limit of POST /v1/journeys/events:batch alone (up to 1,000 events);
+    at most 64 MiB."""
+
     checkpoint_every_seconds: float = Field(default=300, ge=0)
     """How often ``serve`` signs a checkpoint when there are new events (0: never)."""
 

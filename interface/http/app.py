@@ -25,6 +25,7 @@ from interface.http.routes import (
     audit_checkpoints,
     audit_compliance,
     audit_export,
+    batch,
     caseload,
     clinic_protocols,
     clinics,
@@ -101,6 +102,7 @@ def create_app(
         journeys,
         rems_form,
         superbill,
+        batch,  # before events: its path is not a journey id
         events,
         replay,
         verify,
@@ -128,7 +130,11 @@ def create_app(
             response.headers.setdefault(name, value)
         return response
 
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        per_path={batch.PATH: settings.max_batch_body_bytes},
+    )
     app.add_middleware(RequestDeadlines)  # a stalled database: 503 in seconds, not a hang
     app.add_middleware(HeadAsGet)
     app.add_middleware(RequestLog)  # outermost: sees HEAD as sent, and every answer

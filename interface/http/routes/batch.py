@@ -1,0 +1,40 @@
+"""Batch import: many events over many of the clinic's journeys in one request."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from application.batch_import import BatchImport
+from interface.http.batch_items import corrected_data, counts_of, import_item, item_public
+from interface.http.deps import ClinicSystem, ServicesDep
+from interface.http.routes.journeys import ERRORS
+from interface.http.schemas.batch import BatchCreate, BatchPublic
+
+PATH = "/v1/journeys/events:batch"
+
+router = APIRouter(tags=["events"])
+
+
+@router.post(
+    PATH,
+    response_model=BatchPublic,
+    responses={
+        413: {"description": "The body is over KAP_MAX_BATCH_BODY_BYTES (8 MiB by default)"},
+        **ERRORS,
+    },
+)
+def import_events(
+    body: BatchCreate, principal: ClinicSystem, services: ServicesDep, request: Request
+) -> JSONResponse:
+    """Append up to 1,000 events, in order per journey; one answer per event, in order."""
+    items = [import_item(index, raw) for index, raw in enumerate(body.events)]
+    results = BatchImport(services.journeys, corrected_data).import_chunk(
+        principal.clinic_id, principal.token_name, items
+    )
+    return JSONResponse(
+        {
+            "results": [item_public(result, request.app) for result in results],
+            "counts": counts_of(results),
+        }
+    )

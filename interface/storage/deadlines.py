@@ -21,18 +21,21 @@ transaction left idle.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import select
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 import psycopg
-from eventsourcing.postgres import (
-    PostgresDatastore,
-)
+from eventsourcing.persistence import InterfaceError, OperationalError
+from eventsourcing.postgres import ConnectionPool, PostgresDatastore
 from psycopg.abc import PQGen
 from psycopg.errors import _WaitTimeout
+from psycopg.pq import ConnStatus
 from psycopg.rows import DictRow, Row
+from psycopg_pool import PoolTimeout
 
 CONNECT_TIMEOUT_S = 2  # libpq's smallest
 ANSWER_DEADLINE_S = 3.0
@@ -108,7 +111,8 @@ class DeadlineConnection(psycopg.Connection[Row]):
             for name, milliseconds in timeouts.items():
                 self.execute(f"SET {name} = {milliseconds if serving else 0}".encode())
         finally:
-            self.autocommit = autocommit
+            if not self.closed:  # a stall closed it: its DatabaseDidNotAnswer stands
+                self.autocommit = autocommit
         self.serving_session = serving
 
 
@@ -120,3 +124,69 @@ class DeadlineDatastore(PostgresDatastore):
                 # The library keeps its own idle-in-transaction timeout on these sessions.
                 connection.fit(idle_in_transaction=False)
             yield connection
+
+
+def looks_alive(connection: psycopg.Connection[Any]) -> bool:
+    """Whether an idle pooled connection is still open, judged from the local socket
+    alone (no round trip). An idle session is sent nothing, so anything there to read is
+    a server that ended it (a restart, a terminated backend: its goodbye, an end of
+    file), or something this service does not expect: either way, not reused."""
+    if connection.closed or connection.broken:
+        return False
+    try:
+        readable, _, _ = select.select([connection.pgconn.socket], [], [], 0)
+    except (OSError, ValueError, psycopg.Error):
+        return False
+    return not readable and connection.pgconn.status == ConnStatus.OK
+
+
+class CheckedOutAlivePool(ConnectionPool[Any]):
+    """Checks each connection it hands out on the local socket instead of a pre-ping
+    round trip; one found dead is discarded (the pool opens another in the background)
+    and the next is taken, so the connections a restart cut cost a request nothing."""
+
+    def getconn(self, timeout: float | None = None) -> Any:
+        for _ in range(self.max_size):
+            connection = super().getconn(timeout)
+            if looks_alive(connection):
+                return connection
+            connection.close()
+            self.putconn(connection)  # a closed connection is dropped and replaced
+        return super().getconn(timeout)
+
+
+def connection_was_dead(error: BaseException) -> bool:
+    """Whether a failed call met a connection that had already died (a restart's
+    leftover the socket check could not see yet), so trying once more on another
+    connection is safe and worth it. A stall (the deadline), a pool wait, a server-side
+    timeout or a refused connection are not: they answer 503 at once."""
+    if not isinstance(error, InterfaceError | OperationalError):
+        return False
+    cause = error.__cause__
+    if isinstance(cause, DatabaseDidNotAnswer | PoolTimeout):
+        return False
+    if isinstance(cause, psycopg.InterfaceError):
+        return True
+    if isinstance(cause, psycopg.OperationalError):
+        state = cause.sqlstate
+        return state is None or state.startswith("08") or state in {"57P01", "57P02"}
+    return False
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def once_more_if_dead(read: Callable[P, T]) -> Callable[P, T]:
+    """A read that met a dead connection runs once more (reads change nothing)."""
+
+    @wraps(read)
+    def again(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return read(*args, **kwargs)
+        except (InterfaceError, OperationalError) as error:
+            if not connection_was_dead(error):
+                raise
+        return read(*args, **kwargs)
+
+    return again

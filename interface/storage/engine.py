@@ -4,8 +4,9 @@
 timeout, so readers never block the writer and a brief lock waits instead of failing.
 The file is created owner-only (0600; SQLite gives its -wal and -shm files the same
 mode), and so is a directory made for it (0700): they hold patient refs and scores.
-``postgresql://`` and ``postgres://`` use psycopg 3 with ``pool_pre_ping``, so a
-connection dropped by a database restart is replaced instead of failing a request, and
+``postgresql://`` and ``postgres://`` use psycopg 3; each checkout looks at the
+connection's socket (no round trip), so a connection dropped by a database restart is
+replaced instead of failing a request, and
 with the deadlines of ``interface.storage.deadlines``, so a stalled database fails a
 request in seconds (a 503) instead of hanging it, while a rebuild's long query may run.
 Errors never list the statement's parameters (``hide_parameters``): they hold patient
@@ -31,6 +32,7 @@ from interface.storage.deadlines import (
     DatabaseDidNotAnswer,
     DeadlineConnection,
     connection_options,
+    looks_alive,
 )
 from interface.storage.environment import POSTGRES_PREFIXES, SQLITE_PREFIX
 
@@ -73,7 +75,7 @@ def _postgres_engine(database_url: str) -> sqlalchemy.Engine:
     url = make_url(database_url).set(drivername="postgresql+psycopg")
     engine = sqlalchemy.create_engine(
         url,
-        pool_pre_ping=True,
+        pool_pre_ping=False,  # a round trip per checkout: the socket check replaces it
         pool_timeout=POOL_WAIT_S,
         hide_parameters=True,
         connect_args=connection_options(),
@@ -92,6 +94,8 @@ def _deadline_connection(
 
 def _fit_session_to_caller(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
     """A request's statements time out on the server; a rebuild's run as long as needed."""
+    if not looks_alive(dbapi_connection):
+        raise sqlalchemy.exc.DisconnectionError("the server closed this connection")
     if isinstance(dbapi_connection, DeadlineConnection):
         dbapi_connection.fit(idle_in_transaction=True)
 

@@ -57,7 +57,9 @@ def store_environment(database_url: str, cipher_key: str) -> dict[str, str]:
         POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT=str(IDLE_IN_TRANSACTION_S),
         POSTGRES_POOL_SIZE="5",
         POSTGRES_MAX_OVERFLOW="10",
-        POSTGRES_PRE_PING="y",
+        # No pre-ping round trip per checkout: the pool checks the socket instead and a
+        # read retries once (interface.storage.deadlines.CheckedOutAlivePool).
+        POSTGRES_PRE_PING="n",
     )
     return env
 

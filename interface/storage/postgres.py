@@ -27,7 +27,13 @@ from eventsourcing.utils import Environment, EnvType
 from psycopg.sql import SQL, Composable, Identifier
 
 from application.journey_log import HEADER_BYTES, SEAL_MAGICS, HeaderRow, WholeRow
-from interface.storage.deadlines import DeadlineConnection, DeadlineDatastore, connection_options
+from interface.storage.deadlines import (
+    CheckedOutAlivePool,
+    DeadlineConnection,
+    DeadlineDatastore,
+    connection_options,
+    once_more_if_dead,
+)
 
 TOPIC = f"{__name__}:Factory"
 """PERSISTENCE_MODULE for this store (the module holds the library's factory too)."""
@@ -56,12 +62,15 @@ def create_table_beside_others(datastore: Any, create: Callable[[], None]) -> No
 
 
 # The library retries a failed read or write ten times over (0.2 s apart): through a
-# stall that is ten deadlines. Fail once and answer 503; the pool's pre-ping already
-# replaces a connection a restart has dropped, and clients retry with their
-# idempotency keys.
+# stall that is ten deadlines. Fail once and answer 503; clients retry with their
+# idempotency keys. The pool checks each connection it hands out on its socket (no
+# round trip, see ``CheckedOutAlivePool``), and a read that still meets a dead
+# connection runs once more. A write does not: a connection lost around its commit
+# leaves unknown whether it was stored, and the client's retry (same idempotency key)
+# is what finds out.
 class FailFastAggregateRecorder(PostgresAggregateRecorder):
     insert_events = PostgresAggregateRecorder.insert_events.__wrapped__
-    select_events = PostgresAggregateRecorder.select_events.__wrapped__
+    select_events = once_more_if_dead(PostgresAggregateRecorder.select_events.__wrapped__)
 
     def create_table(self) -> None:
         create_table_beside_others(self.datastore, super().create_table)
@@ -69,9 +78,13 @@ class FailFastAggregateRecorder(PostgresAggregateRecorder):
 
 class FailFastApplicationRecorder(PostgresApplicationRecorder):
     insert_events = PostgresApplicationRecorder.insert_events.__wrapped__
-    select_events = PostgresAggregateRecorder.select_events.__wrapped__
-    select_notifications = PostgresApplicationRecorder.select_notifications.__wrapped__
-    max_notification_id = PostgresApplicationRecorder.max_notification_id.__wrapped__
+    select_events = once_more_if_dead(PostgresAggregateRecorder.select_events.__wrapped__)
+    select_notifications = once_more_if_dead(
+        PostgresApplicationRecorder.select_notifications.__wrapped__
+    )
+    max_notification_id = once_more_if_dead(
+        PostgresApplicationRecorder.max_notification_id.__wrapped__
+    )
 
     def create_table(self) -> None:
         create_table_beside_others(self.datastore, super().create_table)
@@ -81,6 +94,7 @@ class PostgresJourneyLog(FailFastApplicationRecorder):
     def log_position(self) -> int:
         return self.max_notification_id() or 0
 
+    @once_more_if_dead
     def positions_of(self, journey_id: UUID) -> dict[int, int]:
         query = SQL(
             "SELECT originator_version, notification_id FROM {schema}.{table} "
@@ -93,16 +107,30 @@ class PostgresJourneyLog(FailFastApplicationRecorder):
                 for row in cursor.fetchall()
             }
 
-    def latest_versions(self, upto: int) -> list[tuple[UUID, int]]:
+    def latest_versions(
+        self, upto: int, after: UUID | None = None, limit: int | None = None
+    ) -> list[tuple[UUID, int]]:
+        above = SQL("") if after is None else SQL("AND originator_id > %(after)s ")
         query = SQL(
             "SELECT originator_id, MAX(originator_version) AS version FROM {schema}.{table} "
-            "WHERE notification_id <= %s GROUP BY originator_id ORDER BY originator_id"
-        ).format(schema=Identifier(self.datastore.schema), table=self._table())
+            "WHERE notification_id <= %(upto)s {above}"
+            "GROUP BY originator_id ORDER BY originator_id LIMIT %(limit)s"
+        ).format(schema=Identifier(self.datastore.schema), table=self._table(), above=above)
         with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(query, (upto,))
+            cursor.execute(query, {"upto": upto, "after": after, "limit": limit})
             return [
                 (UUID(str(row["originator_id"])), int(row["version"])) for row in cursor.fetchall()
             ]
+
+    def journey_count(self, upto: int) -> int:
+        query = SQL(
+            "SELECT COUNT(DISTINCT originator_id) AS journeys FROM {schema}.{table} "
+            "WHERE notification_id <= %s"
+        ).format(schema=Identifier(self.datastore.schema), table=self._table())
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(query, (upto,))
+            row = cursor.fetchone()
+            return int(row["journeys"]) if row else 0
 
     def header_rows(self, after: int, upto: int) -> Iterator[HeaderRow]:
         columns = SQL(
@@ -160,6 +188,7 @@ class Factory(PostgresFactory):
         # checkout, so it takes the same state as it is.
         self.datastore.__class__ = DeadlineDatastore
         pool = self.datastore.pool  # not opened yet: every connection it makes is ours
+        pool.__class__ = CheckedOutAlivePool
         pool.connection_class = DeadlineConnection
         assert isinstance(pool.kwargs, dict)
         pool.kwargs.update(connection_options())

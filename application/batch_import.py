@@ -220,7 +220,7 @@ class BatchImport:
             entry = self._corrected(chunk, journey, entry, posting)
         else:
             self.journeys.decide(journey, entry, posting)
-        status = self.journeys.status_of(journey, posting.recorded_at)
+        status = self.journeys.status_of(journey, posting.recorded_at, posting.clinic)
         chunk.decided[item.index] = (journey.id, journey.version, status.stage, status.next_step)
         chunk.changed[journey.id] = journey
         if key is not None:

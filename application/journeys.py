@@ -250,9 +250,13 @@ class Journeys(Application[UUID]):
         assert posting.idempotency_key is not None
         return self._replay(journey, posting.idempotency_key, entry, posting)
 
-    def status_of(self, journey: Journey, now: datetime) -> JourneyStatus:
-        """The status of ``journey`` as it stands in memory (saved or not), judged at ``now``."""
-        return self._status(journey, journey.version, now)
+    def status_of(
+        self, journey: Journey, now: datetime, clinic: ClinicContext | None
+    ) -> JourneyStatus:
+        """The status of ``journey`` as it stands in memory (saved or not), judged at ``now``
+        for its ``clinic`` as read once for the batch."""
+        with clinic_time(self._zone(clinic)):
+            return journey_status(journey.id, journey.version, journey.facts, now, clinic)
 
     # Reads.
 

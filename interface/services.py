@@ -31,6 +31,7 @@ from interface.storage.environment import (
     store_environment,
 )
 from interface.storage.keys import resolve_cipher_key
+from interface.storage.leader import PROJECTIONS, Duty, Leadership, leadership_for
 from interface.storage.readmodels.dead_letters import count_live_dead_letters
 from interface.storage.readmodels.generations import Generations
 from interface.storage.readmodels.tables import SHAPES
@@ -140,11 +141,17 @@ class Services:
     def findings(self) -> Findings:
         return Findings(self.engine, self.registry)
 
+    def leadership(self, duty: Duty) -> Leadership:
+        """Whether this process does ``duty`` (one process at a time on PostgreSQL)."""
+        return leadership_for(self.settings.database_url, duty)
+
     def start_projections(self) -> None:
-        """Keep the read models current from a thread of this process: started even
-        while the database is down (the thread keeps trying until it answers)."""
+        """Keep the read models current from a thread of this process, if no other
+        process does: started even while the database is down (the thread keeps trying
+        until it answers), and taking over within seconds from a projector that stops."""
         self.projections = BackgroundProjections(
-            lambda: Projections(self.journeys, self.engine, self.registry)
+            lambda: Projections(self.journeys, self.engine, self.registry),
+            self.leadership(PROJECTIONS),
         )
         self.projections.start()
 
@@ -154,11 +161,20 @@ class Services:
             for shape in SHAPES.values()
         }
 
+    def projecting(self) -> bool | None:
+        """Whether this process is the one that projects (holds the projector's lock);
+        None when it never would (``serve --no-projections``)."""
+        if not self.settings.run_projections:
+            return None
+        return self.projections is not None and self.projections.leading
+
     def projections_running(self) -> bool | None:
         """Whether this process's projections run and their last round went through;
         None when this process is not the one running them (``serve --no-projections``
-        beside a ``project`` process)."""
+        beside a ``project`` process, or another worker holds the projector's lock)."""
         if not self.settings.run_projections:
+            return None
+        if self.projections is not None and self.projections.standing_by:
             return None
         return self.projections is not None and self.projections.running
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict
 from typing import Annotated, Any
@@ -16,13 +17,14 @@ from interface.cli.audit import audit_app
 from interface.cli.clinics import clinics_app, staff_app
 from interface.cli.demo import demo_command
 from interface.cli.fees import fees_app
+from interface.cli.import_command import import_command
 from interface.cli.operator import log_operator_read
 from interface.cli.protocols import protocols_app
 from interface.cli.readmodels import project_command, rebuild_command
 from interface.cli.superbill import superbill_command
 from interface.cli.tokens import tokens_app
 from interface.services import Services
-from interface.settings import Settings, setting_problems
+from interface.settings import ENV_PREFIX, Settings, setting_problems
 from interface.storage.keys import MissingCipherKeyError, resolve_cipher_key
 
 app = typer.Typer(
@@ -41,6 +43,7 @@ app.command("demo")(demo_command)
 app.command("project")(project_command)
 app.command("rebuild")(rebuild_command)
 app.command("superbill")(superbill_command)
+app.command("import")(import_command)
 
 
 @app.command()
@@ -50,6 +53,13 @@ def serve(
     projections: Annotated[
         bool, typer.Option(help="Keep the read models current in this process.")
     ] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Worker processes (PostgreSQL only); one of them projects at a time.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the HTTP API (KAP_DATABASE_URL picks the database)."""
     import uvicorn
@@ -58,20 +68,32 @@ def serve(
     from interface.http.request_log import serve_logging_config
 
     settings = Settings()
+    if workers > 1 and not settings.is_postgres:
+        typer.echo(
+            f"error: --workers {workers} needs PostgreSQL: a SQLite database is written by "
+            "one process (set KAP_DATABASE_URL=postgresql://..., or serve one worker)",
+            err=True,
+        )
+        raise typer.Exit(2)
     resolve_cipher_key(settings)  # a missing or unreadable key stops here, not at a request
     if not projections:
         settings = settings.model_copy(update={"run_projections": False})
     host, port = host or settings.host, port or settings.port
     typer.echo(f"KAP Journeys on http://{host}:{port} (API docs at /docs)")
     # Uvicorn's access lines hold query strings (patient refs): the app logs requests itself.
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_level="info",
-        access_log=False,
-        log_config=serve_logging_config(uvicorn.config.LOGGING_CONFIG),
-    )
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "access_log": False,
+        "log_config": serve_logging_config(uvicorn.config.LOGGING_CONFIG),
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    # Each worker builds its own app from the environment, as this process read it.
+    os.environ[f"{ENV_PREFIX}RUN_PROJECTIONS"] = str(settings.run_projections).lower()
+    uvicorn.run("interface.http.app:create_app", factory=True, workers=workers, **options)
 
 
 def _print_json(value: Any) -> None:

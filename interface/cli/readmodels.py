@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from interface.readmodels.runtime import BackgroundProjections, Projections, projector_for
 from interface.services import Services
 from interface.settings import Settings
+from interface.storage.leader import PROJECTIONS
 from interface.storage.readmodels.dead_letters import live_dead_letters
 from interface.storage.readmodels.tables import SHAPES, ReadModelShape
 
@@ -35,8 +36,10 @@ def project_command(
             services.close()
         return
     # Started even while the database is away: it keeps trying, then follows the log.
+    # The projector's lock: one process at a time, whether this or a `serve` worker.
     projections = BackgroundProjections(
-        lambda: Projections(services.journeys, services.engine, services.registry)
+        lambda: Projections(services.journeys, services.engine, services.registry),
+        services.leadership(PROJECTIONS),
     )
 
     def stop(signum: int, _: FrameType | None) -> None:
@@ -45,7 +48,10 @@ def project_command(
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    typer.echo(f"projecting {', '.join(SHAPES)} (Ctrl-C to stop)")
+    typer.echo(
+        f"projecting {', '.join(SHAPES)} (Ctrl-C to stop)"
+        " while no other process does (one at a time: PostgreSQL advisory lock)"
+    )
     try:
         projections.start()
         projections.wait()

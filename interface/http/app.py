@@ -40,6 +40,7 @@ from interface.http.routes import (
 from interface.http.unexpected import UnexpectedErrors
 from interface.services import Services
 from interface.settings import Settings
+from interface.storage.leader import CHECKPOINTS
 from interface.storage.unavailable import UNAVAILABLE
 from interface.web import install_web
 
@@ -53,13 +54,19 @@ SECURITY_HEADERS = {
 
 
 def _start_checkpoints(services: Services) -> PeriodicCheckpoints | None:
-    """Sign a checkpoint every few minutes when there are new events (if configured)."""
+    """Sign a checkpoint every few minutes when there are new events (if configured), in
+    whichever process holds the checkpoint lock."""
     every = services.settings.checkpoint_every_seconds
     if every <= 0:
         return None
     try:
         # Not at start: the first comes after one interval (a restart signs nothing twice).
-        return start_periodic_checkpoints(services.checkpoints, every, immediately=False)
+        return start_periodic_checkpoints(
+            services.checkpoints,
+            every,
+            immediately=False,
+            leadership=services.leadership(CHECKPOINTS),  # one process at a time
+        )
     except (MissingSigningKeyError, BadSigningKeyError) as error:
         log.warning("no periodic checkpoints: %s", error)
     except UNAVAILABLE:
@@ -70,6 +77,8 @@ def _start_checkpoints(services: Services) -> PeriodicCheckpoints | None:
 def create_app(
     settings: Settings | None = None, clock: Callable[[], datetime] = utc_now
 ) -> FastAPI:
+    """The app; without arguments, from the environment (``serve --workers``: each worker
+    process calls it as uvicorn's factory, ``interface.http.app:create_app``)."""
     settings = settings or Settings()
     services = Services(settings, clock=clock)
 

@@ -12,7 +12,9 @@ from application.journeys import Journeys
 from application.projections.loop import RETRY_CAP_SECONDS, ProjectorLoop
 from application.projections.projector import Projector, ReadModelSupersededError
 from interface.readmodels.rows import ROWS_OF
+from interface.storage.leader import PROJECTIONS, RETRY_SECONDS, Leadership, SoleLeadership
 from interface.storage.readmodels.generations import Generations
+from interface.storage.readmodels.records import records_for
 from interface.storage.readmodels.tables import SHAPES, ReadModelShape
 from interface.storage.readmodels.targets import GenerationTarget
 
@@ -28,7 +30,7 @@ def projector_for(
     batch_size: int = 500,
 ) -> Projector:
     target = GenerationTarget(engine, registry, shape, ROWS_OF[shape.name], generation)
-    return Projector(journeys, target, batch_size=batch_size)
+    return Projector(journeys, target, batch_size=batch_size, records=records_for(journeys))
 
 
 def live_projectors(journeys: Journeys, engine: Engine, registry: Generations) -> list[Projector]:
@@ -54,74 +56,120 @@ class Projections:
         self.loop = ProjectorLoop(
             live_projectors(journeys, engine, registry), when_caught_up=self.promote_built
         )
-        journeys.on_saved(self.loop.wake.set)
-        self.thread = threading.Thread(target=self.loop.run, name="projections", daemon=True)
+        self.thread: threading.Thread | None = None
+        journeys.on_saved(self._wake)
+
+    def _wake(self) -> None:
+        self.loop.wake.set()
 
     def promote_built(self) -> None:
         """A new table shape built beside the old one goes live once it has caught up."""
         for shape in SHAPES.values():
             self.registry.promote_if_built(shape, caught_up_to=0)  # called when caught up
 
+    @property
+    def running(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
     def start(self) -> None:
-        """Run in a background thread (inside ``serve``)."""
+        """Run in a background thread; again after ``stop`` (a new term as projector:
+        the same projectors, which read their positions from their tables)."""
+        if self.loop.stopping.is_set():
+            self.loop = ProjectorLoop(
+                self.loop.projectors, self.loop.poll_seconds, when_caught_up=self.promote_built
+            )
+        self.thread = threading.Thread(target=self.loop.run, name="projections", daemon=True)
         self.thread.start()
 
-    def run(self) -> None:
-        """Run in the foreground until ``stop`` (the ``project`` process)."""
-        self.loop.run()
-
     def stop(self) -> None:
+        """After the current batch (a batch another projector races is refused whole)."""
         self.loop.stop()
-        self.thread.join(timeout=10)
+        if self.thread is not None:
+            self.thread.join(timeout=10)
 
 
 class BackgroundProjections:
-    """The projections of a serving process, started even while the database is down:
-    until they can be set up (the store, the registry, each read model's generation),
-    a thread keeps trying, with backoff capped at ``RETRY_CAP_SECONDS``, then runs them."""
+    """The projections of a process, in exactly one process at a time: a supervising
+    thread holds the projector's lock (``interface.storage.leader``; every second it
+    tries to take it, or checks it still holds it), sets the projections up while it
+    does (retrying with backoff capped at ``RETRY_CAP_SECONDS`` while the database is
+    away), runs them, and stops them when the lock is lost. Started even while the
+    database is down."""
 
-    def __init__(self, build: Callable[[], Projections], first_retry_seconds: float = 0.25):
+    def __init__(
+        self,
+        build: Callable[[], Projections],
+        leadership: Leadership | None = None,
+        first_retry_seconds: float = 0.25,
+        check_seconds: float = RETRY_SECONDS,
+    ):
         self.build = build
+        self.leadership = leadership or SoleLeadership(PROJECTIONS)
         self.first_retry_seconds = first_retry_seconds
+        self.check_seconds = check_seconds
         self.projections: Projections | None = None
+        self.leading = False
+        """Whether this process holds the projector's lock (as of the last check)."""
+        self.standing_by = False
+        """Whether another process holds it (not: the database is away)."""
         self.stopping = threading.Event()
-        self.thread = threading.Thread(
-            target=self._set_up_then_run, name="projections", daemon=True
-        )
+        self.thread = threading.Thread(target=self._supervise, name="projector-lock", daemon=True)
 
     def start(self) -> None:
-        # Set up at once when the database answers, so /health says "running" from the
+        # Lead and set up at once when the database answers, so /health tells from the
         # first request; else the thread keeps trying.
         try:
-            self.projections = self.build()
+            self.leading = self.leadership.hold()
+            self.standing_by = not self.leading
+            if self.leading:
+                self.projections = self.build()
+                self.projections.start()
         except Exception as error:  # the database is not there yet: retried in the thread
             log.warning("projections not set up yet (%s); retrying", type(error).__name__)
         self.thread.start()
 
-    def _set_up_then_run(self) -> None:
+    def _supervise(self) -> None:
         delay = self.first_retry_seconds
-        while self.projections is None and not self.stopping.is_set():
-            self.stopping.wait(delay)
-            if self.stopping.is_set():
-                return
+        while not self.stopping.is_set():
+            wait = self.check_seconds
+            was_standing_by = self.standing_by
             try:
-                self.projections = self.build()
-            except Exception as error:  # still not there: wait longer, up to the cap
-                delay = min(delay * 2, RETRY_CAP_SECONDS)
+                self.leading = self.leadership.hold()
+                self.standing_by = not self.leading
+                if self.leading and self.projections is None:
+                    self.projections = self.build()
+                delay = self.first_retry_seconds
+            except Exception as error:  # the database is away: wait longer, up to the cap
+                self.standing_by = False
+                wait, delay = delay, min(delay * 2, RETRY_CAP_SECONDS)
                 log.warning(
                     "projections not set up yet (%s); retrying in %.1f s",
                     type(error).__name__,
-                    delay,
+                    wait,
                 )
-        if self.projections is not None and not self.stopping.is_set():
-            self.projections.run()
+            if self.leading and self.projections is not None and not self.projections.running:
+                if was_standing_by:
+                    log.warning("the projector stopped: this process projects now")
+                self.projections.start()
+            elif self.standing_by and not was_standing_by:
+                log.warning("another process projects; this one takes over if it stops")
+            if not self.leading and self.projections is not None and self.projections.running:
+                log.warning("projector lock lost: this process stops projecting")
+                self.projections.stop()
+            self.stopping.wait(wait)
+        if self.projections is not None:
+            self.projections.stop()
+        self.leadership.release()
+        self.leading = self.standing_by = False
 
     @property
     def running(self) -> bool:
-        """Set up, its thread alive, and its last round went through."""
+        """Leading, set up, its threads alive, and its last round went through."""
         projections = self.projections
         return (
-            projections is not None
+            self.leading
+            and projections is not None
+            and projections.running
             and self.thread.is_alive()
             and not self.stopping.is_set()
             and not projections.loop.failing
@@ -141,4 +189,4 @@ class BackgroundProjections:
     def stop(self) -> None:
         self.request_stop()
         if self.thread.is_alive():
-            self.thread.join(timeout=10)
+            self.thread.join(timeout=15)

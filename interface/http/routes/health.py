@@ -4,6 +4,9 @@
 it answers but the read models are not all well (200): this process's projections are
 not running (not set up yet, or their last round failed), or some journeys could not be
 projected (``dead_letters`` counts them; ``kap-journeys project --failures`` lists them).
+``projecting`` says whether this process is the one that projects: with several workers
+(or ``serve`` processes) on PostgreSQL, one holds the projector's lock and the others
+stand by, reporting each read model's position and lag but not ``running``.
 A degraded read model still answers 200: the API serves every journey, and a load
 balancer taking every instance out for one journey's row would stop every clinic.
 """
@@ -32,6 +35,9 @@ def health(services: ServicesDep) -> JSONResponse:
         "store": "postgresql" if services.settings.is_postgres else "sqlite",
     }
     if reachable:
+        projecting = services.projecting()
+        if projecting is not None:
+            body["projecting"] = projecting
         projections = _projections(services)
         body.update(projections)
         if not _read_models_well(projections):

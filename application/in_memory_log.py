@@ -30,12 +30,18 @@ class InMemoryJourneyLog(POPOApplicationRecorder):
             index = self._stored_events_index.get(str(journey_id), {})
             return {version: i + 1 for version, i in index.items()}
 
-    def latest_versions(self, upto: int) -> list[tuple[UUID, int]]:
+    def latest_versions(
+        self, upto: int, after: UUID | None = None, limit: int | None = None
+    ) -> list[tuple[UUID, int]]:
         latest: dict[UUID, int] = {}
         for _, event in self._between(0, upto):
             journey_id = UUID(str(event.originator_id))
             latest[journey_id] = max(latest.get(journey_id, 0), event.originator_version)
-        return sorted(latest.items())
+        found = sorted(item for item in latest.items() if after is None or item[0] > after)
+        return found if limit is None else found[:limit]
+
+    def journey_count(self, upto: int) -> int:
+        return len({event.originator_id for _, event in self._between(0, upto)})
 
     def header_rows(self, after: int, upto: int) -> Iterator[HeaderRow]:
         for position, event in self._between(after, upto):

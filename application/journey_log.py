@@ -51,9 +51,17 @@ class JourneyLog(Protocol):
         """Each version of the journey, with its position in the log."""
         ...
 
-    def latest_versions(self, upto: int) -> list[tuple[UUID, int]]:
+    def latest_versions(
+        self, upto: int, after: UUID | None = None, limit: int | None = None
+    ) -> list[tuple[UUID, int]]:
         """Each journey with an event at positions 1..upto, with its last version there,
-        ordered by journey id (a rebuild loads each journey once, at that version)."""
+        ordered by journey id (a rebuild loads each journey once, at that version): those
+        whose id is above ``after``, the first ``limit`` of them (all, without one).
+        ``each_latest_version`` pages through them in flat memory."""
+        ...
+
+    def journey_count(self, upto: int) -> int:
+        """How many journeys have an event at positions 1..upto."""
         ...
 
     def header_rows(self, after: int, upto: int) -> Iterator[HeaderRow]:
@@ -63,3 +71,23 @@ class JourneyLog(Protocol):
     def whole_rows(self, after: int, upto: int) -> Iterator[WholeRow]:
         """Every entry at positions after+1..upto, in log order, whole."""
         ...
+
+
+LATEST_VERSIONS_PAGE = 2000
+"""Journeys per page of ``each_latest_version``: a rebuild's memory does not grow with
+the number of journeys in the store."""
+
+
+def each_latest_version(
+    log: JourneyLog, upto: int, page: int = LATEST_VERSIONS_PAGE
+) -> Iterator[list[tuple[UUID, int]]]:
+    """``latest_versions(upto)`` a page of journeys at a time, by journey id."""
+    after: UUID | None = None
+    while True:
+        found = log.latest_versions(upto, after, page)
+        if not found:
+            return
+        yield found
+        if len(found) < page:
+            return
+        after = found[-1][0]

@@ -2,11 +2,16 @@
 
 The library's SQLite recorder has no subscription, so the log is read, in order, from
 the read model's own tracking position: after each save in-process, and on a short
-poll. Each batch's rows and its new position are written by the target in one
-transaction, so a crash at any point neither skips nor repeats an event.
+poll. Each batch (up to ``BATCH_SIZE`` events) is one read-model transaction: its rows
+and its new position are written by the target together, so a crash at any point
+neither skips nor repeats an event.
 
-Rows are functions of a journey's state, so a batch loads each journey it touches
-once, at the last version the batch contains.
+Rows are functions of a journey's state. A batch decodes its own events (it has read
+them already) and folds them onto the journeys it followed last (``FollowedJourneys``,
+a bounded cache of their states); any other journey it touches is loaded once, at the
+last version the batch contains, with the rest of the batch's misses in one go
+(``application.projections.loading``). A rebuild loads each journey once, at its last
+version, a page of journeys at a time, so its memory does not grow with the store.
 
 One journey whose rows cannot be made or written (a damaged journey, a value the
 database refuses) must not stop every clinic's read model: it is skipped and recorded
@@ -17,19 +22,26 @@ trouble (a dropped connection) is not a journey's fault: the batch fails and is 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
-from eventsourcing.persistence import ConnectionPoolClosedError, PersistenceError
-
+from application.journey_log import each_latest_version
 from application.journeys import Journeys
+from application.projections.loading import (
+    STORE_TROUBLE,
+    JourneyLoader,
+    JourneyRecords,
+    RecordsOneByOne,
+    fold,
+)
 from domain.journey import Journey
 
 BATCH_SIZE = 500
-STORE_TROUBLE = (PersistenceError, ConnectionPoolClosedError)
-"""Errors of the store itself, not of one journey: retried, never dead-lettered."""
+FOLLOWED_JOURNEYS = 2000
+"""Journey states a live projector keeps between batches (the ones it touched last)."""
 
 log = logging.getLogger("kap.projections")
 
@@ -83,13 +95,43 @@ class ProjectionTarget(Protocol):
         position only at the end)."""
 
 
+class FollowedJourneys:
+    """The states of the journeys a live projector touched last, at their versions: the
+    next batch folds its own events onto them instead of loading them again. Bounded
+    (least recently touched out first), so its memory does not grow with the store."""
+
+    def __init__(self, size: int = FOLLOWED_JOURNEYS) -> None:
+        self.size = size
+        self.states: OrderedDict[UUID, Journey] = OrderedDict()
+
+    def take(self, journey_id: UUID) -> Journey | None:
+        return self.states.pop(journey_id, None)
+
+    def keep(self, journeys: Sequence[Journey]) -> None:
+        for journey in journeys:
+            self.states[journey.id] = journey
+            self.states.move_to_end(journey.id)
+        while len(self.states) > self.size:
+            self.states.popitem(last=False)
+
+    def clear(self) -> None:
+        self.states.clear()
+
+
 class Projector:
     def __init__(
-        self, journeys: Journeys, target: ProjectionTarget, batch_size: int = BATCH_SIZE
+        self,
+        journeys: Journeys,
+        target: ProjectionTarget,
+        batch_size: int = BATCH_SIZE,
+        records: JourneyRecords | None = None,
+        followed: int = FOLLOWED_JOURNEYS,
     ) -> None:
         self.journeys = journeys
         self.target = target
         self.batch_size = batch_size
+        self.loader = JourneyLoader(journeys, records or RecordsOneByOne(journeys))
+        self.followed = FollowedJourneys(followed)
 
     def store_position(self) -> int:
         return self.journeys.log_position()
@@ -111,32 +153,59 @@ class Projector:
         )
         if not notifications:
             return 0
-        last_versions: dict[UUID, int] = {}
-        for notification in notifications:
-            originator = UUID(str(notification.originator_id))
-            last_versions[originator] = notification.originator_version
         position = notifications[-1].id
-        loaded, failures = self.load(list(last_versions.items()), position)
-        if not self.target.apply(loaded, since, position, failures):
+        try:
+            loaded, failures = self.follow(notifications, position)
+            applied = self.target.apply(loaded, since, position, failures)
+        except BaseException:
+            self.followed.clear()  # the batch is read again; start it from the store
+            raise
+        if not applied:
+            self.followed.clear()  # another projector got there first
             return 0
+        self.followed.keep(loaded)
         return len(notifications)
+
+    def follow(
+        self, notifications: Sequence[Any], position: int
+    ) -> tuple[list[Journey], list[ProjectionFailure]]:
+        """Each journey of the batch at its last version in it: folded on from the state
+        kept since the last batch when that state is the version just before the batch's
+        first event of it, else loaded (all such journeys of the batch together)."""
+        news: dict[UUID, list[Any]] = {}
+        for notification in notifications:
+            news.setdefault(UUID(str(notification.originator_id)), []).append(notification)
+        mapper = self.journeys.events.mapper
+        folded: dict[UUID, Journey] = {}
+        missing: list[tuple[UUID, int]] = []
+        for journey_id, records in news.items():
+            kept = self.followed.take(journey_id)
+            if kept is not None and kept.version + 1 == records[0].originator_version:
+                try:
+                    folded[journey_id] = fold(kept, (mapper.to_domain_event(r) for r in records))
+                    continue
+                except STORE_TROUBLE:
+                    raise
+                except Exception:  # loaded from the store below: it says what is wrong
+                    log.debug("journey %s loaded again: its batch did not fold", journey_id)
+            missing.append((journey_id, records[-1].originator_version))
+        loaded, failures = self.load(missing, position)
+        folded.update((journey.id, journey) for journey in loaded)
+        return [folded[j] for j in news if j in folded], failures
 
     def load(
         self, versions: Sequence[tuple[UUID, int]], position: int
     ) -> tuple[list[Journey], list[ProjectionFailure]]:
         """Each journey at its version; one that no longer loads is a failure, not a stop."""
-        loaded: list[Journey] = []
-        failures: list[ProjectionFailure] = []
-        for journey_id, version in versions:
-            try:
-                loaded.append(self.journeys.repository.get(journey_id, version=version))
-            except STORE_TROUBLE:
-                raise
-            except Exception as error:  # a journey whose stored events no longer fold
-                failures.append(
-                    ProjectionFailure(journey_id, version, position, type(error).__name__)
-                )
-        return loaded, failures
+        if not versions:
+            return [], []
+        loaded, failed = self.loader.load(versions)
+        failures = [
+            ProjectionFailure(journey_id, version, position, failed[journey_id])
+            for journey_id, version in versions
+            if journey_id in failed
+        ]
+        return [loaded[j] for j, _ in versions if j in loaded], failures
 
     def catch_up(self, stop: int | None = None) -> int:
         """Project everything up to ``stop`` (default: the end of the log now)."""
@@ -153,20 +222,23 @@ class Projector:
         self, end: int | None = None, progress: Callable[[int, int], None] | None = None
     ) -> int:
         """Fill an empty generation up to ``end``: each journey loaded once, at its last
-        version there, in chunks; the position moves to ``end`` only with the last write,
-        so an interrupted rebuild is never mistaken for a finished one."""
+        version there, a page of journeys at a time (``batch_size``), each page loaded in
+        bulk and written in one transaction; the position moves to ``end`` only with the
+        last write, so an interrupted rebuild is never mistaken for a finished one."""
         end = self.store_position() if end is None else end
         since = self.target.current_position()
         if since.position != 0:
             raise ValueError("rebuild needs an empty generation")
-        latest = self.journeys.journey_log.latest_versions(end)
-        for start in range(0, len(latest), self.batch_size):
-            chunk = latest[start : start + self.batch_size]
-            loaded, failures = self.load(chunk, end)
+        log = self.journeys.journey_log
+        total = log.journey_count(end) if progress is not None else 0
+        done = 0
+        for page in each_latest_version(log, end, self.batch_size):
+            loaded, failures = self.load(page, end)
             if not self.target.apply(loaded, since, since.position, failures, loaded_upto=end):
                 raise RuntimeError("another writer changed a generation being rebuilt")
+            done += len(page)
             if progress is not None:
-                progress(start + len(chunk), len(latest))
+                progress(done, max(total, done))
         if not self.target.apply([], since, end):
             raise RuntimeError("another writer changed a generation being rebuilt")
-        return len(latest)
+        return done

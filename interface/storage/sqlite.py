@@ -34,14 +34,28 @@ class SQLiteJourneyLog(SQLiteApplicationRecorder):
             cursor.execute(statement, (journey_id.hex,))
             return {int(row[0]): int(row[1]) for row in cursor.fetchall()}
 
-    def latest_versions(self, upto: int) -> list[tuple[UUID, int]]:
+    def latest_versions(
+        self, upto: int, after: UUID | None = None, limit: int | None = None
+    ) -> list[tuple[UUID, int]]:
+        # Ids are stored as 32 hex digits, which sort as the UUIDs do.
         statement = (
             f"SELECT originator_id, MAX(originator_version) FROM {self.events_table_name} "  # noqa: S608 - table name is the library's own
-            "WHERE rowid <= ? GROUP BY originator_id ORDER BY originator_id"
+            "WHERE rowid <= ? AND originator_id > ? "
+            "GROUP BY originator_id ORDER BY originator_id LIMIT ?"
+        )
+        start = "" if after is None else after.hex
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(statement, (upto, start, -1 if limit is None else limit))
+            return [(UUID(str(row[0])), int(row[1])) for row in cursor.fetchall()]
+
+    def journey_count(self, upto: int) -> int:
+        statement = (
+            f"SELECT COUNT(DISTINCT originator_id) FROM {self.events_table_name} "  # noqa: S608 - table name is the library's own
+            "WHERE rowid <= ?"
         )
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(statement, (upto,))
-            return [(UUID(str(row[0])), int(row[1])) for row in cursor.fetchall()]
+            return int(cursor.fetchone()[0])
 
     def header_rows(self, after: int, upto: int) -> Iterator[HeaderRow]:
         columns = (

@@ -32,6 +32,7 @@ from application.journeys import WRITE_ATTEMPTS, Journeys, salted
 from domain.clinic_context import ClinicContext
 from domain.entries import Actor, Entry, Posting
 from domain.errors import DomainError
+from domain.fold import fold_journey
 from domain.journey import Journey
 from domain.local_time import clinic_time
 from domain.payloads import EntryCorrectedPayload
@@ -95,8 +96,26 @@ class _Chunk:
     results: dict[int, ItemResult] = field(default_factory=dict)
     decided: dict[int, tuple[UUID, int, str, NextStep]] = field(default_factory=dict)
     keys: dict[tuple[UUID, str], tuple[int, NewEntry, datetime]] = field(default_factory=dict)
+    stored: dict[UUID, _StoredJourney] = field(default_factory=dict)
     again: dict[int, int] = field(default_factory=dict)
     """Items repeating a key first used earlier in this chunk: index -> first index."""
+
+
+@dataclass
+class _StoredJourney:
+    """A journey's stored entries and their positions, folded as far as asked so far."""
+
+    events: list[Any]
+    positions: dict[int, int]
+    folded: Journey | None = None
+
+    def as_of(self, version: int) -> Journey:
+        """The journey just after ``version`` (folding on from the last one asked)."""
+        if self.folded is None or self.folded.version > version:
+            self.folded = None
+        done = self.folded.version if self.folded is not None else 0
+        self.folded = fold_journey(self.folded, self.events[done:version])
+        return self.folded
 
 
 class BatchImport:
@@ -213,7 +232,7 @@ class BatchImport:
             chunk.again[item.index] = first
             return
         if key is not None and key in journey.facts.idempotency:
-            answer = self.journeys.replayed(journey, entry, posting)
+            answer = self._replayed(chunk, journey, key, entry, posting)
             chunk.results[item.index] = ItemResult(item.index, answer=answer)
             return
         if entry.type == "EntryCorrected":
@@ -225,6 +244,38 @@ class BatchImport:
         chunk.changed[journey.id] = journey
         if key is not None:
             chunk.keys[(journey.id, key)] = (item.index, item.entry, posting.occurred_at)
+
+    def _replayed(
+        self, chunk: _Chunk, journey: Journey, key: str, entry: NewEntry, posting: Posting
+    ) -> AppendResult:
+        """The first answer to a stored entry's key, as ``Journeys.append`` gives it again:
+        the journey as it stood then, judged when it was recorded. The journey's stored
+        entries and positions are read once per chunk, however many of them repeat."""
+        version = journey.facts.idempotency[key]
+        stored = chunk.stored.get(journey.id)
+        if stored is None:
+            stored = _StoredJourney(
+                list(self.journeys.events.get(journey.id)),
+                self.journeys.journey_log.positions_of(journey.id),
+            )
+            chunk.stored[journey.id] = stored
+        first = stored.events[version - 1]
+        same = (type(first).__name__, first.data, first.occurred_at) == (
+            entry.type,
+            entry.data,
+            posting.occurred_at,
+        )
+        if not same:
+            raise IdempotencyKeyReusedError(key, version)
+        status = self.journeys.status_of(stored.as_of(version), first.timestamp, posting.clinic)
+        return AppendResult(
+            journey.id,
+            version,
+            stored.positions[version],
+            status.stage,
+            status.next_step,
+            replayed=True,
+        )
 
     def _corrected(
         self, chunk: _Chunk, journey: Journey, entry: NewEntry, posting: Posting

@@ -245,11 +245,6 @@ class Journeys(Application[UUID]):
         """Apply one entry to ``journey`` if its rules allow it; nothing is saved."""
         self._decide(journey, entry, posting)
 
-    def replayed(self, journey: Journey, entry: NewEntry, posting: Posting) -> AppendResult:
-        """The first answer to a stored entry's idempotency key (the key must be known)."""
-        assert posting.idempotency_key is not None
-        return self._replay(journey, posting.idempotency_key, entry, posting)
-
     def status_of(
         self, journey: Journey, now: datetime, clinic: ClinicContext | None
     ) -> JourneyStatus:

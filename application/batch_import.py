@@ -239,8 +239,10 @@ class BatchImport:
             entry = self._corrected(chunk, journey, entry, posting)
         else:
             self.journeys.decide(journey, entry, posting)
-        status = self.journeys.status_of(journey, posting.recorded_at, posting.clinic)
-        chunk.decided[item.index] = (journey.id, journey.version, status.stage, status.next_step)
+        stage, next_step = self.journeys.stage_and_next_step(
+            journey, posting.recorded_at, posting.clinic
+        )
+        chunk.decided[item.index] = (journey.id, journey.version, stage, next_step)
         chunk.changed[journey.id] = journey
         if key is not None:
             chunk.keys[(journey.id, key)] = (item.index, item.entry, posting.occurred_at)
@@ -267,15 +269,10 @@ class BatchImport:
         )
         if not same:
             raise IdempotencyKeyReusedError(key, version)
-        status = self.journeys.status_of(stored.as_of(version), first.timestamp, posting.clinic)
-        return AppendResult(
-            journey.id,
-            version,
-            stored.positions[version],
-            status.stage,
-            status.next_step,
-            replayed=True,
-        )
+        then = stored.as_of(version)
+        stage, next_step = self.journeys.stage_and_next_step(then, first.timestamp, posting.clinic)
+        position = stored.positions[version]
+        return AppendResult(journey.id, version, position, stage, next_step, replayed=True)
 
     def _corrected(
         self, chunk: _Chunk, journey: Journey, entry: NewEntry, posting: Posting

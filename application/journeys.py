@@ -47,7 +47,7 @@ from domain.journey import Journey, command_for
 from domain.local_time import clinic_time
 from domain.payloads import EntryCorrectedPayload
 from domain.protocols import profile_named
-from domain.status import JourneyStatus, journey_status
+from domain.status import JourneyStatus, NextStep, journey_status, stage_and_next_step
 
 SNAPSHOT_EVERY = 25
 WRITE_ATTEMPTS = 5
@@ -245,13 +245,13 @@ class Journeys(Application[UUID]):
         """Apply one entry to ``journey`` if its rules allow it; nothing is saved."""
         self._decide(journey, entry, posting)
 
-    def status_of(
+    def stage_and_next_step(
         self, journey: Journey, now: datetime, clinic: ClinicContext | None
-    ) -> JourneyStatus:
-        """The status of ``journey`` as it stands in memory (saved or not), judged at ``now``
-        for its ``clinic`` as read once for the batch."""
+    ) -> tuple[str, NextStep]:
+        """What an append answers of ``journey`` as it stands in memory (saved or not),
+        judged at ``now`` for its ``clinic`` as read once for the batch."""
         with clinic_time(self._zone(clinic)):
-            return journey_status(journey.id, journey.version, journey.facts, now, clinic)
+            return stage_and_next_step(journey.facts, now, clinic)
 
     # Reads.
 

@@ -177,6 +177,22 @@ def spacing_ends(facts: JourneyFacts, now: datetime) -> datetime | None:
     return earliest if earliest > now else None
 
 
+def _next_step(facts: JourneyFacts, blockers: list[Blocker], now: datetime) -> NextStep:
+    return (
+        _halted_step(facts)
+        or _pathway_step(facts, blockers)
+        or _measure_step(facts, _session_step(facts, blockers, now), now)
+    )
+
+
+def stage_and_next_step(
+    facts: JourneyFacts, now: datetime, clinic: ClinicContext | None = None
+) -> tuple[str, NextStep]:
+    """What an append answers of the status (its stage and next step), without the rest
+    (a batch import answers thousands)."""
+    return stage_of(facts), _next_step(facts, blockers_now(facts, now, clinic), now)
+
+
 def journey_status(
     journey_id: UUID,
     version: int,
@@ -186,11 +202,7 @@ def journey_status(
 ) -> JourneyStatus:
     """The status at ``now``; ``clinic`` adds what the clinic's settings block (J-18)."""
     blockers = blockers_now(facts, now, clinic)
-    next_step = (
-        _halted_step(facts)
-        or _pathway_step(facts, blockers)
-        or _measure_step(facts, _session_step(facts, blockers, now), now)
-    )
+    next_step = _next_step(facts, blockers, now)
     stage = stage_of(facts)
     flag_details = flag_details_of(facts, now)
     return JourneyStatus(

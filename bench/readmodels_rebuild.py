@@ -22,14 +22,15 @@ The one part of a rebuild whose memory grows with the log, its first query (ever
 journey with its last version, ``latest_versions``), is also run alone in a child at
 both sizes.
 
-The live path, ``Projector.catch_up()`` from position 0 with batches of 500 events,
-runs on the first events of the log for comparison.
+The live path, ``Projector.catch_up()`` from position 0 with batches of ``BATCH_SIZE`` events,
+runs on the first events of the log for comparison: as the project runs it (each batch
+folds its events onto the journey states kept from the batch before, and loads the
+others in bulk), and with no states kept (every journey of a batch loaded).
 
-What-ifs (not the project's configuration or code), on the caseload, each checked to
-give exactly the rows of the project's rebuild: the library's other AES-GCM cipher
-(``eventsourcing.cryptography:AESCipher``, the ``cryptography`` package, same stored
-format); journeys loaded in bulk, two queries per chunk instead of two per journey
-(``bench.readmodels_bulkload``); and both.
+What-if (the project's code before issue 12, not its configuration), on the caseload,
+checked to give exactly the rows of the project's rebuild: journeys loaded one by one
+through the library's recorders (two queries per journey) instead of in bulk (two
+queries per page of journeys, ``interface.storage.readmodels.records``).
 """
 
 from __future__ import annotations
@@ -46,19 +47,20 @@ import psycopg
 from psycopg.sql import SQL, Identifier
 
 from application.journeys import Journeys
+from application.projections.loading import RecordsOneByOne
+from application.projections.projector import BATCH_SIZE
 from bench.steps import START
 from bench.stores import Store, journeys
 
 REBUILD_BATCH = 2000  # journeys per transaction, as `kap-journeys rebuild`
-LIVE_BATCH = 500  # events per batch, as the live projector
+LIVE_BATCH = BATCH_SIZE  # events per batch, as the live projector
 SCAN_BATCH = 2000  # rows per fetch of the baselines
 NOW = START + timedelta(days=400)
-FAST_CIPHER = {"CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher"}  # same format
 WHAT_IF: list[tuple[str, str, dict[str, str] | None]] = [
-    ("cryptography-package cipher", "rebuild", FAST_CIPHER),
-    ("journeys loaded in bulk", "bulk_rebuild", None),
-    ("bulk loads + cryptography cipher", "bulk_rebuild", FAST_CIPHER),
+    ("journeys loaded one by one (before issue 12)", "rebuild_one_by_one", None),
 ]
+UNKEPT = "caseload, no states kept"
+"""The live catch-up of the caseload with no journey state kept between batches."""
 
 
 def memory_kb(field: str) -> int:
@@ -91,12 +93,15 @@ class _Clock:
         return timed
 
 
-def _wrap_loads_in_detail(app: Journeys, clock: _Clock) -> None:
+def _wrap_loads_in_detail(app: Journeys, records: Any, clock: _Clock) -> None:
     """Split a journey load: database reads (snapshot and events), decryption, the rest
     of decoding (decompress, JSON, event objects), and what is left (the fold)."""
     assert app.snapshots is not None, "the journeys application keeps snapshots"
     for recorder in {id(r): r for r in (app.events.recorder, app.snapshots.recorder)}.values():
         recorder.select_events = clock.wrap("load: db reads", recorder.select_events)  # type: ignore[method-assign]
+    if not isinstance(records, RecordsOneByOne):  # bulk reads, not through the recorders
+        records.snapshots = clock.wrap("load: db reads", records.snapshots)
+        records.events = clock.wrap("load: db reads", records.events)
     mappers = {id(m): m for m in (app.mapper, app.events.mapper, app.snapshots.mapper)}
     for mapper in mappers.values():
         mapper.to_domain_event = clock.wrap("load: decode", mapper.to_domain_event)  # type: ignore[method-assign]
@@ -116,7 +121,9 @@ def project(
     env_overrides: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """In a fresh process: build a new generation of one read model up to ``end`` by
-    ``rebuild`` or by ``catch_up`` (the live path), timed, with its peak memory.
+    ``rebuild`` or by ``catch_up`` (the live path), timed, with its peak memory;
+    ``rebuild_one_by_one`` loads each journey through the library's recorders, and
+    ``catch_up_unkept`` keeps no journey state between batches.
 
     ``detail`` also splits the journey loads (a few per cent slower: more wrapped calls);
     ``env_overrides`` changes the store's configuration (a what-if, not the project's)."""
@@ -142,34 +149,41 @@ def project(
     projector = projector_for(
         app, engine, registry, shape, generation=fresh.generation, batch_size=batch
     )
+    if mode == "rebuild_one_by_one":
+        projector.loader.records = RecordsOneByOne(app)
+    if mode == "catch_up_unkept":
+        projector.followed.size = 0
     clock = _Clock()
     target: Any = projector.target
     target.rows_of = clock.wrap("rows", target.rows_of)
     apply = clock.wrap("apply", target.apply)
     target.apply = apply
-    app.repository.get = clock.wrap("load", app.repository.get)  # type: ignore[method-assign]
+    loaded = [0]  # journeys loaded from the store (not folded on from a kept state)
+    load_from_store = projector.load
+
+    def counted(versions: Any, position: int) -> Any:
+        loaded[0] += len(versions)
+        return load_from_store(versions, position)
+
+    any_projector: Any = projector
+    if mode.startswith("catch_up"):
+        any_projector.load = counted
+        any_projector.follow = clock.wrap("load", projector.follow)
+    else:
+        any_projector.load = clock.wrap("load", counted)
     log: Any = app.journey_log
     log.latest_versions = clock.wrap("positions", log.latest_versions)
+    log.journey_count = clock.wrap("positions", log.journey_count)
     if detail:
-        _wrap_loads_in_detail(app, clock)
+        _wrap_loads_in_detail(app, projector.loader.records, clock)
     rss_before = memory_kb("VmRSS")
     started = time.perf_counter()
     if mode == "positions":  # only the rebuild's first query: what grows with the log
         done = len(log.latest_versions(end))
-    elif mode == "rebuild":
+    elif mode.startswith("rebuild"):
         done = projector.rebuild(end)
-    elif mode == "catch_up":
+    else:  # catch_up, catch_up_unkept
         done = projector.catch_up(end)
-    else:  # "bulk_rebuild", the what-if
-        from bench.readmodels_bulkload import bulk_rebuild, load_many
-
-        done = bulk_rebuild(
-            app,
-            target,
-            end,
-            batch,
-            load=clock.wrap("load", load_many),
-        )
     seconds = time.perf_counter() - started
     with engine.connect() as connection:
         rows = connection.execute(
@@ -190,7 +204,7 @@ def project(
         "batch": batch,
         "seconds": seconds,
         "events_per_second": end / seconds,
-        "journeys_loaded": clock.calls.get("load", 0),
+        "journeys_loaded": loaded[0],
         "env_overrides": env_overrides or {},
         "table": shape.table_name(fresh.generation),
         "projected": done,
@@ -311,6 +325,10 @@ def run(
     for shape in ("caseload", "findings"):
         say(f"  live catch_up {shape}, first {live_slice:,} events, batch {LIVE_BATCH} ...")
         live[shape] = in_child(store.url, key, shape, "catch_up", live_slice, LIVE_BATCH, True)
+    say(f"  live catch_up caseload, no states kept, first {live_slice:,} events ...")
+    live[UNKEPT] = in_child(
+        store.url, key, "caseload", "catch_up_unkept", live_slice, LIVE_BATCH, True
+    )
     positions: dict[str, Any] = {}
     for end in (small, events):
         say(f"  memory of the positions query alone, {end:,} events ...")
@@ -340,9 +358,15 @@ def run(
         ratios[f"{shape}_over_raw_psycopg"] = rate / raw_rate
         ratios[f"{shape}_over_select_notifications"] = rate / library_rate
         ratios[f"{shape}_over_live_catch_up"] = rate / live[shape]["events_per_second"]
+        ratios[f"live_{shape}_over_decode_every_event"] = (
+            live[shape]["events_per_second"] / decoded["events_per_second"]
+        )
         ratios[f"{shape}_peak_rss_full_over_small"] = (
             result["peak_rss_mb"] / small_rebuilds[shape]["peak_rss_mb"]
         )
+    ratios["live_caseload_over_no_states_kept"] = (
+        live["caseload"]["events_per_second"] / live[UNKEPT]["events_per_second"]
+    )
     both = sum(r["seconds"] for r in rebuilds.values())
     return {
         "events": events,

@@ -123,7 +123,7 @@ def _rebuild(r: dict[str, Any]) -> list[str]:
         lines.append(_row(name, f"{value:.3f}"))
     what_if = r.get("what_if_caseload", {})
     if what_if:
-        lines.append("  what-ifs, caseload rebuild (not the project's code or configuration)")
+        lines.append("  what-ifs, caseload rebuild (not the project's code or configuration now)")
         lines.append(_row("", "events/s", "x rebuild", "rows differ"))
         for name, x in what_if.items():
             lines.append(
@@ -134,10 +134,11 @@ def _rebuild(r: dict[str, Any]) -> list[str]:
                     str(x["differing_rows"]),
                 )
             )
+    live = r["live_catch_up"]
     runs = {
         **{f"{shape}": x for shape, x in r["rebuild"].items()},
         **{f"{shape[:4]}. 1/10": x for shape, x in r["rebuild_small"].items()},
-        **{f"live {shape[:4]}.": x for shape, x in r["live_catch_up"].items()},
+        **{f"live {shape[:4]}.{'-' * (',' in shape)}": x for shape, x in live.items()},
     }
     lines.append("  where the time goes (s): rebuilds, rebuilds of 1/10 of the log, live catch_up")
     lines.append(_row("", *runs))

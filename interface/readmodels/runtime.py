@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from application.journeys import Journeys
 from application.projections.loop import RETRY_CAP_SECONDS, ProjectorLoop
-from application.projections.projector import Projector, ReadModelSupersededError
+from application.projections.projector import BATCH_SIZE, Projector, ReadModelSupersededError
 from interface.readmodels.rows import ROWS_OF
 from interface.storage.leader import PROJECTIONS, RETRY_SECONDS, Leadership, SoleLeadership
 from interface.storage.readmodels.generations import Generations
@@ -19,6 +19,7 @@ from interface.storage.readmodels.tables import SHAPES, ReadModelShape
 from interface.storage.readmodels.targets import GenerationTarget
 
 log = logging.getLogger("kap.projections")
+STANDING_BY = "another process projects; this one takes over if it stops"
 
 
 def projector_for(
@@ -27,7 +28,7 @@ def projector_for(
     registry: Generations,
     shape: ReadModelShape,
     generation: int | None = None,
-    batch_size: int = 500,
+    batch_size: int = BATCH_SIZE,
 ) -> Projector:
     target = GenerationTarget(engine, registry, shape, ROWS_OF[shape.name], generation)
     return Projector(journeys, target, batch_size=batch_size, records=records_for(journeys))
@@ -124,6 +125,8 @@ class BackgroundProjections:
             if self.leading:
                 self.projections = self.build()
                 self.projections.start()
+            else:
+                log.warning(STANDING_BY)
         except Exception as error:  # the database is not there yet: retried in the thread
             log.warning("projections not set up yet (%s); retrying", type(error).__name__)
         self.thread.start()
@@ -152,7 +155,7 @@ class BackgroundProjections:
                     log.warning("the projector stopped: this process projects now")
                 self.projections.start()
             elif self.standing_by and not was_standing_by:
-                log.warning("another process projects; this one takes over if it stops")
+                log.warning(STANDING_BY)
             if not self.leading and self.projections is not None and self.projections.running:
                 log.warning("projector lock lost: this process stops projecting")
                 self.projections.stop()

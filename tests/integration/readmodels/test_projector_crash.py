@@ -14,7 +14,7 @@ from tests.integration.readmodels.harness import ReadModels
 from tests.integration.readmodels.processes import start_projector, stop, wait_for
 
 JOURNEYS = 160
-"""About 3,300 events: several 500-event batches per read model."""
+"""About 3,300 events: two batches (``BATCH_SIZE``, 2,000 events) per read model."""
 
 
 def live_positions(models: ReadModels) -> dict[str, int]:

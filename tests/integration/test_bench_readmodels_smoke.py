@@ -63,11 +63,23 @@ def test_every_ratio_divides_two_figures_of_the_same_run(readmodels: dict[str, A
                 (*r, "live_catch_up", shape, "events_per_second"),
             ),
             Ratio(
+                (*r, "ratios", f"live_{shape}_over_decode_every_event"),
+                (*r, "live_catch_up", shape, "events_per_second"),
+                (*r, "baselines", "decode_every_event", "events_per_second"),
+            ),
+            Ratio(
                 (*r, "ratios", f"{shape}_peak_rss_full_over_small"),
                 (*r, "rebuild", shape, "peak_rss_mb"),
                 (*r, "rebuild_small", shape, "peak_rss_mb"),
             ),
         ]
+    ratios.append(
+        Ratio(
+            (*r, "ratios", "live_caseload_over_no_states_kept"),
+            (*r, "live_catch_up", "caseload", "events_per_second"),
+            (*r, "live_catch_up", "caseload, no states kept", "events_per_second"),
+        )
+    )
     for name in readmodels["rebuild"]["what_if_caseload"]:
         ratios.append(
             Ratio(

@@ -18,7 +18,6 @@ from interface.cli.clinics import clinics_app, staff_app
 from interface.cli.demo import demo_command
 from interface.cli.fees import fees_app
 from interface.cli.import_command import import_command
-from interface.cli.import_command import import_command
 from interface.cli.operator import log_operator_read
 from interface.cli.protocols import protocols_app
 from interface.cli.readmodels import project_command, rebuild_command
@@ -44,7 +43,6 @@ app.command("demo")(demo_command)
 app.command("project")(project_command)
 app.command("rebuild")(rebuild_command)
 app.command("superbill")(superbill_command)
-app.command("import")(import_command)
 app.command("import")(import_command)
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import append, derive, load
+from bench import append, batch_import, derive, load
 from bench.machine import describe
 from bench.report import render
 from bench.stores import (
@@ -41,10 +41,16 @@ class Sizes:
     loads: int  # timed loads of each journey
     per_writer: int  # appends per writer (4 writers)
     derive_seconds: float  # time per batch of status derivations
+    import_journeys: int  # journeys of a batch import chunk (20 events each)
+    import_rounds: int  # chunks imported by each variant
 
 
-FULL = Sizes(big=1000, loads=50, per_writer=100, derive_seconds=0.2)
-QUICK = Sizes(big=100, loads=10, per_writer=10, derive_seconds=0.02)
+FULL = Sizes(
+    big=1000, loads=50, per_writer=100, derive_seconds=0.2, import_journeys=50, import_rounds=10
+)
+QUICK = Sizes(
+    big=100, loads=10, per_writer=10, derive_seconds=0.02, import_journeys=5, import_rounds=2
+)
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -133,6 +139,7 @@ def main(argv: list[str]) -> int:
         "sizes": vars(sizes),
         "snapshot_load": {},
         "append": {},
+        "batch_import": {},
     }
     for open_store in stores:
         with open_store() as store:
@@ -140,6 +147,10 @@ def main(argv: list[str]) -> int:
             results["snapshot_load"][store.kind] = load.run(store, sizes.big, sizes.loads)
             print(f"{store.kind}: appends ...", flush=True)
             results["append"][store.kind] = append.run(store, sizes.per_writer)
+            print(f"{store.kind}: batch import ...", flush=True)
+            results["batch_import"][store.kind] = batch_import.run(
+                store, sizes.import_journeys, sizes.import_rounds
+            )
     print("status derivation ...", flush=True)
     results["derive"] = derive.run(sizes.derive_seconds)
     sqlite_load_ms = results["snapshot_load"]["sqlite"]["median_ms"]["big"]
@@ -150,6 +161,7 @@ def main(argv: list[str]) -> int:
 
     print()
     print(render(results))
+    print(batch_import.render(results["batch_import"]))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     kept = _readmodels_of(args.output)  # measured by --readmodels, separately
     if kept is not None:

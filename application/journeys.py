@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import suppress
 from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from typing import Any, ClassVar, cast
@@ -167,7 +168,8 @@ class Journeys(Application[UUID]):
             except IntegrityError:
                 pass  # opened by a concurrent retry: answer as a replay below
             else:
-                return self._answer(journey, recordings[-1].notification.id, posting.recorded_at)
+                position = recordings[-1].notification.id
+                return self._answer(journey, position, posting.recorded_at, posting.clinic)
         journey = self._journey(clinic_id, journey_id)
         self._check_same_opening(journey, command, posting)
         return self._answer_again(journey, self._event_at(journey_id, 1))
@@ -220,7 +222,8 @@ class Journeys(Application[UUID]):
                 if expected_version is not None:
                     raise VersionMismatchError(expected_version, journey.version) from None
                 continue
-            return self._answer(journey, recordings[-1].notification.id, posting.recorded_at)
+            position = recordings[-1].notification.id
+            return self._answer(journey, position, posting.recorded_at, posting.clinic)
         raise JourneyConflictError(f"Journey {journey_id} kept changing; retry the request.")
 
     def _decide(self, journey: Journey, entry: NewEntry, posting: Posting) -> None:
@@ -344,10 +347,18 @@ class Journeys(Application[UUID]):
         except AggregateNotFoundError:
             raise JourneyNotFoundError(journey_id) from None
         except UNREADABLE:
+            self._forget(journey_id)  # a kept copy may have folded part of what failed
             if clinic_id is not None and self.clinic_of_stored(journey_id) != clinic_id:
                 raise JourneyNotFoundError(journey_id) from None
             raise JourneyDamagedError(journey_id) from None
         return journey
+
+    def _forget(self, journey_id: UUID) -> None:
+        """Drop the journey from the aggregate cache, if one is kept."""
+        cache = self.repository.cache
+        if cache is not None:
+            with suppress(KeyError):
+                cache.get(journey_id, evict=True)
 
     def _exists(self, journey_id: UUID) -> bool:
         return any(True for _ in self.events.get(journey_id, limit=1))
@@ -394,9 +405,13 @@ class Journeys(Application[UUID]):
             raise IdempotencyKeyReusedError(key, version)
         return self._answer_again(journey, first)
 
-    def _answer(self, journey: Journey, position: int, now: datetime) -> AppendResult:
-        status = self._status(journey, journey.version, now)
-        return AppendResult(journey.id, journey.version, position, status.stage, status.next_step)
+    def _answer(
+        self, journey: Journey, position: int, now: datetime, clinic: ClinicContext | None
+    ) -> AppendResult:
+        """The answer to a write: its stage and next step alone, judged for the clinic the
+        entry was decided for (read once per request)."""
+        stage, next_step = self.stage_and_next_step(journey, now, clinic)
+        return AppendResult(journey.id, journey.version, position, stage, next_step)
 
     def _answer_again(self, journey: Journey, first: StoredEntry) -> AppendResult:
         """The answer first given for ``first``, rebuilt from the store.

@@ -32,13 +32,25 @@ def sqlite_path(database_url: str) -> str:
     return database_url.removeprefix(SQLITE_PREFIX)
 
 
-def store_environment(database_url: str, cipher_key: str) -> dict[str, str]:
-    """The eventsourcing library's environment for this URL, encrypted at rest."""
+def store_environment(
+    database_url: str, cipher_key: str, keep_aggregates: int = 0
+) -> dict[str, str]:
+    """The eventsourcing library's environment for this URL, encrypted at rest;
+    ``keep_aggregates`` folded aggregates kept in memory (least recently used out)."""
     env = {
         "CIPHER_TOPIC": AES_CIPHER_TOPIC,
         "CIPHER_KEY": cipher_key,
         "COMPRESSOR_TOPIC": ZLIB_COMPRESSOR_TOPIC,
     }
+    if keep_aggregates:
+        # Aggregates kept in memory between requests, each brought up to date from the
+        # store (the entries after its version: one query) before it is used, so other
+        # processes' writes are always seen; a write that still loses a race fails on
+        # its version and is decided again (``Journeys.append``). Not by default: a
+        # kept journey is not read again, so rows altered under a running service
+        # (triggers dropped) go unnoticed until it is reloaded or verified.
+        env["AGGREGATE_CACHE_MAXSIZE"] = str(keep_aggregates)
+        env["AGGREGATE_CACHE_FASTFORWARD"] = "y"
     if not is_postgres_url(database_url):
         env.update(PERSISTENCE_MODULE=sqlite.TOPIC, SQLITE_DBNAME=sqlite_path(database_url))
         env["SQLITE_LOCK_TIMEOUT"] = "10"

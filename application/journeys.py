@@ -120,6 +120,26 @@ class Journeys(Application[UUID]):
             listener()
         return recordings
 
+    def _take_snapshots(self, processing_event: Any) -> None:
+        """Snapshot each journey a save took across a multiple of ``SNAPSHOT_EVERY``, as it
+        stands in memory after the save, all in one write. The library's own reloads each
+        journey from the store at that version and writes each snapshot on its own: for a
+        batch import, a third of its time (a journey's state in memory is what it folds to)."""
+        if not self.snapshots:
+            return
+        crossed = {
+            e.originator_id
+            for e in processing_event.events
+            if not e.originator_version % SNAPSHOT_EVERY
+        }
+        taken = [
+            Journey.Snapshot.take(journey)
+            for journey_id, journey in processing_event.aggregates.items()
+            if journey_id in crossed and isinstance(journey, Journey)
+        ]
+        if taken:
+            self.snapshots.put(taken)
+
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(
             transcoder=self.construct_transcoder(), mapper_class=SealedMapper

@@ -15,6 +15,7 @@ from application.batch_import import BatchImport, ImportItem, ItemResult
 from application.errors import JourneyConflictError
 from application.journeys import WRITE_ATTEMPTS, Journeys
 from domain.entries import Actor
+from domain.fold import fold_journey
 from tests.integration.journeys_app import (
     CLINIC,
     FixedClock,
@@ -23,7 +24,7 @@ from tests.integration.journeys_app import (
     open_journey,
     post,
 )
-from tests.story import START, Step, intake
+from tests.story import START, Step, dosing_session, intake, step
 
 LATER = START + timedelta(days=30)
 
@@ -120,3 +121,24 @@ def test_journeys_refused_in_an_earlier_chunk_stay_stopped(app: Journeys):
     assert outcomes(second) == ["skipped", "skipped"]
     assert second[0].skipped_after == 0
     assert len(app.history(CLINIC, a)) == 1
+
+
+def test_a_journey_a_batch_takes_past_25_events_is_snapshotted_as_it_folds(app: Journeys):
+    a = open_journey(app, "MRN-A")
+    dose_at = START + timedelta(days=10)
+    steps = [*intake(), *dosing_session(1, dose_at)[:2]]
+    steps += [
+        step("VitalsRecorded", dose_at + timedelta(seconds=5 * n), session=1)
+        for n in range(1, 31 - len(steps))
+    ]
+
+    results = BatchImport(app).import_chunk(CLINIC, "ehr", items(a, steps, "a"))
+
+    assert outcomes(results) == ["created"] * 30
+    assert app.snapshots is not None
+    (snapshot,) = app.snapshots.get(a)
+    assert snapshot.originator_version == 31
+    from_snapshot = app.repository.get(a)
+    every_event = fold_journey(None, app.events.get(a))
+    assert from_snapshot.version == every_event.version == 31
+    assert from_snapshot.facts == every_event.facts

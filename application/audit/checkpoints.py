@@ -239,14 +239,18 @@ class CheckpointService:
     def latest(self) -> Checkpoint | None:
         return self.store.latest()
 
-    def _entries(self, upto: int) -> Iterator[bytes]:
-        for entry in self._leaves(upto):
+    def _entries(
+        self, upto: int, leaves: Callable[[int], Iterable[bytes]] | None = None
+    ) -> Iterator[bytes]:
+        for entry in (leaves or self._leaves)(upto):
             if len(entry) != 32:
                 raise ValueError(f"a log entry is a 32-byte hash, got {len(entry)} bytes")
             yield entry
 
-    def _leaf_hashes(self, upto: int) -> Iterator[bytes]:
-        return (leaf_hash(entry) for entry in self._entries(upto))
+    def _leaf_hashes(
+        self, upto: int, leaves: Callable[[int], Iterable[bytes]] | None = None
+    ) -> Iterator[bytes]:
+        return (leaf_hash(entry) for entry in self._entries(upto, leaves))
 
     # Creating.
 
@@ -336,9 +340,13 @@ class CheckpointService:
 
     # Verifying.
 
-    def verify_all(self, against_log: bool = True) -> ChainReport:
+    def verify_all(
+        self, against_log: bool = True, leaves: Callable[[int], Iterable[bytes]] | None = None
+    ) -> ChainReport:
         """Every signature, each checkpoint's consistency with the one before and, with
-        ``against_log``, every signed root recomputed from the log as it is now."""
+        ``against_log``, every signed root recomputed from the log as it is now (its
+        entries from ``leaves``, when given, in place of the service's own: a caller
+        reading the log anyway feeds the tree from the same pass)."""
         checkpoints = self.all()
         problems: list[CheckpointProblem] = []
         previous_size, previous_root = 0, MerkleAccumulator().root()
@@ -362,7 +370,7 @@ class CheckpointService:
                 )
             previous_size, previous_root = checkpoint.tree_size, bytes.fromhex(checkpoint.root)
         if against_log and checkpoints:
-            problems += self._log_problems(checkpoints)
+            problems += self._log_problems(checkpoints, leaves)
         return ChainReport(not problems, len(checkpoints), problems)
 
     def _signature_problems(self, checkpoint: Checkpoint) -> list[CheckpointProblem]:
@@ -386,7 +394,11 @@ class CheckpointService:
             ]
         return []
 
-    def _log_problems(self, checkpoints: Sequence[Checkpoint]) -> list[CheckpointProblem]:
+    def _log_problems(
+        self,
+        checkpoints: Sequence[Checkpoint],
+        leaves: Callable[[int], Iterable[bytes]] | None = None,
+    ) -> list[CheckpointProblem]:
         """Recompute each signed root from the log in one pass; name the first that differs."""
         latest = checkpoints[-1]
         by_size = sorted(checkpoints, key=lambda c: c.tree_size)
@@ -395,7 +407,7 @@ class CheckpointService:
         due = next(pending, None)
         while due is not None and due.tree_size == 0:
             due = next(pending, None)
-        for leaf in self._leaf_hashes(latest.log_position):
+        for leaf in self._leaf_hashes(latest.log_position, leaves):
             accumulator.append(leaf)
             while due is not None and accumulator.size == due.tree_size:
                 if accumulator.root().hex() != due.root:

@@ -9,17 +9,20 @@ state once, and checks a ``KAPSEAL2`` seal's ``stored`` against the bytes; witho
 from __future__ import annotations
 
 import hashlib
+from binascii import a2b_hex
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 from uuid import UUID
 
 from application.journey_log import JourneyLog
 from application.sealed_mapper import MalformedSealError, split_state
-from domain.audit.stored import merkle_entry, stored_hash
+from domain.audit.seal_header import BODY_AT, v2_fields
+from domain.audit.stored import merkle_entry, stored_digest, stored_hash
 
 
-@dataclass(frozen=True)
-class StoredSealRow:
+class StoredSealRow(NamedTuple):
+    """One entry's seal as stored (a tuple: a full-store check makes one per entry)."""
+
     position: int
     journey_id: UUID
     version: int
@@ -61,7 +64,21 @@ def _row(
 def _checked_row(
     position: int, journey_id: UUID, version: int, topic: str, state: bytes
 ) -> StoredSealRow:
-    """From the whole row, its stored bytes checked against its seal."""
+    """From the whole row, its stored bytes checked against its seal: a ``KAPSEAL2``
+    header read at its fixed offsets (``domain.audit.seal_header``), any other by
+    ``split_state``."""
+    fields = v2_fields(state)
+    if fields is not None:
+        stored = a2b_hex(fields.stored)
+        return StoredSealRow(
+            position,
+            journey_id,
+            version,
+            fields.digest.decode("ascii"),
+            a2b_hex(fields.hash),
+            stored,
+            stored_digest(topic, fields.digest, fields.hash, memoryview(state)[BODY_AT:]) == stored,
+        )
     try:
         seal, body = split_state(state)
     except MalformedSealError:
@@ -90,7 +107,7 @@ def seal_rows(
     """Every entry at positions after..upto, in log order."""
     if with_body:
         for row in log.whole_rows(after, upto):
-            yield _checked_row(row.position, row.journey_id, row.version, row.topic, row.state)
+            yield _checked_row(*row)
     else:
         for head in log.header_rows(after, upto):
             yield _row(head.position, head.journey_id, head.version, head.head, head.unsealed_state)

@@ -45,6 +45,19 @@ def stored_hash(topic: str, digest: str, chain_hash: str, body: bytes) -> str:
     return hasher.hexdigest()
 
 
+def stored_digest(topic: str, digest: bytes, chain_hash: bytes, body: bytes | memoryview) -> bytes:
+    """``stored_hash`` as 32 raw bytes, from a header's digest and hash as they are
+    stored (64 ASCII hex bytes each, already checked: ``domain.audit.seal_header``)."""
+    name = topic.encode("utf-8")
+    hasher = hashlib.sha256(STORED_MAGIC)
+    hasher.update(len(name).to_bytes(4, "big"))
+    hasher.update(name)
+    hasher.update(digest)
+    hasher.update(chain_hash)
+    hasher.update(body)
+    return hasher.digest()
+
+
 def merkle_entry(chain_hash: bytes, stored: bytes | None) -> bytes:
     """An entry of the Merkle tree: the chain hash (``KAPSEAL1``), or it bound to the
     stored bytes' hash (``KAPSEAL2``). Both are 32 raw bytes."""

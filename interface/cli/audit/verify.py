@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Annotated, Any
 from uuid import UUID
 
 import typer
 
-from application.audit.chain_scan import scan_chains
-from application.audit.store_check import verify_store
-from application.audit.verify import ChainVerifier, WrongCipherKeyError
+from application.audit.chain_scan import ChainScan, scan_store
+from application.audit.checkpoints import CheckpointService
+from application.audit.store_check import StoreVerification, verify_store
+from application.audit.verify import Anchor, ChainVerifier, WrongCipherKeyError
 from interface.audit.anchors import all_anchors, anchor_for
 from interface.audit.signing import BadSigningKeyError, MissingSigningKeyError
 from interface.cli.operator import log_operator_read
@@ -55,17 +57,29 @@ def _verify(services: Services, journey: str | None, deep: bool) -> bool:
         typer.echo(json.dumps(asdict(result), default=str, indent=2))
         return result.ok
     anchors = all_anchors(services)
-    report = (
-        verify_store(services.journeys, anchors)
-        if deep
-        else scan_chains(services.journeys, anchors)
-    )
-    checkpoints = _checkpoint_report(services)
+    if deep:
+        report: StoreVerification | ChainScan = verify_store(services.journeys, anchors)
+        checkpoints = _checkpoint_report(services)
+    else:
+        report, checkpoints = _scan(services, anchors)
     log_operator_read(services, None, None, "verify")
     typer.echo(
         json.dumps({"chains": asdict(report), "checkpoints": checkpoints}, default=str, indent=2)
     )
     return report.ok and bool(checkpoints["ok"])
+
+
+def _scan(services: Services, anchors: Mapping[UUID, Anchor]) -> tuple[ChainScan, dict[str, Any]]:
+    """The chains and the signed roots from one read of the log."""
+    note = ""
+    try:
+        service: CheckpointService | None = services.checkpoints
+    except (MissingSigningKeyError, BadSigningKeyError) as error:
+        service, note = None, f"no checkpoints to check: {error}"
+    chains, roots = scan_store(services.journeys, anchors, service)
+    if roots is None:
+        return chains, {"ok": True, "checkpoints": 0, "note": note}
+    return chains, asdict(roots)
 
 
 def _checkpoint_report(services: Services) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 
 from application.audit.leaves import leaves
+from application.journey_log import each_latest_version
 from application.journeys import Journeys
 from application.sealed_mapper import MalformedSealError, SealedMapper, split_state
 from domain.audit.hashing import canonical_json
@@ -72,7 +73,12 @@ def clinic_journeys(
     """
     log = journeys.journey_log
     chosen = []
-    for journey_id, _ in log.latest_versions(log.log_position()):
+    every = (
+        journey_id
+        for page in each_latest_version(log, log.log_position())
+        for journey_id, _ in page
+    )
+    for journey_id in every:
         events = list(journeys.events.get(journey_id))
         if events[0].data["clinic_id"] != clinic_id:  # type: ignore[attr-defined]
             continue

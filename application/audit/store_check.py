@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from application.audit.verify import Anchor, ChainVerifier, Verification
+from application.journey_log import each_latest_version
 from application.journeys import Journeys
 
 
@@ -22,7 +23,8 @@ def verify_store(journeys: Journeys, anchors: Mapping[UUID, Anchor]) -> StoreVer
     """Verify every journey in the log, and every journey a checkpoint recorded (one
     removed whole has no entries left to find it by)."""
     log = journeys.journey_log
-    present = {journey_id for journey_id, _ in log.latest_versions(log.log_position())}
+    pages = each_latest_version(log, log.log_position())
+    present = {journey_id for page in pages for journey_id, _ in page}
     verifier = ChainVerifier(journeys)
     failed, events = [], 0
     for journey_id in sorted(present | set(anchors)):

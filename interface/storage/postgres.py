@@ -118,6 +118,13 @@ class PostgresJourneyLog(FailFastApplicationRecorder):
             "GROUP BY originator_id ORDER BY originator_id LIMIT %(limit)s"
         ).format(schema=Identifier(self.datastore.schema), table=self._table(), above=above)
         with self.datastore.transaction(commit=False) as cursor:
+            if limit is not None:
+                # A page walks the primary key from ``after`` and stops after ``limit``
+                # journeys. Left to itself the planner (above all before the table has
+                # statistics) scans every row above ``after`` and aggregates them all for
+                # each page, so a rebuild would read the table once per page.
+                for setting in ("enable_hashagg", "enable_bitmapscan", "enable_seqscan"):
+                    cursor.execute(SQL("SET LOCAL {} = off").format(Identifier(setting)))
             cursor.execute(query, {"upto": upto, "after": after, "limit": limit})
             return [
                 (UUID(str(row["originator_id"])), int(row["version"])) for row in cursor.fetchall()

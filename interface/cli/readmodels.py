@@ -49,8 +49,8 @@ def project_command(
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     typer.echo(
-        f"projecting {', '.join(SHAPES)} (Ctrl-C to stop)"
-        " while no other process does (one at a time: PostgreSQL advisory lock)"
+        f"projecting {', '.join(SHAPES)} (Ctrl-C to stop), "
+        "or standing by while another process does"
     )
     try:
         projections.start()

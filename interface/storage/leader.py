@@ -113,8 +113,11 @@ class AdvisoryLockLeadership:
         return leading
 
     def release(self) -> None:
-        """End the session: the lock goes with it."""
-        with self._mutex:
+        """Let go now (the server ends a closed session a moment later), then close."""
+        with self._mutex, serving_deadlines():
+            if self._leading and self._connection is not None:
+                with contextlib.suppress(psycopg.Error):  # gone already: so is the lock
+                    self._connection.execute(LET_GO, (LOCK_SPACE, self.duty.key))
             self._close()
 
     def _close(self) -> None:
@@ -125,6 +128,7 @@ class AdvisoryLockLeadership:
 
 
 TAKE = "SELECT pg_try_advisory_lock(%s, %s)"
+LET_GO = "SELECT pg_advisory_unlock(%s, %s)"
 HELD = (
     "SELECT EXISTS (SELECT FROM pg_locks WHERE pid = pg_backend_pid() AND granted"
     " AND locktype = 'advisory' AND classid = %s AND objid = %s AND objsubid = 2)"

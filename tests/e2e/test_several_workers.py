@@ -235,6 +235,49 @@ def test_serve_with_two_workers_has_one_projector_and_survives_its_sigkill(tmp_p
 
 
 @pytest.mark.e2e
+@pytest.mark.postgres
+def test_a_project_process_stands_by_beside_a_projecting_serve_and_takes_over_after_it(
+    tmp_path,
+):
+    with throwaway_postgres() as database:
+        env = deployment_env(database)
+        with (
+            serving(env, tmp_path / "serve.log") as projecting,
+            serving(env, tmp_path / "api.log", "--no-projections") as api,
+            projecting_process(env, tmp_path / "project.log") as project,
+        ):
+            ehr = api.server.token("clinic_system", "clinic-a", "ehr")
+            staff = api.server.token("staff", "clinic-a", "front-desk")
+            until(lambda: "takes over if it stops" in project.log.read_text() or None, 30)
+            before = holder_pids(database)[0]
+
+            projecting.process.send_signal(signal.SIGKILL)
+            projecting.process.wait(timeout=10)
+            refs = [f"MRN-{n}" for n in range(1, 4)]
+            open_journeys(api, ehr, refs)
+            until(lists(api, staff, refs), 60, api, project)
+            after = holder_pids(database)[0]
+            api_health = api.health()
+
+    assert before == [projecting.process.pid]
+    assert after == [project.process.pid]
+    assert "projecting" not in api_health, "--no-projections never projects"
+
+
+@contextmanager
+def projecting_process(env: dict[str, str], log: Path) -> Iterator[Serving]:
+    """``kap-journeys project`` (its Serving has no server to ask)."""
+    with log.open("wb") as out:
+        process = subprocess.Popen([*CLI, "project"], env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        yield Serving(process, Server("", env), log)
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            assert process.wait(timeout=20) == 0, log.read_text()
+
+
+@pytest.mark.e2e
 def test_several_workers_on_sqlite_are_refused_in_one_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("KAP_")}
     env.update(KAP_DATABASE_URL=f"sqlite:///{tmp_path / 'kap.db'}", PYTHONPATH=str(ROOT))

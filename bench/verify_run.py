@@ -15,6 +15,8 @@ throwaway PostgreSQL database:
      journey's chain from the seals in the clear) then ``verify_all(against_log=True)``
      (the signed Merkle root recomputed from every leaf), in a child process of its own
      whose peak RSS (``VmHWM``) is read at the end;
+   - ``two_reads``: the same checks with the log read twice, once for the chains and
+     once for the tree (what ``audit verify`` did before issue 12), in a child too;
    - ``raw_full``: a psycopg loop over every row of the events table
      (``originator_id, originator_version, state`` in ``notification_id`` order, a
      server-side cursor fetching ``SCAN_ROWS`` rows at a time, each state's length
@@ -156,7 +158,12 @@ def measure(events: int, deep: bool, say: Say) -> dict[str, Any]:
         say(f"  written in {results['generate']['seconds']:.0f} s; signing a checkpoint ...")
         results["checkpoint"] = _sign(store.url, cipher_key, signing_key)
         assert results["checkpoint"]["tree_size"] == events
-        runs: dict[str, list[dict[str, Any]]] = {"raw_full": [], "raw_header": [], "fast": []}
+        runs: dict[str, list[dict[str, Any]]] = {
+            "raw_full": [],
+            "raw_header": [],
+            "fast": [],
+            "two_reads": [],
+        }
         for round_ in range(1, ROUNDS + 1):
             say(f"  round {round_}: raw scan, header scan, fast verification ...")
             runs["raw_full"].append(raw_scan(store.url, table, header=False))
@@ -166,10 +173,16 @@ def measure(events: int, deep: bool, say: Say) -> dict[str, Any]:
             assert fast["events_checked"] == events, fast
             fast["events_per_second"] = _rate(fast)
             runs["fast"].append(fast)
+            two = in_child(store.url, cipher_key, signing_key, "two_reads")
+            assert two["ok"], two
+            assert two["events_checked"] == events, two
+            two["events_per_second"] = _rate(two)
+            runs["two_reads"].append(two)
             say(
                 f"    raw {runs['raw_full'][-1]['rows_per_second']:,.0f} rows/s, header "
                 f"{runs['raw_header'][-1]['rows_per_second']:,.0f} rows/s, fast "
-                f"{fast['events_per_second']:,.0f} events/s, peak {fast['peak_rss_mb']:.0f} MB"
+                f"{fast['events_per_second']:,.0f} events/s (two reads "
+                f"{two['events_per_second']:,.0f}), peak {fast['peak_rss_mb']:.0f} MB"
             )
         results["runs"] = runs
         if deep:
@@ -196,6 +209,7 @@ def summarize(size: dict[str, Any]) -> dict[str, Any]:
         return statistics.median(figures)
 
     fast = median("fast", "events_per_second")
+    two_reads = median("two_reads", "events_per_second")
     raw = median("raw_full", "rows_per_second")
     header = median("raw_header", "rows_per_second")
     found = {
@@ -205,6 +219,8 @@ def summarize(size: dict[str, Any]) -> dict[str, Any]:
         "raw_header_rows_per_second": header,
         "fast_share_of_raw_full": fast / raw,
         "fast_share_of_raw_header": fast / header,
+        "two_reads_events_per_second": two_reads,
+        "fast_over_two_reads": fast / two_reads,
         "fast_peak_rss_mb": max(run["peak_rss_mb"] for run in size["runs"]["fast"]),
         "fast_rss_before_mb": median("fast", "rss_before_mb"),
         "fast_seconds": median("fast", "seconds_total"),
@@ -251,6 +267,11 @@ def render(results: dict[str, Any]) -> str:
     row("raw header scan (256 B), rows/s", lambda s: f"{s['raw_header_rows_per_second']:,.0f}")
     row("fast / raw scan", lambda s: f"{s['fast_share_of_raw_full']:.2f}")
     row("fast / header scan", lambda s: f"{s['fast_share_of_raw_header']:.2f}")
+    row(
+        "the log read twice (before), events/s",
+        lambda s: f"{s['two_reads_events_per_second']:,.0f}",
+    )
+    row("fast / read twice", lambda s: f"{s['fast_over_two_reads']:.2f}")
     row("fast verify, seconds", lambda s: f"{s['fast_seconds']:.1f}")
     row("fast verify, peak RSS MB", lambda s: f"{s['fast_peak_rss_mb']:.0f}")
     row("  (RSS before verifying, MB)", lambda s: f"{s['fast_rss_before_mb']:.0f}")
@@ -265,7 +286,7 @@ def render(results: dict[str, Any]) -> str:
 
 
 def _flatten_seconds(size: dict[str, Any]) -> None:
-    for run in size["runs"]["fast"]:
+    for run in size["runs"]["fast"] + size["runs"]["two_reads"]:
         run["seconds_total"] = run["seconds"]["total"]
 
 

@@ -51,6 +51,9 @@ def test_every_ratio_divides_two_figures_of_the_same_run(verify: dict[str, Any])
             ratios.append(
                 Ratio((*here, f"fast_share_of_{scan}"), fast, (*here, f"{scan}_rows_per_second"))
             )
+        ratios.append(
+            Ratio((*here, "fast_over_two_reads"), fast, (*here, "two_reads_events_per_second"))
+        )
     assert_honest(verify, ratios)
 
 

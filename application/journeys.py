@@ -34,6 +34,7 @@ from application.errors import (
     JourneyNotFoundError,
     VersionMismatchError,
 )
+from application.group_commit import GroupCommit
 from application.in_memory_log import TOPIC as IN_MEMORY_STORE
 from application.journey_ids import MissingIdKeyError, id_key_from_cipher_key
 from application.journey_log import JourneyLog
@@ -89,6 +90,7 @@ class Journeys(Application[UUID]):
         of the cipher key, so a deployment keeps one secret and its ids never change."""
         self._saved_listeners: list[Callable[[], None]] = []
         super().__init__(env)
+        self.group_commit = GroupCommit(self.save)
         self.clock = clock
         self.id_key = id_key if id_key is not None else self._id_key_from_env()
 
@@ -228,22 +230,27 @@ class Journeys(Application[UUID]):
         new state; with it, a stale version is refused.
         """
         posting = replace(salted(posting), clinic=self.clinic_of(clinic_id))
-        for _ in range(WRITE_ATTEMPTS):
-            journey = self._journey(clinic_id, journey_id)
-            key = posting.idempotency_key
-            if key and key in journey.facts.idempotency:
-                return self._replay(journey, key, entry, posting)
-            if expected_version is not None and expected_version != journey.version:
-                raise VersionMismatchError(expected_version, journey.version)
-            self._decide(journey, entry, posting)
-            try:
-                recordings = self.save(journey)
-            except IntegrityError:
-                if expected_version is not None:
-                    raise VersionMismatchError(expected_version, journey.version) from None
-                continue
-            position = recordings[-1].notification.id
-            return self._answer(journey, position, posting.recorded_at, posting.clinic)
+        # One append to a journey at a time here; appends to other journeys that wait
+        # at the same moment share its transaction (``application.group_commit``).
+        with self.group_commit.serialised(journey_id):
+            for _ in range(WRITE_ATTEMPTS):
+                journey = self._journey(clinic_id, journey_id)
+                key = posting.idempotency_key
+                if key and key in journey.facts.idempotency:
+                    return self._replay(journey, key, entry, posting)
+                if expected_version is not None and expected_version != journey.version:
+                    raise VersionMismatchError(expected_version, journey.version)
+                self._decide(journey, entry, posting)
+                try:
+                    recordings = self.group_commit.write(
+                        journey.id, journey.collect_events(), journey
+                    )
+                except IntegrityError:
+                    if expected_version is not None:
+                        raise VersionMismatchError(expected_version, journey.version) from None
+                    continue
+                position = recordings[-1].notification.id
+                return self._answer(journey, position, posting.recorded_at, posting.clinic)
         raise JourneyConflictError(f"Journey {journey_id} kept changing; retry the request.")
 
     def _decide(self, journey: Journey, entry: NewEntry, posting: Posting) -> None:

@@ -20,6 +20,7 @@ from eventsourcing.persistence import (
     JSONTranscoder,
     Mapper,
     MapperDeserialisationError,
+    PersistenceError,
     Recording,
     StoredEvent,
 )
@@ -140,7 +141,11 @@ class Journeys(Application[UUID]):
             if journey_id in crossed and isinstance(journey, Journey)
         ]
         if taken:
-            self.snapshots.put(taken)
+            # The entries are committed by now: a snapshot that fails to be written must
+            # not fail their appends (a caller would decide them again, and store them
+            # twice); the journey is folded from more entries until its next snapshot.
+            with suppress(PersistenceError):
+                self.snapshots.put(taken)
 
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(
@@ -384,7 +389,7 @@ class Journeys(Application[UUID]):
         """Drop the journey from the aggregate cache, if one is kept."""
         cache = self.repository.cache
         if cache is not None:
-            with suppress(KeyError):
+            with suppress(PersistenceError):
                 cache.get(journey_id, evict=True)
 
     def _exists(self, journey_id: UUID) -> bool:

@@ -16,7 +16,7 @@ import pytest
 from eventsourcing.persistence import IntegrityError, OperationalError, Recording
 
 from application.group_commit import GroupCommit
-from application.journeys import Journeys
+from application.journeys import SNAPSHOT_EVERY, Journeys
 from domain.journey import Journey
 from interface.storage.environment import store_environment
 from tests.integration.journeys_app import FixedClock, new_key, open_journey, post
@@ -189,5 +189,25 @@ def test_a_failed_write_loses_nothing_acknowledged(
         assert max(observed.sizes) > 1
         if error is IntegrityError:  # the others' appends were written without it
             assert all(a[0] == "recorded" for (j, _), a in answers.items() if j)
+    finally:
+        app.close()
+
+
+def test_a_snapshot_that_fails_to_be_written_fails_no_append(database_url: str) -> None:
+    app = Journeys(env=store_environment(database_url, new_key()), clock=FixedClock(START))
+    try:
+        assert app.snapshots is not None
+        recorder = app.snapshots.recorder
+
+        def refuse(*_args: Any, **_kwargs: Any) -> Any:
+            raise OperationalError("the snapshot is not written")
+
+        recorder.insert_events = refuse  # type: ignore[method-assign]
+        journey_id = open_journey(app)
+        note = intake()[0]
+        answers = [post(app, journey_id, note) for _ in range(SNAPSHOT_EVERY)]
+
+        assert [a.version for a in answers] == list(range(2, SNAPSHOT_EVERY + 2))
+        assert len(stored_types(app, journey_id)) == SNAPSHOT_EVERY + 1
     finally:
         app.close()

@@ -389,7 +389,7 @@ class Journeys(Application[UUID]):
         """Drop the journey from the aggregate cache, if one is kept."""
         cache = self.repository.cache
         if cache is not None:
-            with suppress(PersistenceError):
+            with suppress(KeyError):
                 cache.get(journey_id, evict=True)
 
     def _exists(self, journey_id: UUID) -> bool:

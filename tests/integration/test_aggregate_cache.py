@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 
+from application.errors import JourneyDamagedError
 from application.journeys import Journeys
 from interface.storage.environment import store_environment
-from tests.integration.journeys_app import FixedClock, new_key, open_journey, post
+from tests.integration.audit.intruder import Intruder
+from tests.integration.journeys_app import CLINIC, FixedClock, new_key, open_journey, post
 from tests.story import START, dosing_session, intake
 
 KEPT = 100
@@ -126,3 +128,26 @@ def test_a_refusal_decided_on_a_stale_copy_is_never_given(
     answer = post(second, journey_id, dose)
 
     assert answer.version == first.status(None, journey_id).version
+
+
+def test_a_journey_that_no_longer_folds_is_damaged_and_not_kept(database_url: str) -> None:
+    key = new_key()
+    writer = kept_journeys(database_url, key)
+    journey_id = open_journey(writer)
+    for s in intake():
+        post(writer, journey_id, s)
+    intruder = Intruder(database_url, writer)
+    intruder.drop_protection()
+    intruder.swap(journey_id, 1, 2)  # the opening is no longer first
+    reader = kept_journeys(database_url, key)
+    try:
+        for _ in range(2):
+            with pytest.raises(JourneyDamagedError):
+                reader.status(CLINIC, journey_id)
+        cache = reader.repository.cache
+        assert cache is not None
+        with pytest.raises(KeyError):
+            cache.get(journey_id)
+    finally:
+        writer.close()
+        reader.close()

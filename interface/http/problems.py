@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from eventsourcing import persistence
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -38,7 +39,7 @@ from interface.http.allow import allowed_methods
 from interface.http.errors import MalformedIfMatchError
 from interface.readmodels.caseload import InvalidCursorError, ReadModelNotReadyError
 from interface.storage.keys import MissingCipherKeyError
-from interface.storage.unavailable import UNAVAILABLE
+from interface.storage.unavailable import UNAVAILABLE, is_deadline_ended
 
 log = logging.getLogger("kap.http")
 
@@ -148,6 +149,14 @@ def _unavailable(_: Request, error: Exception) -> JSONResponse:
     return problem(503, "database_unavailable", "The database is not answering; retry shortly.")
 
 
+def _store_internal(request: Request, error: Exception) -> JSONResponse:
+    """The event store's InternalError: unavailable when a deadline ended the session (a
+    transaction idle past its limit while the machine was overloaded), else unexpected."""
+    if is_deadline_ended(error):
+        return _unavailable(request, error)
+    return _unexpected(request, error)
+
+
 def _unexpected(request: Request, error: Exception) -> JSONResponse:
     log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.url.path)
     return problem(500, "internal_error", "Something went wrong on our side; nothing was stored.")
@@ -178,6 +187,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(BadSigningKeyError, _no_signing_key)
     app.add_exception_handler(ReadModelNotReadyError, _read_model_building)
     app.add_exception_handler(InvalidCursorError, _simple(422, "invalid_cursor"))
+    app.add_exception_handler(persistence.InternalError, _store_internal)
     for error_class in UNAVAILABLE:
         app.add_exception_handler(error_class, _unavailable)
     app.add_exception_handler(Exception, _unexpected)

@@ -8,6 +8,20 @@ import psycopg
 import sqlalchemy.exc
 from eventsourcing import persistence
 
+DEADLINE_ENDED = (
+    psycopg.errors.IdleInTransactionSessionTimeout,
+    psycopg.errors.QueryCanceled,  # statement_timeout
+    psycopg.errors.LockNotAvailable,  # lock_timeout
+)
+"""What the database says when one of the service's own deadlines ended a session or a
+statement (``interface.storage.deadlines``): a wait, not a fault, answered as unavailable."""
+
+
+def is_deadline_ended(error: BaseException) -> bool:
+    """The error, or the driver error the event store wrapped in it, is a deadline's end."""
+    return isinstance(error, DEADLINE_ENDED) or isinstance(error.__cause__, DEADLINE_ENDED)
+
+
 UNAVAILABLE = (
     persistence.OperationalError,
     persistence.InterfaceError,

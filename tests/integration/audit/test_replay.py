@@ -178,7 +178,7 @@ def test_each_replay_applies_its_own_journeys_protocol(api: Api) -> None:
     assert kap_then["protocol"]["name"] == "kap-standard"
     assert spravato_then["protocol"]["name"] == "spravato-rems"
     assert spravato_then["next_step"]["code"] == kap_then["next_step"]["code"] == "discharge"
-    after_2_hours = f"from {dose_day + 120 * MINUTE:%H:%M} UTC"  # Spravato's minimum
+    after_2_hours = f"from {dose_day + 120 * MINUTE:%Y-%m-%d %H:%M} UTC"  # Spravato's minimum
     assert after_2_hours in spravato_then["next_step"]["text"]
     assert after_2_hours not in kap_then["next_step"]["text"]
 

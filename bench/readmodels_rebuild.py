@@ -18,9 +18,9 @@ The baselines read the same log in the same run, in the parent:
   back into a domain event (``mapper.to_domain_event``), on a slice: what a projection
   that read every event (instead of loading each journey once) would pay per event.
 
-The one part of a rebuild whose memory grows with the log, its first query (every
-journey with its last version, ``latest_versions``), is also run alone in a child at
-both sizes.
+The part of a rebuild whose memory grew with the log until issue 12, its journeys
+with their last versions (``latest_versions``, now a page at a time), is also run alone
+in a child at both sizes.
 
 The live path, ``Projector.catch_up()`` from position 0 with batches of ``BATCH_SIZE`` events,
 runs on the first events of the log for comparison: as the project runs it (each batch
@@ -46,6 +46,7 @@ from typing import Any
 import psycopg
 from psycopg.sql import SQL, Identifier
 
+from application.journey_log import LATEST_VERSIONS_PAGE, each_latest_version
 from application.journeys import Journeys
 from application.projections.loading import RecordsOneByOne
 from application.projections.projector import BATCH_SIZE
@@ -178,8 +179,9 @@ def project(
         _wrap_loads_in_detail(app, projector.loader.records, clock)
     rss_before = memory_kb("VmRSS")
     started = time.perf_counter()
-    if mode == "positions":  # only the rebuild's first query: what grows with the log
-        done = len(log.latest_versions(end))
+    if mode == "positions":  # only the rebuild's journey pages: what grew with the log
+        pages = each_latest_version(log, end, batch or LATEST_VERSIONS_PAGE)
+        done = sum(len(page) for page in pages)
     elif mode.startswith("rebuild"):
         done = projector.rebuild(end)
     else:  # catch_up, catch_up_unkept

@@ -22,20 +22,27 @@ from application.journeys import Journeys
 from application.projections.loading import JourneyRecords, RecordsOneByOne, Wanted
 
 SNAPSHOTS = SQL("""
-SELECT DISTINCT ON (s.originator_id)
-       s.originator_id, s.originator_version, s.topic, s.state
+SELECT s.originator_id, s.originator_version, s.topic, s.state
 FROM unnest(%s::uuid[], %s::bigint[]) AS wanted(id, upto)
-JOIN {schema}.{table} AS s ON s.originator_id = wanted.id AND s.originator_version <= wanted.upto
-ORDER BY s.originator_id, s.originator_version DESC
+CROSS JOIN LATERAL (
+    SELECT originator_id, originator_version, topic, state FROM {schema}.{table}
+    WHERE originator_id = wanted.id AND originator_version <= wanted.upto
+    ORDER BY originator_version DESC LIMIT 1
+) AS s
 """)
+"""Each journey's latest snapshot at or before its version: one backward index step."""
+
+PER_JOURNEY_PLAN = ("enable_hashjoin", "enable_mergejoin", "enable_seqscan", "enable_bitmapscan")
 
 EVENTS = SQL("""
 SELECT e.originator_id, e.originator_version, e.topic, e.state
 FROM unnest(%s::uuid[], %s::bigint[], %s::bigint[]) AS wanted(id, after, upto)
 JOIN {schema}.{table} AS e ON e.originator_id = wanted.id
      AND e.originator_version > wanted.after AND e.originator_version <= wanted.upto
-ORDER BY e.originator_id, e.originator_version
 """)
+"""No ORDER BY: each journey's events are put in order here (they come in order from
+its index range already), sparing the server a sort of the whole chunk, which spills
+to disk beyond ``work_mem``."""
 
 
 def _stored(row: tuple[Any, ...]) -> StoredEvent:
@@ -61,10 +68,14 @@ class PostgresRecords:
             schema=Identifier(recorder.datastore.schema),
             table=Identifier(recorder.events_table_name),
         )
-        with (
-            recorder.datastore.get_connection() as connection,
-            connection.cursor(row_factory=tuple_row) as cursor,
-        ):
+        with recorder.datastore.transaction(commit=False) as cursor:
+            # One index range per journey wanted, whatever the planner's statistics: left
+            # to itself it hashes the chunk and scans the whole table for every chunk (on
+            # a table without statistics, or a chunk that is a good share of the store),
+            # so each chunk would cost as much as the store is large.
+            for setting in PER_JOURNEY_PLAN:
+                cursor.execute(SQL("SET LOCAL {} = off").format(Identifier(setting)))
+            cursor.row_factory = tuple_row
             cursor.execute(query, params)
             return list(cursor.fetchall())
 
@@ -84,6 +95,8 @@ class PostgresRecords:
         found: dict[UUID, list[StoredEvent]] = {}
         for row in rows:
             found.setdefault(row[0], []).append(_stored(row))
+        for events in found.values():
+            events.sort(key=lambda event: event.originator_version)
         return found
 
 

@@ -85,6 +85,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="run the full-store verification benchmark instead (about 10 min in full; PostgreSQL)",
     )
+    parser.add_argument(
+        "--http",
+        action="store_true",
+        help="run the HTTP load benchmark instead (serve processes on PostgreSQL; "
+        "about 5 min in full)",
+    )
     return parser.parse_args(argv)
 
 
@@ -132,6 +138,15 @@ def main(argv: list[str]) -> int:
         verify_run.run(args.events, args.quick, args.output)
         return 0
 
+    if args.http:
+        if not use_postgres:
+            print("error: --http measures PostgreSQL, which is not used", file=sys.stderr)
+            return 2
+        from bench import http_load
+
+        http_load.run(args.quick, args.output)
+        return 0
+
     stores = [sqlite_store] + ([postgres_store] if use_postgres else [])
     results: dict[str, Any] = {
         "machine": describe(postgres_version() if use_postgres else None),
@@ -169,6 +184,9 @@ def main(argv: list[str]) -> int:
     kept_verify = _kept(args.output, "verify")  # measured by --verify, separately
     if kept_verify is not None:
         results["verify"] = kept_verify
+    kept_http = _kept(args.output, "http")  # measured by --http, separately
+    if kept_http is not None:
+        results["http"] = kept_http
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nWrote {args.output}")
     return 0

@@ -150,9 +150,7 @@ class Projector:
             since = self.target.current_position()
         except ReadModelSupersededError:
             return 0
-        notifications = self.journeys.recorder.select_notifications(
-            since.position + 1, self.batch_size, stop=stop
-        )
+        notifications = self.next_notifications(since.position, stop)
         if not notifications:
             return 0
         position = notifications[-1].id
@@ -167,6 +165,22 @@ class Projector:
             return 0
         self.followed.keep(loaded)
         return len(notifications)
+
+    def next_notifications(self, after: int, stop: int | None) -> Sequence[Any]:
+        """The next batch of the log after ``after``, asked for within a window of
+        positions about a batch long: with the window open to the end of the log, an
+        events table without statistics was sorted whole for every batch. A window with
+        nothing in it (ids skipped by saves rolled back) is widened until the end."""
+        end = self.store_position() if stop is None else stop
+        window = self.batch_size
+        while True:
+            upto = min(end, after + window)
+            found = self.journeys.recorder.select_notifications(
+                after + 1, self.batch_size, stop=upto
+            )
+            if found or upto >= end:
+                return found
+            window *= 8
 
     def follow(
         self, notifications: Sequence[Any], position: int

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 
+import psycopg
 import pytest
 from sqlalchemy import Connection, Table
 
@@ -110,3 +111,31 @@ def test_a_batch_lost_mid_write_is_projected_once_when_the_same_projector_goes_o
     rows = models.rows(shape, fresh.generation)
     assert rows == models.rows(shape, built(models, shape, batch_size=1, followed=0))
     assert len({row["journey_id"] for row in rows}) == len(rows) == JOURNEYS
+
+
+def skip_log_ids(models: ReadModels, count: int) -> None:
+    """Ids the log will never use, as saves rolled back leave them (PostgreSQL)."""
+    table = models.app.recorder.events_table_name
+    with psycopg.connect(models.url, autocommit=True) as connection:
+        connection.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'notification_id'), "
+            "nextval(pg_get_serial_sequence(%s, 'notification_id')) + %s)",
+            (table, table, count),
+        )
+
+
+def test_ids_skipped_by_more_than_a_batch_are_passed_over(models):
+    if not models.url.startswith("postgresql"):
+        pytest.skip("ids skipped by rolled-back saves: PostgreSQL's sequence")
+    rng = random.Random(7)
+    scripts = [random_script(rng, number) for number in range(2)]
+    models.open(scripts[0])
+    skip_log_ids(models, 50)
+    after_the_gap = models.tell(scripts[1])
+    assert models.app.journey_log.positions_of(after_the_gap)[1] > 50
+    for line in scripts[0].lines[:3]:
+        models.post(scripts[0], line)
+
+    for shape in SHAPES.values():
+        rows = models.rows(shape, built(models, shape, batch_size=3, followed=2000))
+        assert rows == models.rows(shape, built(models, shape, batch_size=1000, followed=0))

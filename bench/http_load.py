@@ -111,6 +111,8 @@ class Window:
 
 def latency_figures(latencies: list[float]) -> dict[str, float]:
     ordered = sorted(latencies)
+    if not ordered:  # nothing answered: the smoke test and the table show it as 0
+        return dict.fromkeys(("p50_ms", "p99_ms", "max_ms", "mean_ms"), 0.0)
 
     def at(share: float) -> float:
         return 1000 * ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -226,10 +228,20 @@ class Client:
         self.conn = http.client.HTTPConnection(served.host, served.port, timeout=60)
 
     def post(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        self.conn.request("POST", path, json.dumps(body).encode(), self.headers)
-        answer = self.conn.getresponse()
-        data = answer.read()
-        return answer.status, json.loads(data) if data else {}
+        """The answer's status and body; status 0 (and a new connection next time) for a
+        connection that failed, so a window counts it rather than losing its thread."""
+        try:
+            self.conn.request("POST", path, json.dumps(body).encode(), self.headers)
+            answer = self.conn.getresponse()
+            data = answer.read()
+        except (OSError, http.client.HTTPException) as error:
+            self.conn.close()
+            self.conn = http.client.HTTPConnection(self.served.host, self.served.port, timeout=60)
+            return 0, {"title": type(error).__name__}
+        try:
+            return answer.status, json.loads(data) if data else {}
+        except ValueError:
+            return answer.status, {"title": "not JSON"}
 
     def close(self) -> None:
         self.conn.close()

@@ -73,6 +73,21 @@ def _ratios(results: dict[str, Any]) -> list[Ratio]:
                     (*here, "ratios", "bare_over_raw"), (*rate, "bare_save"), (*rate, "raw_psycopg")
                 ),
             ]
+    for kind in results["batch_import"]:
+        here = ("batch_import", kind)
+        rate = (*here, "events_per_second")
+        ratios += [
+            Ratio(
+                (*here, "ratios", "batch_over_bare_20"),
+                (*rate, "batch_import"),
+                (*rate, "bare_save_20"),
+            ),
+            Ratio(
+                (*here, "ratios", "batch_wire_over_bare_20"),
+                (*rate, "batch_import_wire"),
+                (*rate, "bare_save_20"),
+            ),
+        ]
     ratios.append(
         Ratio(
             ("derive", "share_of_sqlite_load"),

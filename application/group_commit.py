@@ -12,7 +12,10 @@ A transaction that fails fails whole (nothing of it is stored). When it failed o
 journey's version (another process wrote that journey first: an ``IntegrityError``),
 each append is written again on its own, so only the conflicting one fails, and its
 caller decides it again on the new state. Any other failure (the database is gone)
-fails every append of that transaction, as it would have failed each alone.
+fails every append of that transaction, as it would have failed each alone; when the
+database did not answer, the appends queued behind it meanwhile fail with it, unwritten,
+instead of each waiting out the same deadline in turn (a request answers 503 within one
+deadline, not two).
 """
 
 from __future__ import annotations
@@ -24,7 +27,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, Recording
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, Recording
+
+UNANSWERED = (OperationalError, InterfaceError)
+"""The store's errors for a database that did not answer (down, stalled, cut off)."""
 
 MOST_TOGETHER = 256
 """Appends written in one transaction at most (the rest wait for the next)."""
@@ -100,18 +106,30 @@ class GroupCommit:
         """Write what is queued now, then hand the writing on to the next waiter."""
         with self._lock:
             together, self._queue = self._queue[:MOST_TOGETHER], self._queue[MOST_TOGETHER:]
+        unanswered: BaseException | None = None
         try:
             self._write_together(together)
+            unanswered = next((p.error for p in together if isinstance(p.error, UNANSWERED)), None)
         finally:
             for pending in together:
                 pending.done = True
                 pending.woken.set()
             with self._lock:
+                if unanswered is not None:
+                    self._fail_queued(unanswered)
                 if self._queue:
                     self._queue[0].leads = True
                     self._queue[0].woken.set()
                 else:
                     self._writing = False
+
+    def _fail_queued(self, error: BaseException) -> None:
+        """Answer every queued append with ``error`` (under the lock): none was written."""
+        for pending in self._queue:
+            pending.error = error
+            pending.done = True
+            pending.woken.set()
+        self._queue = []
 
     def _write_together(self, together: list[Pending]) -> None:
         try:

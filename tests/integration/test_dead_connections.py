@@ -30,11 +30,13 @@ def url() -> Iterator[str]:
 
 
 def end_every_session(url: str) -> None:
-    """What a server restart does to the service's open connections."""
+    """What a server restart does to the service's open connections: each session ended,
+    and gone (the timeout makes PostgreSQL wait for the backend to exit, so its goodbye is
+    on the socket before the test goes on, as after a restart)."""
     name = url.rsplit("/", 1)[1]
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
         admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
             "WHERE datname = %s AND pid <> pg_backend_pid()",
             (name,),
         )

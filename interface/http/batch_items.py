@@ -16,15 +16,15 @@ from uuid import UUID
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from application.answers import NewEntry
 from application.batch_import import ImportItem, InvalidItemError, ItemResult
 from domain.entries import Actor, Entry
-from interface.http.payloads import payload_of
+from interface.http.payloads import checked_correction, payload_of
 from interface.http.presenters import append_public
 from interface.http.problems import install_problem_handlers, problem
-from interface.http.schemas import EventCreate, WireModel, data_model_for
+from interface.http.schemas import EventCreate, WireModel
 from interface.http.schemas.batch import IdempotencyKey
 
 ITEM_FIELDS = ("journey_id", "idempotency_key")
@@ -78,23 +78,16 @@ def import_item(index: int, raw: Any) -> ImportItem:
 
 
 def corrected_data(original: Entry, data: dict[str, Any]) -> dict[str, Any]:
-    """A correction's data checked as part of a valid entry of the corrected entry's type,
-    in the normal form an append stores (as a single correction is checked)."""
-    model: type[BaseModel]
+    """A correction's data checked as a single correction is (``checked_correction``);
+    a refusal names the item's ``data.data`` field."""
     try:
-        model = data_model_for(original.type)
-    except KeyError:
-        return data  # not an appendable type: the domain refuses to correct it
-    try:
-        merged = model.model_validate({**original.data, **data["data"]})
+        return checked_correction(original, data)
     except ValidationError as error:
         raise InvalidItemError(
             RequestValidationError(
                 [{**_plain(e), "loc": ("data", "data", *e["loc"])} for e in error.errors()]
             )
         ) from None
-    normal = payload_of(original.type, merged)
-    return {**data, "data": {key: normal[key] for key in data["data"] if key in normal}}
 
 
 @cache

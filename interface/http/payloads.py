@@ -14,7 +14,9 @@ from typing import Any, get_args, get_type_hints, is_typeddict
 
 from pydantic import BaseModel
 
+from domain.entries import Entry
 from domain.payloads import PAYLOADS, PayloadType
+from interface.http.schemas import data_model_for
 
 
 def payload_of(event_type: str, data: BaseModel) -> dict[str, Any]:
@@ -47,3 +49,16 @@ def record_type_in(hint: Any) -> PayloadType | None:
         return hint  # type: ignore[no-any-return]
     found = [arg for arg in get_args(hint) if is_typeddict(arg)]
     return found[0] if len(found) == 1 else None
+
+
+def checked_correction(original: Entry, data: dict[str, Any]) -> dict[str, Any]:
+    """The correction's data checked as part of a valid entry of the corrected entry's
+    type (pydantic's ValidationError otherwise), in the normal form an append stores; the
+    one check of a correction, for a single append and for a batch item alike."""
+    try:
+        model = data_model_for(original.type)
+    except KeyError:
+        return data  # not an appendable type: the domain refuses to correct it
+    merged = model.model_validate({**original.data, **data["data"]})
+    normal = payload_of(original.type, merged)
+    return {**data, "data": {key: normal[key] for key in data["data"] if key in normal}}

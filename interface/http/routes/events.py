@@ -16,10 +16,10 @@ from application.journeys import Journeys
 from domain.entries import Actor, Posting
 from interface.http.deps import ClinicSystem, ServicesDep
 from interface.http.errors import MalformedIfMatchError
-from interface.http.payloads import payload_of
+from interface.http.payloads import checked_correction, payload_of
 from interface.http.presenters import append_public
 from interface.http.routes.journeys import ERRORS
-from interface.http.schemas import AppendPublic, EventCreate, Problem, data_model_for
+from interface.http.schemas import AppendPublic, EventCreate, Problem
 
 router = APIRouter(prefix="/v1/journeys", tags=["events"])
 
@@ -58,17 +58,11 @@ def _corrected_data_checked(
     and in the same normal form an append stores."""
     original = journeys.entry(clinic_id, journey_id, int(data["corrects_version"]))
     try:
-        model = data_model_for(original.type)
-    except KeyError:
-        return data  # not an appendable type: the domain refuses to correct it
-    try:
-        merged = model.model_validate({**original.data, **data["data"]})
+        return checked_correction(original, data)
     except ValidationError as error:
         raise RequestValidationError(
             [{**e, "loc": ("body", "data", "data", *e["loc"])} for e in error.errors()]
         ) from None
-    normal = payload_of(original.type, merged)
-    return {**data, "data": {key: normal[key] for key in data["data"] if key in normal}}
 
 
 @router.post(

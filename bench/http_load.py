@@ -55,6 +55,7 @@ import psycopg
 from eventsourcing.cipher import AESCipher
 
 from bench.machine import describe
+from bench.report import write_key
 from bench.steps import intake, open_session, step
 from bench.stores import Counter, Store, bare_app, postgres_store, postgres_version
 
@@ -532,15 +533,7 @@ def run(quick: bool, output: Path) -> dict[str, Any]:
     results["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
     say("")
     say(render(results))
-    merged: dict[str, Any] = {}
-    if output.exists():
-        try:
-            merged = json.loads(output.read_text())
-        except ValueError:
-            merged = {}
-    merged["http"] = results
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(merged, indent=2) + "\n")
+    write_key(output, "http", results)
     say(f"\nWrote the http key of {output} ({results['seconds']:.0f} s in all)")
     return results
 

@@ -15,7 +15,6 @@ keys of that file are kept.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import time
@@ -29,6 +28,7 @@ from bench import readmodels_queries, readmodels_rebuild
 from bench.machine import describe
 from bench.readmodels_report import aims, render
 from bench.readmodels_store import generate
+from bench.report import write_key
 from bench.steps import START
 from bench.stores import journeys, postgres_store, postgres_version
 from interface.storage.engine import create_sql_engine
@@ -110,14 +110,6 @@ def run(events: int | None, quick: bool, use_postgres: bool, output: Path) -> di
     results["seconds"] = time.perf_counter() - started
     results["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
     say(render(results))
-    merged: dict[str, Any] = {}
-    if output.exists():
-        try:
-            merged = json.loads(output.read_text())
-        except ValueError:
-            merged = {}
-    merged["readmodels"] = results
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(merged, indent=2, default=str) + "\n")
+    write_key(output, "readmodels", results)
     say(f"\nWrote the readmodels key of {output} ({results['seconds']:.0f} s in all)")
     return results

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 KINDS = ("sqlite", "postgres")
@@ -104,3 +106,17 @@ def render(results: dict[str, Any]) -> str:
     if share is not None:
         lines.append(f"  = {share:.0%} of one SQLite status() of the snapshotted big journey")
     return "\n".join(lines)
+
+
+def write_key(output: Path, key: str, results: dict[str, Any]) -> None:
+    """Store ``results`` under ``key`` of the results file, keeping the other keys (the
+    base run, --readmodels, --verify and --http each write their own)."""
+    merged: dict[str, Any] = {}
+    if output.exists():
+        try:
+            merged = json.loads(output.read_text())
+        except ValueError:
+            merged = {}
+    merged[key] = results
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(merged, indent=2, default=str) + "\n")

@@ -35,7 +35,6 @@ of that file are kept.
 from __future__ import annotations
 
 import base64
-import json
 import multiprocessing
 import os
 import statistics
@@ -53,6 +52,7 @@ from psycopg.sql import SQL, Identifier
 from bench import verify_child
 from bench.machine import describe
 from bench.readmodels_store import generate
+from bench.report import write_key
 from bench.steps import START
 from bench.stores import journeys, postgres_store, postgres_version
 from interface.storage.environment import events_table_name
@@ -312,14 +312,6 @@ def run(events: int | None, quick: bool, output: Path) -> dict[str, Any]:
     results["load_average_1m_at_end"] = round(os.getloadavg()[0], 2)
     say("")
     say(render(results))
-    merged: dict[str, Any] = {}
-    if output.exists():
-        try:
-            merged = json.loads(output.read_text())
-        except ValueError:
-            merged = {}
-    merged["verify"] = results
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(merged, indent=2, default=str) + "\n")
+    write_key(output, "verify", results)
     say(f"\nWrote the verify key of {output} ({results['seconds']:.0f} s in all)")
     return results

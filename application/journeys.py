@@ -291,10 +291,15 @@ class Journeys(Application[UUID]):
     # Reads.
 
     def status(
-        self, clinic_id: str | None, journey_id: UUID, now: datetime | None = None
+        self,
+        clinic_id: str | None,
+        journey_id: UUID,
+        now: datetime | None = None,
+        clinic: ClinicContext | None = None,
     ) -> JourneyStatus:
+        """``clinic``: the journey's clinic as the caller already read it (else read here)."""
         journey = self._journey(clinic_id, journey_id)
-        return self._status(journey, journey.version, now or self.clock())
+        return self._status(journey, journey.version, now or self.clock(), clinic)
 
     def status_at_version(
         self, clinic_id: str | None, journey_id: UUID, version: int, now: datetime
@@ -303,9 +308,12 @@ class Journeys(Application[UUID]):
         journey = self._load(clinic_id, journey_id, version)
         return self._status(journey, journey.version, now)
 
-    def _status(self, journey: Journey, version: int, now: datetime) -> JourneyStatus:
+    def _status(
+        self, journey: Journey, version: int, now: datetime, clinic: ClinicContext | None = None
+    ) -> JourneyStatus:
         """The status as the journey's clinic reads it: its blockers (J-18) and its time."""
-        clinic = self.clinic_of(journey.facts.clinic_id)
+        if clinic is None or clinic.clinic_id != journey.facts.clinic_id:
+            clinic = self.clinic_of(journey.facts.clinic_id)
         with clinic_time(self._zone(clinic)):
             return journey_status(journey.id, version, journey.facts, now, clinic)
 

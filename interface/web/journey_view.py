@@ -75,12 +75,13 @@ def chart_for(status: JourneyStatus, scores: dict[str, list[Score]]) -> Markup:
 
 def journey_view(services: Services, clinic_id: str, journey_id: UUID) -> JourneyView:
     journeys = services.journeys
-    status = journeys.status(clinic_id, journey_id)
+    clinic = clinic_context(services, clinic_id)  # read once: the rules and the chart's time
+    status = journeys.status(clinic_id, journey_id, clinic=clinic)
     facts: JourneyFacts = journeys.repository.get(journey_id, version=status.version).facts
     history = [h for h in journeys.history(clinic_id, journey_id) if h.version <= status.version]
     scores = scores_of(facts)
     series_length = facts.profile.series_length
-    with clinic_time(clinic_context(services, clinic_id).zone):
+    with clinic_time(clinic.zone):
         chart = chart_for(status, scores)
     return JourneyView(
         status=status,

@@ -95,10 +95,11 @@ def journey_status(
     response: Response,
 ) -> JourneyPublic:
     """Where the journey stands: stage, next step, every blocker to the next dose."""
-    current = services.journeys.status(principal.clinic_id, journey_id)
+    clinic = clinic_context(services, principal.clinic_id)  # read once: rules and rendering
+    current = services.journeys.status(principal.clinic_id, journey_id, clinic=clinic)
     log_journey_read(request, principal, journey_id, "status")
     response.headers["ETag"] = f'"{current.version}"'
-    return journey_public(current, clinic_context(services, current.clinic_id))
+    return journey_public(current, clinic)
 
 
 @router.get("/{journey_id}/history", responses={**ERRORS, **DAMAGED}, dependencies=[PurposeOfUse])

@@ -40,3 +40,26 @@ def test_an_append_reads_its_clinic_once() -> None:
     assert asked == [CLINIC]
     status = app.status(CLINIC, opened.journey_id, now=posting(step).recorded_at)
     assert (answer.stage, answer.next_step) == (status.stage, status.next_step)
+
+
+def test_a_status_reads_its_clinic_only_when_not_handed_it() -> None:
+    app = Journeys(id_key=bytes(32), clock=lambda: START + timedelta(days=30))
+    asked: list[str] = []
+
+    def clinic(clinic_id: str) -> ClinicContext:
+        asked.append(clinic_id)
+        return ClinicContext(clinic_id)
+
+    app.clinic_context = clinic
+    command = OpenJourney("MRN-0042", 1, "kap-standard", "dr-lee", ["anxiety"])
+    opened = app.open_journey(
+        CLINIC, command, posting(Step("JourneyOpened", START, {}, "coordinator"))
+    )
+    asked.clear()
+
+    app.status(CLINIC, opened.journey_id, clinic=ClinicContext(CLINIC))
+    assert asked == []
+    app.status(CLINIC, opened.journey_id, clinic=ClinicContext("another-clinic"))
+    assert asked == [CLINIC]  # not the journey's clinic: its own is read
+    app.status(CLINIC, opened.journey_id)
+    assert asked == [CLINIC, CLINIC]

@@ -12,6 +12,11 @@ from application.projections.projector import Projector
 RETRY_CAP_SECONDS = 5.0
 """The longest a failing projection round waits before it tries again."""
 
+GATHER_SECONDS = 0.05
+"""How long a round waits, once there is something to project, for the saves arriving
+with it: under load one round (one read of the log, one read-model transaction) takes
+them all instead of one each; a read model trails its log by this much more."""
+
 log = logging.getLogger("kap.projections")
 
 
@@ -23,9 +28,11 @@ class ProjectorLoop:
         projectors: Sequence[Projector],
         poll_seconds: float = 0.5,
         when_caught_up: Callable[[], None] | None = None,
+        gather_seconds: float = GATHER_SECONDS,
     ) -> None:
         self.projectors = list(projectors)
         self.poll_seconds = poll_seconds
+        self.gather_seconds = gather_seconds
         self.when_caught_up = when_caught_up
         self.wake = threading.Event()
         self.stopping = threading.Event()
@@ -64,6 +71,7 @@ class ProjectorLoop:
             self.failing_rounds = 0
             if not busy:
                 self.wake.wait(self.poll_seconds)
+            self.stopping.wait(self.gather_seconds)
 
     def stop(self) -> None:
         self.stopping.set()

@@ -150,9 +150,16 @@ class Projector:
             since = self.target.current_position()
         except ReadModelSupersededError:
             return 0
+        return len(self._next_batch(since, stop)[1])
+
+    def _next_batch(
+        self, since: ReadModelPosition, stop: int | None
+    ) -> tuple[ReadModelPosition | None, Sequence[Any]]:
+        """Project the batch after ``since``: the position it moved to (None: nothing
+        moved, another projector got there first or there was nothing) and its events."""
         notifications = self.next_notifications(since.position, stop)
         if not notifications:
-            return 0
+            return None, ()
         position = notifications[-1].id
         try:
             loaded, failures = self.follow(notifications, position)
@@ -162,9 +169,9 @@ class Projector:
             raise
         if not applied:
             self.followed.clear()  # another projector got there first
-            return 0
+            return None, ()
         self.followed.keep(loaded)
-        return len(notifications)
+        return ReadModelPosition(since.generation, position), notifications
 
     def next_notifications(self, after: int, stop: int | None) -> Sequence[Any]:
         """The next batch of the log after ``after``, asked for within a window of
@@ -224,14 +231,19 @@ class Projector:
         return [loaded[j] for j, _ in versions if j in loaded], failures
 
     def catch_up(self, stop: int | None = None) -> int:
-        """Project everything up to ``stop`` (default: the end of the log now)."""
+        """Project everything up to ``stop`` (default: the end of the log now). The
+        registry is read once: each batch's compare-and-set on the position is what
+        keeps concurrent projectors apart, so the position a batch moved to is where
+        the next one starts (a batch that finds it moved stops the round)."""
         stop = self.store_position() if stop is None else stop
+        try:
+            since: ReadModelPosition | None = self.target.current_position()
+        except ReadModelSupersededError:
+            return 0
         done = 0
-        while self.position() < stop:
-            processed = self.process_batch(stop)
-            if not processed:
-                break
-            done += processed
+        while since is not None and since.position < stop:
+            since, processed = self._next_batch(since, stop)
+            done += len(processed)
         return done
 
     def rebuild(

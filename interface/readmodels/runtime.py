@@ -77,7 +77,10 @@ class Projections:
         the same projectors, which read their positions from their tables)."""
         if self.loop.stopping.is_set():
             self.loop = ProjectorLoop(
-                self.loop.projectors, self.loop.poll_seconds, when_caught_up=self.promote_built
+                self.loop.projectors,
+                self.loop.poll_seconds,
+                when_caught_up=self.promote_built,
+                gather_seconds=self.loop.gather_seconds,
             )
         self.thread = threading.Thread(target=self.loop.run, name="projections", daemon=True)
         self.thread.start()

@@ -56,6 +56,8 @@ class Clinics(Application[UUID]):
         """``recorder`` stores the clinics' events (the interface gives one of their own
         table on the journeys' connections); without it, the store the environment names."""
         self._given_recorder = recorder
+        self._contexts: dict[UUID, tuple[int, ClinicContext]] = {}
+        """Each clinic's context as made at a version (clinics are few)."""
         super().__init__(env)
         self.clock = clock or utc_now
 
@@ -74,11 +76,21 @@ class Clinics(Application[UUID]):
 
     def context(self, clinic_id: str) -> ClinicContext:
         """What a journey reads of its clinic; an unregistered clinic has no directory, no
-        REMS certification, no protocols of its own, and reads time in UTC."""
+        REMS certification, no protocols of its own, and reads time in UTC.
+
+        Every entry and status reads it, so with a kept clinic (the environment's
+        aggregate cache) this is one query for changes since, and the context is made
+        again only when the clinic has changed. The kept clinic is only read here, so
+        it is not copied."""
         try:
-            return self.clinic(clinic_id).context()
-        except ClinicNotRegisteredError:
+            clinic: Clinic = self.repository.get(clinic_uuid(clinic_id), deepcopy_from_cache=False)
+        except AggregateNotFoundError:
             return ClinicContext(clinic_id)
+        made = self._contexts.get(clinic.id)
+        if made is None or made[0] != clinic.version:
+            made = (clinic.version, clinic.context())
+            self._contexts[clinic.id] = made
+        return made[1]
 
     def changes(self, clinic_id: str) -> list[Any]:
         """Every change to the clinic, oldest first (its own audit trail)."""

@@ -78,7 +78,11 @@ class Services:
         return self._once("clinics", self._build_clinics)
 
     def _build_clinics(self) -> Clinics:
-        env = store_environment(self.settings.database_url, resolve_cipher_key(self.settings))
+        # Clinics are kept in memory, each brought up to date by one query for its
+        # changes since (another worker's too) whenever a request reads it.
+        env = store_environment(
+            self.settings.database_url, resolve_cipher_key(self.settings), keep_aggregates=1000
+        )
         recorder = clinic_recorder(self.journeys.recorder)
         clinics = Clinics(env=env, clock=self.clock, recorder=recorder)
         protect_event_store(self.engine, events_table_name(clinics.recorder))

@@ -12,12 +12,14 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
+from typing import Any
 
 import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 
+from interface.http.openapi_answers import declare_answers
 from interface.presentation.page_headers import secured
 
 ASSETS = Path(fastapi_offline.__file__).parent / "static"
@@ -53,7 +55,17 @@ INITIALIZER = """window.ui = SwaggerUIBundle({{
 
 
 def install_docs(app: FastAPI) -> None:
-    """Serve /docs from the package; build the app with ``docs_url=None, redoc_url=None``."""
+    """Serve /docs from the package; build the app with ``docs_url=None, redoc_url=None``.
+    The OpenAPI document it shows declares every answer as sent (``openapi_answers``)."""
+    generated = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        # Built on first use, after every route is registered; FastAPI caches it.
+        if app.openapi_schema is None:
+            app.openapi_schema = declare_answers(generated())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.mount(ASSETS_PATH, StaticFiles(directory=ASSETS), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)

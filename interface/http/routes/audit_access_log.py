@@ -44,7 +44,9 @@ class AccessLogPublic(WireModel):
     )
 
 
-@router.get("/access-log", responses=ERRORS, dependencies=[PurposeOfUse])
+@router.get(
+    "/access-log", operation_id="getAccessLog", responses=ERRORS, dependencies=[PurposeOfUse]
+)
 def access_log(
     principal: Auditor,
     services: ServicesDep,

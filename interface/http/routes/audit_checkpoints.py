@@ -10,11 +10,12 @@ from application.audit.checkpoints import InconsistentLogError
 from application.audit.clinic_checkpoints import clinic_inclusion, clinic_listing
 from interface.http.deps import Auditor, ServicesDep
 from interface.http.problems import problem
+from interface.http.schemas import Problem
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 
-@router.get("/checkpoints")
+@router.get("/checkpoints", operation_id="listCheckpoints")
 def list_checkpoints(services: ServicesDep, principal: Auditor) -> Any:
     """The public key (raw Ed25519, base64), the signed checkpoints that recorded one of
     the auditor's clinic's journeys (oldest first), and where each of its journeys stood
@@ -38,7 +39,18 @@ def list_checkpoints(services: ServicesDep, principal: Auditor) -> Any:
     return clinic_listing(services.checkpoints, principal.clinic_id)
 
 
-@router.get("/checkpoints/{tree_size}/inclusion/{leaf_index}")
+@router.get(
+    "/checkpoints/{tree_size}/inclusion/{leaf_index}",
+    operation_id="getInclusionProof",
+    responses={
+        404: {
+            "model": Problem,
+            "description": "not_found: no event of the clinic's at that place, or no "
+            "signed tree of that size it may see (the same answer either way).",
+        },
+        409: {"model": Problem, "description": "log_inconsistent: the log was altered."},
+    },
+)
 def inclusion(
     services: ServicesDep,
     principal: Auditor,

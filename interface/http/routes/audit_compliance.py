@@ -88,7 +88,9 @@ def _period_checked(since: datetime | None, until: datetime | None) -> None:
         )
 
 
-@router.get("/compliance", responses=ERRORS, dependencies=[PurposeOfUse])
+@router.get(
+    "/compliance", operation_id="getComplianceReport", responses=ERRORS, dependencies=[PurposeOfUse]
+)
 def compliance_report(
     principal: Auditor,
     services: ServicesDep,

@@ -18,6 +18,7 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 @router.get(
     "/export",
+    operation_id="exportJourneyEvidence",
     responses={200: {"content": {"application/zip": {}}}, **ERRORS, **DAMAGED},
     response_class=Response,
     dependencies=[PurposeOfUse],

@@ -10,6 +10,7 @@ from interface.http.batch_items import corrected_data, counts_of, import_item, i
 from interface.http.deps import ClinicSystem, ServicesDep
 from interface.http.routes.journeys import ERRORS
 from interface.http.schemas.batch import BatchCreate, BatchPublic
+from interface.metrics.appends import count_batch
 
 PATH = "/v1/journeys/events:batch"
 
@@ -18,6 +19,7 @@ router = APIRouter(tags=["events"])
 
 @router.post(
     PATH,
+    operation_id="importEvents",
     response_model=BatchPublic,
     responses={
         413: {"description": "The body is over KAP_MAX_BATCH_BODY_BYTES (8 MiB by default)"},
@@ -32,6 +34,7 @@ def import_events(
     results = BatchImport(services.journeys, corrected_data).import_chunk(
         principal.clinic_id, principal.token_name, items
     )
+    count_batch(results)
     return JSONResponse(
         {
             "results": [item_public(result, request.app) for result in results],

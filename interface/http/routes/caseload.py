@@ -20,7 +20,7 @@ from interface.readmodels.caseload import CaseloadQuery
 router = APIRouter(prefix="/v1/journeys", tags=["caseload"])
 
 
-@router.get("", responses=ERRORS, dependencies=[PurposeOfUse])
+@router.get("", operation_id="getCaseload", responses=ERRORS, dependencies=[PurposeOfUse])
 def caseload(
     principal: Reader,
     services: ServicesDep,

@@ -49,6 +49,7 @@ def _public(published: PublishedProtocol) -> ClinicProtocolPublic:
 
 @router.post(
     "/{clinic}/protocols",
+    operation_id="publishClinicProtocol",
     status_code=201,
     responses={**ERRORS, **REFUSED},
 )
@@ -63,7 +64,11 @@ def publish_protocol(
     return _public(published)
 
 
-@router.get("/{clinic}/protocols", responses={**ERRORS, 422: {"model": Problem}})
+@router.get(
+    "/{clinic}/protocols",
+    operation_id="listClinicProtocols",
+    responses={**ERRORS, 422: {"model": Problem}},
+)
 def list_protocols(
     clinic: ClinicId, principal: ClinicPeople, services: ServicesDep
 ) -> ClinicProtocolsPublic:

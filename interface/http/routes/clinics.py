@@ -42,14 +42,14 @@ REFUSED: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/{clinic}", responses=CLINIC_ERRORS)
+@router.get("/{clinic}", operation_id="getClinic", responses=CLINIC_ERRORS)
 def read_clinic(clinic: ClinicId, principal: ClinicPeople, services: ServicesDep) -> ClinicPublic:
     """The clinic's settings, staff directory, REMS certification and protocols."""
     own_clinic(principal, clinic)
     return clinic_public(services.clinics.clinic(clinic))
 
 
-@router.put("/{clinic}", responses={**CLINIC_ERRORS, **REFUSED})
+@router.put("/{clinic}", operation_id="setClinic", responses={**CLINIC_ERRORS, **REFUSED})
 def set_clinic(
     clinic: ClinicId, body: ClinicSettingsPut, principal: Admin, services: ServicesDep
 ) -> ClinicPublic:
@@ -66,14 +66,18 @@ def set_clinic(
     return clinic_public(updated)
 
 
-@router.get("/{clinic}/staff", responses=CLINIC_ERRORS)
+@router.get("/{clinic}/staff", operation_id="getStaff", responses=CLINIC_ERRORS)
 def read_staff(clinic: ClinicId, principal: ClinicPeople, services: ServicesDep) -> StaffPublic:
     """The staff directory: every member, active or not."""
     own_clinic(principal, clinic)
     return StaffPublic(clinic_id=clinic, staff=_staff(services.clinics.clinic(clinic)))
 
 
-@router.put("/{clinic}/staff/{staff_id}", responses={**CLINIC_ERRORS, **REFUSED})
+@router.put(
+    "/{clinic}/staff/{staff_id}",
+    operation_id="setStaffMember",
+    responses={**CLINIC_ERRORS, **REFUSED},
+)
 def set_staff_member(
     clinic: ClinicId,
     staff_id: str,
@@ -89,7 +93,7 @@ def set_staff_member(
     return StaffMemberPublic.model_validate(updated.staff[staff_id])
 
 
-@router.get("/{clinic}/fees", responses=CLINIC_ERRORS)
+@router.get("/{clinic}/fees", operation_id="getFeeSchedule", responses=CLINIC_ERRORS)
 def read_fees(
     clinic: ClinicId, principal: ClinicPeople, services: ServicesDep
 ) -> FeeSchedulePublic:
@@ -98,7 +102,7 @@ def read_fees(
     return _fees_public(services.clinics.clinic(clinic))
 
 
-@router.put("/{clinic}/fees", responses={**CLINIC_ERRORS, **REFUSED})
+@router.put("/{clinic}/fees", operation_id="setFeeSchedule", responses={**CLINIC_ERRORS, **REFUSED})
 def set_fees(
     clinic: ClinicId, body: FeeSchedulePut, principal: Admin, services: ServicesDep
 ) -> FeeSchedulePublic:
@@ -116,7 +120,7 @@ def _fees_public(clinic: Clinic) -> FeeSchedulePublic:
     )
 
 
-@router.get("/{clinic}/changes", responses=CLINIC_ERRORS)
+@router.get("/{clinic}/changes", operation_id="getClinicChanges", responses=CLINIC_ERRORS)
 def read_changes(
     clinic: ClinicId, principal: ClinicAuditors, services: ServicesDep
 ) -> ClinicChangesPublic:

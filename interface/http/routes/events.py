@@ -67,6 +67,7 @@ def _corrected_data_checked(
 
 @router.post(
     "/{journey_id}/events",
+    operation_id="appendEvent",
     status_code=status.HTTP_201_CREATED,
     responses={
         200: {"model": AppendPublic, "description": "Idempotent replay: the first answer"},

@@ -25,7 +25,7 @@ from interface.storage.unavailable import UNAVAILABLE
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health")
+@router.get("/health", operation_id="getHealth")
 def health(services: ServicesDep) -> JSONResponse:
     """Is the service up, does its database answer, and are the read models current?"""
     reachable = services.database_reachable()

@@ -51,6 +51,7 @@ DAMAGED: dict[int | str, dict[str, Any]] = {
 
 @router.post(
     "",
+    operation_id="openJourney",
     status_code=status.HTTP_201_CREATED,
     responses={
         200: {"model": AppendPublic, "description": "Already open: the first answer"},
@@ -86,7 +87,12 @@ def open_journey(
     return append_public(result)
 
 
-@router.get("/{journey_id}", responses={**ERRORS, **DAMAGED}, dependencies=[PurposeOfUse])
+@router.get(
+    "/{journey_id}",
+    operation_id="getJourneyStatus",
+    responses={**ERRORS, **DAMAGED},
+    dependencies=[PurposeOfUse],
+)
 def journey_status(
     journey_id: UUID,
     principal: Reader,
@@ -102,7 +108,12 @@ def journey_status(
     return journey_public(current, clinic)
 
 
-@router.get("/{journey_id}/history", responses={**ERRORS, **DAMAGED}, dependencies=[PurposeOfUse])
+@router.get(
+    "/{journey_id}/history",
+    operation_id="getJourneyHistory",
+    responses={**ERRORS, **DAMAGED},
+    dependencies=[PurposeOfUse],
+)
 def journey_history(
     journey_id: UUID, principal: Reader, services: ServicesDep, request: Request
 ) -> HistoryPublic:

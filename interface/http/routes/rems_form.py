@@ -37,6 +37,7 @@ NO_FORM: dict[int | str, dict[str, Any]] = {
 
 @router.get(
     "/{journey_id}/sessions/{session}/rems-form",
+    operation_id="getRemsForm",
     responses={**ERRORS, **DAMAGED, **NO_FORM},
     dependencies=[PurposeOfUse],
 )

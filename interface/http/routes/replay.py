@@ -53,6 +53,7 @@ class ReplayPublic(WireModel):
 
 @router.get(
     "/{journey_id}/replay",
+    operation_id="replayJourney",
     response_model=ReplayPublic,
     responses={
         **ERRORS,

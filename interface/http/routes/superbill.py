@@ -43,6 +43,7 @@ ANSWERS: dict[int | str, dict[str, Any]] = {
 
 @router.get(
     "/{journey_id}/superbill",
+    operation_id="getSuperbill",
     response_model=SuperbillPublic,
     responses={**ERRORS, **DAMAGED, **ANSWERS},
     dependencies=[PurposeOfUse],

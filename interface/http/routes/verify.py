@@ -17,7 +17,7 @@ from interface.presentation.journey_reads import log_journey_read
 router = APIRouter(prefix="/v1/journeys", tags=["audit"])
 
 
-@router.get("/{journey_id}/verify", responses=ERRORS)
+@router.get("/{journey_id}/verify", operation_id="verifyJourney", responses=ERRORS)
 def verify_journey(
     journey_id: UUID, principal: Auditor, services: ServicesDep, request: Request
 ) -> VerificationPublic:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from interface.http.schemas.common import Flag, NextStepCode, RecordedBy, Route, Stage, WireModel
 
@@ -237,7 +237,11 @@ class HistoryPublic(WireModel):
 
 
 class Problem(WireModel):
-    """An error answer (RFC 9457 problem details, application/problem+json)."""
+    """An error answer (RFC 9457 problem details, application/problem+json). Members
+    beyond these may be added (RFC 9457 extensions), such as ``missing`` on
+    billing_not_ready."""
+
+    model_config = ConfigDict(extra="allow")
 
     type: str
     title: str

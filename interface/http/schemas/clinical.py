@@ -10,6 +10,7 @@ from pydantic.config import JsonDict
 from domain.diagnoses import MAX_DIAGNOSES, duplicate_codes, normalised_code
 from interface.http.schemas.common import (
     MAX_ITEMS,
+    WHOLE,
     Decision,
     DoseMg,
     EventEnvelope,
@@ -86,7 +87,7 @@ class ConsultationCompletedData(WireModel):
     medical_history: Text
     current_symptoms: Text
     treatment_goals: TextList
-    adequate_antidepressant_trials: Annotated[StrictInt, Field(ge=0, le=100)]
+    adequate_antidepressant_trials: Annotated[StrictInt, Field(ge=0, le=100), WHOLE]
     mental_status_exam: MentalStatusExam
     vitals: Vitals
     weight_kg: WeightKg
@@ -186,8 +187,8 @@ class TreatmentPlanUpdatedData(WireModel):
     """The plan after the series: maintenance sessions and their interval."""
 
     phase: Literal["maintenance"]
-    further_sessions: Annotated[StrictInt, Field(ge=1, le=1000)]
-    interval_weeks: Annotated[StrictInt, Field(ge=1, le=52)]
+    further_sessions: Annotated[StrictInt, Field(ge=1, le=1000), WHOLE]
+    interval_weeks: Annotated[StrictInt, Field(ge=1, le=52), WHOLE]
     rationale: Text
 
 

@@ -77,7 +77,21 @@ WireTime = Annotated[AwareDatetime, BeforeValidator(_iso_time_with_offset)]
 
 # --- bounded numbers -------------------------------------------------------------------
 
-SessionNumber = Annotated[StrictInt, Field(ge=1, le=1000)]
+
+def _whole_number(value: object) -> object:
+    """JSON has one kind of number, and JSON Schema counts 196.0 as the integer 196: a
+    client whose JSON library writes whole numbers with a point is not refused. 196.5,
+    "196" and true still are."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WHOLE = BeforeValidator(_whole_number)
+"""Last in an integer field's ``Annotated`` (after its bounds, which then stay JSON
+Schema's minimum and maximum): a JSON integer, or a number with a zero fraction."""
+
+SessionNumber = Annotated[StrictInt, Field(ge=1, le=1000), WHOLE]
 """The dosing session's ordinal within the journey (1, 2, ...)."""
 
 DoseMg = Annotated[StrictFloat, Field(gt=0, le=2000, allow_inf_nan=False)]
@@ -86,10 +100,10 @@ DoseMg = Annotated[StrictFloat, Field(gt=0, le=2000, allow_inf_nan=False)]
 WeightKg = Annotated[StrictFloat, Field(ge=20, le=400, allow_inf_nan=False)]
 """Body weight in kilograms."""
 
-ScaleItem = Annotated[StrictInt, Field(ge=0, le=4)]
+ScaleItem = Annotated[StrictInt, Field(ge=0, le=4), WHOLE]
 """One answer on a rating scale; the per-instrument range is checked by rule J-14."""
 
-SessionMinutes = Annotated[StrictInt, Field(ge=MIN_SESSION_MINUTES, le=MAX_SESSION_MINUTES)]
+SessionMinutes = Annotated[StrictInt, Field(ge=MIN_SESSION_MINUTES, le=MAX_SESSION_MINUTES), WHOLE]
 """Face-to-face psychotherapy time in whole minutes, the time CPT counts (1 to 480)."""
 
 # --- enums -----------------------------------------------------------------------------
@@ -204,10 +218,10 @@ class RecordedBy(WireModel):
 class Vitals(WireModel):
     """Vital signs: blood pressure (mmHg), heart rate (bpm) and optional SpO2 (%)."""
 
-    systolic: Annotated[StrictInt, Field(ge=50, le=300)]
-    diastolic: Annotated[StrictInt, Field(ge=20, le=200)]
-    heart_rate: Annotated[StrictInt, Field(ge=20, le=250)]
-    spo2: Annotated[StrictInt, Field(ge=50, le=100)] | None = None
+    systolic: Annotated[StrictInt, Field(ge=50, le=300), WHOLE]
+    diastolic: Annotated[StrictInt, Field(ge=20, le=200), WHOLE]
+    heart_rate: Annotated[StrictInt, Field(ge=20, le=250), WHOLE]
+    spo2: Annotated[StrictInt, Field(ge=50, le=100), WHOLE] | None = None
 
 
 class Override(WireModel):

@@ -9,6 +9,7 @@ from pydantic.config import JsonDict
 
 from interface.http.schemas.common import (
     MAX_ITEMS,
+    WHOLE,
     AdverseKind,
     DoseMg,
     EventEnvelope,
@@ -104,7 +105,7 @@ class KetamineAdministeredData(WireModel):
     booster: StrictBool = Field(
         False, description="A further administration in the same session (kap-standard)."
     )
-    infusion_minutes: Annotated[StrictInt, Field(ge=1, le=600)] | None = Field(
+    infusion_minutes: Annotated[StrictInt, Field(ge=1, le=600), WHOLE] | None = Field(
         None, description="How long an IV dose ran, in minutes (IV doses need it from 2027-1)."
     )
 

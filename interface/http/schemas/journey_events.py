@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, StrictInt
 
-from interface.http.schemas.common import ClosingReason, EventEnvelope, Text, WireModel
+from interface.http.schemas.common import WHOLE, ClosingReason, EventEnvelope, Text, WireModel
 from interface.http.wire_text import refused_character, why_refused
 
 
@@ -50,7 +50,7 @@ class JourneyClosedData(WireModel):
 class EntryCorrectedData(WireModel):
     """Corrects the fields of an earlier entry, named by its version, with a reason."""
 
-    corrects_version: Annotated[StrictInt, Field(ge=1)]
+    corrects_version: Annotated[StrictInt, Field(ge=1), WHOLE]
     reason: Text
     data: Annotated[
         dict[str, Any], Field(min_length=1, max_length=50), AfterValidator(_no_control_characters)

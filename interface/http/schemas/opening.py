@@ -9,6 +9,7 @@ from pydantic.config import JsonDict
 
 from interface.http.schemas.common import (
     MAX_ITEMS,
+    WHOLE,
     Identifier,
     PatientRef,
     PresentingConcern,
@@ -37,7 +38,7 @@ class JourneyCreate(WireModel):
     )
 
     patient_ref: PatientRef
-    episode: Annotated[StrictInt, Field(ge=1, le=1000)] = 1
+    episode: Annotated[StrictInt, Field(ge=1, le=1000), WHOLE] = 1
     protocol: ProtocolName
     primary_clinician: Identifier
     presenting_concerns: Annotated[

@@ -17,6 +17,7 @@ from interface.storage.readmodels.generations import Generations
 from interface.storage.readmodels.records import records_for
 from interface.storage.readmodels.tables import SHAPES, ReadModelShape
 from interface.storage.readmodels.targets import GenerationTarget
+from interface.storage.save_notices import SaveNotices
 
 log = logging.getLogger("kap.projections")
 STANDING_BY = "another process projects; this one takes over if it stops"
@@ -59,6 +60,11 @@ class Projections:
         )
         self.thread: threading.Thread | None = None
         journeys.on_saved(self._wake)
+        channel = getattr(journeys.recorder, "channel_name", None)
+        self.notices = (
+            None if channel is None else SaveNotices.for_engine(engine, channel, self._wake)
+        )
+        """Other processes' saves, heard as they commit (PostgreSQL), wake it too."""
 
     def _wake(self) -> None:
         self.loop.wake.set()
@@ -84,10 +90,15 @@ class Projections:
             )
         self.thread = threading.Thread(target=self.loop.run, name="projections", daemon=True)
         self.thread.start()
+        if self.notices is not None:
+            self.notices.start()
 
     def stop(self) -> None:
         """After the current batch (a batch another projector races is refused whole)."""
         self.loop.stop()
+        if self.notices is not None:
+            self.notices.stop()
+            self.notices = self.notices.again()
         if self.thread is not None:
             self.thread.join(timeout=10)
 

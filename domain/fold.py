@@ -60,7 +60,12 @@ F = TypeVar("F", bound=Fact)
 
 
 def upsert(records: list[Any], record: Mapping[str, Any]) -> None:
-    """Put ``record`` in place of the one from the same version, else append it."""
+    """Put ``record`` in place of the one from the same version, else add it in version
+    order. The records are kept in that order, so a newer entry (the usual case: a
+    journey folds in order) goes at the end without a scan; a correction replaces."""
+    if not records or records[-1]["version"] < record["version"]:
+        records.append(record)
+        return
     for index, existing in enumerate(records):
         if existing["version"] == record["version"]:
             records[index] = record

@@ -73,6 +73,11 @@ class Services:
         protect_event_store(self.engine, events_table_name(journeys.recorder))
         return journeys
 
+    def built_journeys(self) -> Journeys | None:
+        """The Journeys application if something built it (metrics read its pool)."""
+        journeys: Journeys | None = self._built.get("journeys")
+        return journeys
+
     @property
     def clinics(self) -> Clinics:
         return self._once("clinics", self._build_clinics)

@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from interface.metrics.address import parse_address
 from interface.storage.environment import SQLITE_PREFIX, is_postgres_url, sqlite_path
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/kap-journeys.db"
@@ -64,6 +65,17 @@ class Settings(BaseSettings):
     run_projections: bool = True
     """Keep the read models current inside this process (embedded default); turn off
     for API workers beside a separate ``kap-journeys project`` process."""
+
+    metrics_address: str | None = None
+    """``host:port`` where ``serve`` also answers /metrics without a token (keep it on a
+    private network); unset: /metrics only on the API's port, for admin tokens."""
+
+    @field_validator("metrics_address")
+    @classmethod
+    def _host_and_port(cls, value: str | None) -> str | None:
+        if value:
+            parse_address(value)
+        return value or None
 
     @field_validator("database_url")
     @classmethod

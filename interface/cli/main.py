@@ -66,6 +66,7 @@ def serve(
 
     from interface.http.app import create_app
     from interface.http.request_log import serve_logging_config
+    from interface.metrics.listen import metrics_listener, shared_metrics_dir
 
     settings = Settings()
     if workers > 1 and not settings.is_postgres:
@@ -89,11 +90,17 @@ def serve(
         "log_config": serve_logging_config(uvicorn.config.LOGGING_CONFIG),
     }
     if workers == 1:
-        uvicorn.run(create_app(settings), **options)
+        api = create_app(settings)
+        with metrics_listener(settings.metrics_address, lambda: api.state.services):
+            uvicorn.run(api, **options)
         return
     # Each worker builds its own app from the environment, as this process read it.
     os.environ[f"{ENV_PREFIX}RUN_PROJECTIONS"] = str(settings.run_projections).lower()
-    uvicorn.run("interface.http.app:create_app", factory=True, workers=workers, **options)
+    with (
+        shared_metrics_dir(),
+        metrics_listener(settings.metrics_address, lambda: Services(settings)),
+    ):
+        uvicorn.run("interface.http.app:create_app", factory=True, workers=workers, **options)
 
 
 def _print_json(value: Any) -> None:

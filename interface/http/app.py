@@ -32,12 +32,15 @@ from interface.http.routes import (
     events,
     health,
     journeys,
+    metrics,
     rems_form,
     replay,
     superbill,
     verify,
 )
 from interface.http.unexpected import UnexpectedErrors
+from interface.metrics.pools import sample_pool_use
+from interface.metrics.requests import RequestMetrics
 from interface.services import Services
 from interface.settings import Settings
 from interface.storage.leader import CHECKPOINTS
@@ -121,6 +124,7 @@ def create_app(
         audit_export,
         clinics,
         clinic_protocols,
+        metrics,
     ):
         app.include_router(module.router)
     install_web(app)  # the dashboard's pages under / and its files under /static
@@ -146,5 +150,6 @@ def create_app(
     )
     app.add_middleware(RequestDeadlines)  # a stalled database: 503 in seconds, not a hang
     app.add_middleware(HeadAsGet)
+    app.add_middleware(RequestMetrics, after_each=lambda: sample_pool_use(services))
     app.add_middleware(RequestLog)  # outermost: sees HEAD as sent, and every answer
     return app

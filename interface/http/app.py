@@ -30,6 +30,7 @@ from interface.http.routes import (
     clinic_protocols,
     clinics,
     events,
+    fhir,
     health,
     journeys,
     metrics,
@@ -124,6 +125,7 @@ def create_app(
         audit_export,
         clinics,
         clinic_protocols,
+        fhir,
         metrics,
     ):
         app.include_router(module.router)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
-from pydantic.config import JsonDict
 
 from domain.diagnoses import MAX_DIAGNOSES, duplicate_codes, normalised_code
 from interface.http.schemas.common import (
@@ -30,6 +29,7 @@ from interface.http.schemas.common import (
     WireModel,
     WireTime,
 )
+from interface.http.schemas.event_examples import EVENT_EXAMPLES, examples_config
 
 
 class MentalStatusExam(WireModel):
@@ -231,48 +231,10 @@ class MedicationsReconciledData(WireModel):
 # --- envelopes ------------------------------------------------------------------------
 
 
-CONSULTATION_COMPLETED_EXAMPLE: JsonDict = {
-    "type": "ConsultationCompleted",
-    "occurred_at": "2026-11-02T09:30:00-07:00",
-    "recorded_by": {"id": "dr-lee", "role": "prescriber"},
-    "data": {
-        "modality": "in_person",
-        "medical_history": "Hypertension, controlled on lisinopril.",
-        "current_symptoms": "Low mood, anhedonia, poor sleep for 2 years.",
-        "treatment_goals": ["Return to work"],
-        "adequate_antidepressant_trials": 3,
-        "mental_status_exam": {"suicidal_ideation": False, "mood": "low"},
-        "vitals": {"systolic": 128, "diastolic": 82, "heart_rate": 72},
-        "weight_kg": 70,
-        "diagnoses": [
-            {"code": "F33.1", "description": "Recurrent major depression, moderate"},
-            {"code": "F41.1"},
-        ],
-    },
-}
-
-
-PREPARATION_COMPLETED_EXAMPLE: JsonDict = {
-    "type": "PreparationCompleted",
-    "occurred_at": "2026-11-17T14:00:00-07:00",
-    "recorded_by": {"id": "ther-ana", "role": "therapist"},
-    "data": {
-        "modality": "telehealth",
-        "education_topics": ["What dissociation feels like", "Set and setting"],
-        "intentions": ["Loosen the grip of self-criticism"],
-        "dosing_plan": {"route": "im", "planned_dose_mg": 35},
-        "expectations_discussed": True,
-        "minutes": 60,
-    },
-}
-
-
 class ConsultationCompletedCreate(EventEnvelope):
     """Record the initial consultation."""
 
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [CONSULTATION_COMPLETED_EXAMPLE]}
-    )
+    model_config = examples_config("ConsultationCompleted")
 
     type: Literal["ConsultationCompleted"]
     data: ConsultationCompletedData
@@ -281,12 +243,16 @@ class ConsultationCompletedCreate(EventEnvelope):
 class OutcomeMeasureRecordedCreate(EventEnvelope):
     """Record item answers on a rating scale (PHQ-9, GAD-7, PCL-5, C-SSRS)."""
 
+    model_config = examples_config("OutcomeMeasureRecorded")
+
     type: Literal["OutcomeMeasureRecorded"]
     data: OutcomeMeasureRecordedData
 
 
 class ScreeningCompletedCreate(EventEnvelope):
     """Record the screening and eligibility decision."""
+
+    model_config = examples_config("ScreeningCompleted")
 
     type: Literal["ScreeningCompleted"]
     data: ScreeningCompletedData
@@ -295,12 +261,16 @@ class ScreeningCompletedCreate(EventEnvelope):
 class ConsentSignedCreate(EventEnvelope):
     """Record signed informed consent."""
 
+    model_config = examples_config("ConsentSigned")
+
     type: Literal["ConsentSigned"]
     data: ConsentSignedData
 
 
 class ConsentWithdrawnCreate(EventEnvelope):
     """Record that consent was withdrawn."""
+
+    model_config = examples_config("ConsentWithdrawn")
 
     type: Literal["ConsentWithdrawn"]
     data: ConsentWithdrawnData
@@ -309,9 +279,7 @@ class ConsentWithdrawnCreate(EventEnvelope):
 class PreparationCompletedCreate(EventEnvelope):
     """Record the preparation session."""
 
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [PREPARATION_COMPLETED_EXAMPLE]}
-    )
+    model_config = examples_config("PreparationCompleted")
 
     type: Literal["PreparationCompleted"]
     data: PreparationCompletedData
@@ -320,12 +288,16 @@ class PreparationCompletedCreate(EventEnvelope):
 class TreatmentPlanUpdatedCreate(EventEnvelope):
     """Record the treatment plan after the series."""
 
+    model_config = examples_config("TreatmentPlanUpdated")
+
     type: Literal["TreatmentPlanUpdated"]
     data: TreatmentPlanUpdatedData
 
 
 class SafetyReviewCompletedCreate(EventEnvelope):
     """Record a prescriber's safety review."""
+
+    model_config = examples_config("SafetyReviewCompleted")
 
     type: Literal["SafetyReviewCompleted"]
     data: SafetyReviewCompletedData
@@ -334,6 +306,8 @@ class SafetyReviewCompletedCreate(EventEnvelope):
 class RemsPatientEnrolledCreate(EventEnvelope):
     """Record the patient's Spravato REMS enrollment."""
 
+    model_config = examples_config("RemsPatientEnrolled")
+
     type: Literal["RemsPatientEnrolled"]
     data: RemsPatientEnrolledData
 
@@ -341,5 +315,10 @@ class RemsPatientEnrolledCreate(EventEnvelope):
 class MedicationsReconciledCreate(EventEnvelope):
     """Record the reconciled list of the patient's medications."""
 
+    model_config = examples_config("MedicationsReconciled")
+
     type: Literal["MedicationsReconciled"]
     data: MedicationsReconciledData
+
+
+CONSULTATION_COMPLETED_EXAMPLE = EVENT_EXAMPLES["ConsultationCompleted"][0]

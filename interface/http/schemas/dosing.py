@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, StrictBool, StrictInt
-from pydantic.config import JsonDict
+from pydantic import Field, StrictBool, StrictInt
 
 from interface.http.schemas.common import (
     MAX_ITEMS,
@@ -31,48 +30,7 @@ from interface.http.schemas.common import (
     WireModel,
     WireTime,
 )
-
-KETAMINE_ADMINISTERED_EXAMPLE: JsonDict = {
-    "type": "KetamineAdministered",
-    "occurred_at": "2026-11-20T10:05:00-07:00",
-    "recorded_by": {"id": "nurse-kim", "role": "nurse"},
-    "data": {
-        "session": 1,
-        "route": "im",
-        "dose_mg": 35,
-        "weight_kg": 70,
-        "administered_by": "nurse-kim",
-        "therapist_present": "ther-ana",
-        "prescriber_on_site": None,
-        "lot_number": "KET-2026-118",
-        "override": None,
-    },
-}
-
-GUIDED_THERAPY_NOTED_EXAMPLE: JsonDict = {
-    "type": "GuidedTherapyNoted",
-    "occurred_at": "2026-11-20T10:55:00-07:00",
-    "recorded_by": {"id": "ther-ana", "role": "therapist"},
-    "data": {
-        "session": 1,
-        "techniques": ["mindfulness", "grounding"],
-        "note": "Settled after breath work; stayed with difficult feelings.",
-        "minutes": 50,
-    },
-}
-
-INTEGRATION_COMPLETED_EXAMPLE: JsonDict = {
-    "type": "IntegrationCompleted",
-    "occurred_at": "2026-11-21T12:00:00-07:00",
-    "recorded_by": {"id": "ther-ana", "role": "therapist"},
-    "data": {
-        "session": 1,
-        "modality": "in_person",
-        "insights": "Noticed more distance from old patterns of self-blame.",
-        "practices": ["Daily journaling"],
-        "minutes": 53,
-    },
-}
+from interface.http.schemas.event_examples import examples_config
 
 
 class PreDoseCheckCompletedData(WireModel):
@@ -197,6 +155,8 @@ class RemsMonitoringFormSubmittedData(WireModel):
 class PreDoseCheckCompletedCreate(EventEnvelope):
     """Record the pre-dose check that opens a dosing session."""
 
+    model_config = examples_config("PreDoseCheckCompleted")
+
     type: Literal["PreDoseCheckCompleted"]
     data: PreDoseCheckCompletedData
 
@@ -204,9 +164,7 @@ class PreDoseCheckCompletedCreate(EventEnvelope):
 class KetamineAdministeredCreate(EventEnvelope):
     """Record a ketamine dose."""
 
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [KETAMINE_ADMINISTERED_EXAMPLE]}
-    )
+    model_config = examples_config("KetamineAdministered")
 
     type: Literal["KetamineAdministered"]
     data: KetamineAdministeredData
@@ -215,6 +173,8 @@ class KetamineAdministeredCreate(EventEnvelope):
 class VitalsRecordedCreate(EventEnvelope):
     """Record vital signs during a dosing session."""
 
+    model_config = examples_config("VitalsRecorded")
+
     type: Literal["VitalsRecorded"]
     data: VitalsRecordedData
 
@@ -222,9 +182,7 @@ class VitalsRecordedCreate(EventEnvelope):
 class GuidedTherapyNotedCreate(EventEnvelope):
     """Record guided therapy during a dosing session."""
 
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [GUIDED_THERAPY_NOTED_EXAMPLE]}
-    )
+    model_config = examples_config("GuidedTherapyNoted")
 
     type: Literal["GuidedTherapyNoted"]
     data: GuidedTherapyNotedData
@@ -233,12 +191,16 @@ class GuidedTherapyNotedCreate(EventEnvelope):
 class AdverseEventReportedCreate(EventEnvelope):
     """Report an adverse event."""
 
+    model_config = examples_config("AdverseEventReported")
+
     type: Literal["AdverseEventReported"]
     data: AdverseEventReportedData
 
 
 class PatientDischargedCreate(EventEnvelope):
     """Record discharge from a dosing session."""
+
+    model_config = examples_config("PatientDischarged")
 
     type: Literal["PatientDischarged"]
     data: PatientDischargedData
@@ -247,6 +209,8 @@ class PatientDischargedCreate(EventEnvelope):
 class DosingSessionCancelledCreate(EventEnvelope):
     """Record that a dosing session was cancelled."""
 
+    model_config = examples_config("DosingSessionCancelled")
+
     type: Literal["DosingSessionCancelled"]
     data: DosingSessionCancelledData
 
@@ -254,9 +218,7 @@ class DosingSessionCancelledCreate(EventEnvelope):
 class IntegrationCompletedCreate(EventEnvelope):
     """Record the integration session for a dosing session."""
 
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [INTEGRATION_COMPLETED_EXAMPLE]}
-    )
+    model_config = examples_config("IntegrationCompleted")
 
     type: Literal["IntegrationCompleted"]
     data: IntegrationCompletedData
@@ -264,6 +226,8 @@ class IntegrationCompletedCreate(EventEnvelope):
 
 class RemsMonitoringFormSubmittedCreate(EventEnvelope):
     """Record submission of the Spravato REMS monitoring form."""
+
+    model_config = examples_config("RemsMonitoringFormSubmitted")
 
     type: Literal["RemsMonitoringFormSubmitted"]
     data: RemsMonitoringFormSubmittedData

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, StrictInt
 
 from interface.http.schemas.common import WHOLE, ClosingReason, EventEnvelope, Text, WireModel
+from interface.http.schemas.event_examples import examples_config
 from interface.http.wire_text import refused_character, why_refused
 
 
@@ -63,12 +64,16 @@ class EntryCorrectedData(WireModel):
 class JourneyPausedCreate(EventEnvelope):
     """Pause the journey."""
 
+    model_config = examples_config("JourneyPaused")
+
     type: Literal["JourneyPaused"]
     data: JourneyPausedData
 
 
 class JourneyResumedCreate(EventEnvelope):
     """Resume a paused journey."""
+
+    model_config = examples_config("JourneyResumed")
 
     type: Literal["JourneyResumed"]
     data: JourneyResumedData = Field(default_factory=JourneyResumedData)
@@ -77,12 +82,16 @@ class JourneyResumedCreate(EventEnvelope):
 class JourneyClosedCreate(EventEnvelope):
     """Close the journey."""
 
+    model_config = examples_config("JourneyClosed")
+
     type: Literal["JourneyClosed"]
     data: JourneyClosedData
 
 
 class EntryCorrectedCreate(EventEnvelope):
     """Correct an earlier entry of this journey."""
+
+    model_config = examples_config("EntryCorrected")
 
     type: Literal["EntryCorrected"]
     data: EntryCorrectedData

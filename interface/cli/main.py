@@ -17,6 +17,7 @@ from interface.cli.audit import audit_app
 from interface.cli.clinics import clinics_app, staff_app
 from interface.cli.demo import demo_command
 from interface.cli.fees import fees_app
+from interface.cli.fhir import fhir_app
 from interface.cli.import_command import import_command
 from interface.cli.operator import log_operator_read
 from interface.cli.protocols import protocols_app
@@ -39,6 +40,7 @@ app.add_typer(protocols_app, name="protocols")
 app.add_typer(clinics_app, name="clinics")
 app.add_typer(staff_app, name="staff")
 app.add_typer(fees_app, name="fees")
+app.add_typer(fhir_app, name="fhir")
 app.command("demo")(demo_command)
 app.command("project")(project_command)
 app.command("rebuild")(rebuild_command)

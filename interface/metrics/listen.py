@@ -79,7 +79,10 @@ def metrics_listener(address: str | None, services: Callable[[], Services]) -> I
     host, port = parse_address(address)
     server_class = _Server6 if ":" in host else _Server
     app = _only_metrics(make_wsgi_app(scrape_registry(services())))
-    server: WSGIServer = make_server(host, port, app, server_class, handler_class=_Quiet)
+    try:
+        server: WSGIServer = make_server(host, port, app, server_class, handler_class=_Quiet)
+    except OSError as error:  # taken, or not an address of this host: one line, no trace
+        raise SystemExit(f"error: KAP_METRICS_ADDRESS {address}: {error.strerror}") from None
     thread = threading.Thread(target=server.serve_forever, name="metrics", daemon=True)
     thread.start()
     try:

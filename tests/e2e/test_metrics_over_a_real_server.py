@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +16,7 @@ import httpx
 import pytest
 
 from tests.databases import throwaway_postgres
-from tests.e2e.server import Server, free_port, running_server
+from tests.e2e.server import CLI, Server, free_port, running_server
 from tests.e2e.test_several_workers import (
     deployment_env,
     holder_pids,
@@ -132,3 +134,31 @@ def test_two_workers_sum_their_counts_and_a_killed_one_stops_counting_its_pools(
     assert value_of(after_kill, "kap_http_requests_total", **JOURNEYS_ROUTE) == 8, "totals stay"
     assert left == [], "a killed worker's pool gauges are forgotten"
     assert value_of(after_kill, "kap_database_read") == 1
+
+
+@pytest.mark.e2e
+def test_a_metrics_address_in_use_stops_serve_in_one_line(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        address = f"127.0.0.1:{taken.getsockname()[1]}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KAP_")}
+        env.update(
+            KAP_DATABASE_URL=f"sqlite:///{tmp_path / 'kap.db'}",
+            KAP_METRICS_ADDRESS=address,
+            PYTHONPATH=str(Path(__file__).resolve().parents[2]),
+        )
+        done = subprocess.run(
+            [*CLI, "serve", "--port", str(free_port())],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"error: KAP_METRICS_ADDRESS {address}: Address already in use"
+    )
+    assert "Traceback" not in done.stderr

@@ -1,16 +1,24 @@
-"""The published contract: the events body is a union discriminated on `type`."""
+"""The published contract: a valid OpenAPI document whose operations have ids named for
+use, whose refusals are problems, and whose events body is a union discriminated on
+`type`."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
+from openapi_spec_validator import validate
 
 from interface.http.schemas import EVENT_TYPES
 from tests.examples import VALID_EVENT_DATA
-from tests.integration.http.conftest import Api
+from tests.integration.http.conftest import PROBLEM_JSON, Api, assert_problem
+from tests.story import intake
 
 EVENTS_PATH = "/v1/journeys/{journey_id}/events"
+CAMEL_CASE = re.compile(r"^[a-z]+(?:[A-Z][a-z0-9]*)*$")
+GENERATED_SUFFIX = re.compile(r"_(get|post|put|patch|delete)$|_v1_")
 
 
 @pytest.fixture
@@ -80,3 +88,63 @@ def test_docs_and_health_answer_without_a_token(api: Api, path: str) -> None:
     answer = api.client.get(path)
 
     assert answer.status_code == 200, answer.text
+
+
+def _operations(openapi: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method.upper(), path, operation)
+        for path, operations in openapi["paths"].items()
+        for method, operation in operations.items()
+    ]
+
+
+def test_the_document_is_valid_openapi(openapi: dict[str, Any]) -> None:
+    validate(openapi)  # raises, naming the first place that breaks the specification
+
+
+def test_every_operation_has_a_camel_case_id_named_for_use(openapi: dict[str, Any]) -> None:
+    ids = [operation.get("operationId", "") for _, _, operation in _operations(openapi)]
+
+    assert all(CAMEL_CASE.match(i) for i in ids), ids
+    assert len(ids) == len(set(ids)), sorted(ids)
+    assert not [i for i in ids if GENERATED_SUFFIX.search(i)], ids  # not FastAPI's own
+    assert {"openJourney", "appendEvent", "getJourneyStatus", "getJourneyHistory"} <= set(ids)
+    assert {"replayJourney", "getCaseload", "importEvents", "verifyJourney"} <= set(ids)
+
+
+def test_every_refusal_is_declared_as_a_problem(openapi: dict[str, Any]) -> None:
+    for method, path, operation in _operations(openapi):
+        for status, answer in operation["responses"].items():
+            if status.startswith(("4", "5")) and path != "/health":
+                assert list(answer["content"]) == [PROBLEM_JSON], (method, path, status)
+        assert {"422", "503"} <= set(operation["responses"]), (method, path)
+        if operation.get("security"):
+            assert {"401", "403"} <= set(operation["responses"]), (method, path)
+        if "requestBody" in operation:
+            assert {"413", "415"} <= set(operation["responses"]), (method, path)
+    assert "HTTPValidationError" not in openapi["components"]["schemas"]  # never sent
+
+
+def test_a_whole_number_written_with_a_point_is_an_integer(api: Api) -> None:
+    journey = api.journey("MRN-POINT")
+    consultation = intake()[0]
+    vitals = {"systolic": 196.0, "diastolic": 82.0, "heart_rate": 70.0}
+    data = {**consultation.data, "adequate_antidepressant_trials": 3.0, "vitals": vitals}
+
+    answer = api.post(journey, replace(consultation, data=data))
+
+    assert answer.status_code == 201, answer.text
+    stored = api.history(journey)[-1]["data"]
+    assert stored["vitals"]["systolic"] == 196
+    assert isinstance(stored["vitals"]["systolic"], int)
+
+
+@pytest.mark.parametrize("value", [196.5, "196", True])
+def test_a_fraction_a_string_or_a_boolean_is_still_no_integer(api: Api, value: Any) -> None:
+    journey = api.journey(f"MRN-POINT-{value}")
+    consultation = intake()[0]
+    vitals = {"systolic": value, "diastolic": 82, "heart_rate": 70}
+
+    answer = api.post(journey, replace(consultation, data={**consultation.data, "vitals": vitals}))
+
+    assert_problem(answer, 422, "invalid_request")

@@ -16,6 +16,7 @@ import sqlalchemy
 from application.audit.checkpoints import CheckpointService, checkpoints_of
 from application.clinics import Clinics
 from application.journeys import Journeys, utc_now
+from application.webhooks import Webhooks
 from interface.audit.access_log import AccessLog, create_access_log_table
 from interface.audit.signing import resolve_signing_key
 from interface.readmodels.caseload import Caseloads
@@ -37,6 +38,8 @@ from interface.storage.readmodels.generations import Generations
 from interface.storage.readmodels.tables import SHAPES
 from interface.storage.tokens import TokenStore
 from interface.storage.web_sessions import WebSessions, create_web_sessions_table
+from interface.webhooks.runtime import WebhookWorker
+from interface.webhooks.wiring import webhooks_of, worker_of
 
 T = TypeVar("T")
 
@@ -49,6 +52,7 @@ class Services:
         self._lock = threading.RLock()  # re-entrant: one part may build another it needs
         self._built: dict[str, Any] = {}
         self.projections: BackgroundProjections | None = None
+        self.webhook_worker: WebhookWorker | None = None
 
     def _once(self, name: str, build: Callable[[], T]) -> T:
         """The part called ``name``, built by the first caller (under the lock) and kept;
@@ -92,6 +96,19 @@ class Services:
         clinics = Clinics(env=env, clock=self.clock, recorder=recorder)
         protect_event_store(self.engine, events_table_name(clinics.recorder))
         return clinics
+
+    @property
+    def webhooks(self) -> Webhooks:
+        return self._once("webhooks", lambda: webhooks_of(self))
+
+    def start_webhooks(self) -> None:
+        """Feed the webhook outbox and deliver it from a thread, if no other process does."""
+        self.webhook_worker = worker_of(self)
+        self.webhook_worker.start()
+
+    def wake_webhooks(self) -> None:
+        if self.webhook_worker is not None:
+            self.webhook_worker.wake.set()
 
     @property
     def tokens(self) -> TokenStore:
@@ -200,6 +217,8 @@ class Services:
         return True
 
     def close(self) -> None:
+        if self.webhook_worker is not None:
+            self.webhook_worker.stop()
         if self.projections is not None:
             self.projections.stop()
         if "journeys" in self._built:

@@ -77,6 +77,16 @@ class Settings(BaseSettings):
             parse_address(value)
         return value or None
 
+    run_webhooks: bool = True
+    """Feed and deliver webhooks from this process (one process at a time holds it)."""
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
+    webhook_poll_seconds: float = Field(default=1.0, gt=0)
+    webhook_retry_first_seconds: float = Field(default=5.0, gt=0)
+    """The first wait after a failed delivery; each next one doubles, up to the cap."""
+    webhook_retry_cap_seconds: float = Field(default=3600.0, gt=0)
+    webhook_retry_window_seconds: float = Field(default=24 * 3600.0, gt=0)
+    """How long a delivery is retried before it is marked failed."""
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:

@@ -24,6 +24,7 @@ from interface.cli.protocols import protocols_app
 from interface.cli.readmodels import project_command, rebuild_command
 from interface.cli.superbill import superbill_command
 from interface.cli.tokens import tokens_app
+from interface.cli.webhooks import webhooks_app
 from interface.services import Services
 from interface.settings import ENV_PREFIX, Settings, setting_problems
 from interface.storage.keys import MissingCipherKeyError, resolve_cipher_key
@@ -40,6 +41,7 @@ app.add_typer(protocols_app, name="protocols")
 app.add_typer(clinics_app, name="clinics")
 app.add_typer(staff_app, name="staff")
 app.add_typer(fees_app, name="fees")
+app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(fhir_app, name="fhir")
 app.command("demo")(demo_command)
 app.command("project")(project_command)

@@ -38,6 +38,7 @@ from interface.http.routes import (
     replay,
     superbill,
     verify,
+    webhooks,
 )
 from interface.http.unexpected import UnexpectedErrors
 from interface.metrics.pools import sample_pool_use
@@ -47,6 +48,7 @@ from interface.settings import Settings
 from interface.storage.leader import CHECKPOINTS
 from interface.storage.unavailable import UNAVAILABLE
 from interface.web import install_web
+from interface.webhooks.refusals import install_dose_refusals
 
 log = logging.getLogger("kap.http")
 
@@ -94,6 +96,8 @@ def create_app(
             except UNAVAILABLE:
                 log.warning("database unavailable at start: projections not running")
         stop_checkpoints = _start_checkpoints(services)
+        if settings.run_webhooks:
+            services.start_webhooks()
         yield
         if stop_checkpoints is not None:
             stop_checkpoints.set()
@@ -109,6 +113,7 @@ def create_app(
     )
     app.state.services = services
     install_problem_handlers(app)
+    install_dose_refusals(app)  # a refused dose is a webhook notice
     for module in (
         health,
         caseload,
@@ -125,6 +130,7 @@ def create_app(
         audit_export,
         clinics,
         clinic_protocols,
+        webhooks,
         fhir,
         metrics,
     ):

@@ -1,0 +1,1 @@
+"""Webhooks at run time: signing, posting, the worker thread, refused-dose notices."""

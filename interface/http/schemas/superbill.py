@@ -45,7 +45,7 @@ class ClinicianPublic(WireModel):
     npi: str | None = Field(description="Individual NPI; null when the directory has none.")
 
 
-class DiagnosisPublic(WireModel):
+class BilledDiagnosisPublic(WireModel):
     code: str = Field(description="ICD-10-CM.")
     description: str | None = None
     verified: bool = Field(description="The code is in the service's shipped table.")
@@ -80,7 +80,7 @@ class SuperbillPublic(WireModel):
     clinic: ClinicOnBillPublic
     place_of_service: PlacePublic
     clinicians: list[ClinicianPublic]
-    diagnoses: list[DiagnosisPublic]
+    diagnoses: list[BilledDiagnosisPublic]
     lines: list[SuperbillLinePublic]
     total_cents: int
     notes: list[str] = Field(description="Services of the record not billed, and why.")

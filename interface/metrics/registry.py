@@ -37,7 +37,8 @@ APPENDS = Counter(
 
 WEBHOOK_DELIVERIES = Counter(
     "kap_webhook_deliveries",
-    "Webhook delivery attempts, by outcome (delivered, failed, abandoned).",
+    "Webhook delivery attempts, by outcome (delivered; pending: failed, retried later; "
+    "failed: failed, no more retries).",
     ["outcome"],
 )
 
@@ -62,6 +63,9 @@ POOL_CAPACITY = Gauge(
 
 
 def count_webhook_delivery(outcome: str) -> None:
-    """One delivery attempt: ``delivered`` (a 2xx), ``failed`` (retried later) or
-    ``abandoned`` (no more retries). For the webhook sender to call."""
+    """One delivery attempt, named by the status it leaves the delivery in
+    (``application.webhooks_delivery``): ``delivered`` (a 2xx), ``pending`` (failed,
+    retried later) or ``failed`` (failed, no more retries). For the webhook code of the
+    interface layer to call where it records an attempt (the application layer cannot
+    import this)."""
     WEBHOOK_DELIVERIES.labels(outcome=outcome).inc()

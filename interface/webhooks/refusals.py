@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
 from uuid import UUID
 
 from fastapi import FastAPI, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from application.journeys import utc_now
@@ -67,25 +65,27 @@ def queue_refusal(services: Services, journey_id: UUID, entry_type: str, rule: s
 
 
 def install_dose_refusals(app: FastAPI) -> None:
-    """After ``install_problem_handlers``: wraps its handler of rule violations."""
+    """After ``install_problem_handlers``: wraps its handler of rule violations.
+
+    The wrapper stays a plain function, as the handlers are (a batch calls them to make
+    each refused item's answer; Starlette runs a plain one in its thread pool). The body
+    is the one FastAPI read, and Starlette kept, before the route ran."""
     answer_refusal = app.exception_handlers[RuleViolationError]
 
-    async def refused(request: Request, error: Exception) -> Response:
+    def refused(request: Request, error: Exception) -> Response:
         assert isinstance(error, RuleViolationError)
-        entry_type = refused_dose_type(request, await request.body())
+        body = getattr(request, "_body", None)
+        entry_type = refused_dose_type(request, body) if isinstance(body, bytes) else None
         journey_id = request.path_params.get("journey_id")
         if entry_type is not None and journey_id is not None:
-            services: Services = request.app.state.services
             try:
-                await run_in_threadpool(
-                    queue_refusal, services, UUID(str(journey_id)), entry_type, error.rule
+                queue_refusal(
+                    request.app.state.services, UUID(str(journey_id)), entry_type, error.rule
                 )
             except Exception as failure:  # the refusal is answered all the same
                 log.warning("dose_refused notice not queued (%s)", type(failure).__name__)
-        answered: Any = answer_refusal(request, error)
-        if hasattr(answered, "__await__"):
-            answered = await answered
-        response: Response = answered
+        response = answer_refusal(request, error)
+        assert isinstance(response, Response)  # the problem handlers are plain functions
         return response
 
     app.add_exception_handler(RuleViolationError, refused)

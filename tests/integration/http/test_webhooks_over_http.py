@@ -402,3 +402,33 @@ def test_a_restart_enqueues_nothing_twice(database_url: str, receiver: Receiver)
         assert len(receiver.received) == 4
         assert len({r.headers["webhook-id"] for r in receiver.received}) == 4
         assert len(deliveries(api, registered["id"])) == 4
+
+
+def test_the_webhook_operations_are_named_and_declare_their_problems(api: Api) -> None:
+    paths = api.client.get("/openapi.json").json()["paths"]
+    base = "/v1/clinics/{clinic}/webhooks"
+    operations = {
+        ("post", base): "registerWebhook",
+        ("get", base): "listWebhooks",
+        ("delete", base + "/{webhook_id}"): "removeWebhook",
+        ("get", base + "/{webhook_id}/deliveries"): "listWebhookDeliveries",
+        ("post", base + "/{webhook_id}/deliveries/{delivery_id}/redeliver"): "redeliverWebhook",
+    }
+    for (method, path), operation_id in operations.items():
+        operation = paths[path][method]
+        assert operation["operationId"] == operation_id
+        assert {"401", "403", "404"} <= set(operation["responses"]), operation_id
+    assert "422" in paths[base]["post"]["responses"]
+
+
+def test_a_dose_refused_inside_a_batch_is_answered_as_before(api: Api, receiver: Receiver) -> None:
+    register(api, receiver.url, ["dose_refused"])
+    journey_id = api.journey()
+    dose = {"journey_id": journey_id, **step("KetamineAdministered", START).envelope()}
+    answer = api.client.post(
+        "/v1/journeys/events:batch", json={"events": [dose]}, headers=api.headers()
+    )
+    assert answer.status_code < 500, answer.text
+    (only,) = answer.json()["results"]
+    assert only["status"] == 409
+    assert only["body"]["code"] == "protocol_violation"

@@ -36,15 +36,26 @@ class MentalStatusExam(WireModel):
     """Mental status examination; suicidal ideation must be stated."""
 
     suicidal_ideation: StrictBool
+    """Whether the patient reports suicidal ideation now; true raises a safety hold until a
+    prescriber's safety review."""
     appearance: Text | None = None
+    """Appearance and behaviour, as observed."""
     mood: Text | None = None
+    """Mood, in the patient's words."""
     affect: Text | None = None
+    """Affect, as observed (flat, restricted, congruent...)."""
     thought_process: Text | None = None
+    """Thought process (linear, tangential...)."""
     thought_content: Text | None = None
+    """Thought content (preoccupations, delusions...)."""
     perception: Text | None = None
+    """Perception (hallucinations, none...)."""
     cognition: Text | None = None
+    """Cognition (orientation, memory, attention)."""
     insight: Text | None = None
+    """Insight into the illness."""
     judgment: Text | None = None
+    """Judgment."""
 
 
 def _icd10cm(value: str) -> str:
@@ -71,6 +82,8 @@ class DiagnosisEntry(WireModel):
 
     code: IcdCode
     description: Text | None = None
+    """The clinician's words for the diagnosis, if wanted (the service adds the ICD-10-CM title of
+    a verified code)."""
 
 
 def _each_code_once(diagnoses: list[DiagnosisEntry] | None) -> list[DiagnosisEntry] | None:
@@ -84,13 +97,22 @@ class ConsultationCompletedData(WireModel):
     """Initial consultation: history, symptoms, goals, trials, mental status, vitals, diagnoses."""
 
     modality: Modality
+    """in_person, or telehealth (billed with modifier 95 and the telehealth place of service)."""
     medical_history: Text
+    """Relevant medical and psychiatric history."""
     current_symptoms: Text
+    """The symptoms that bring the patient, and for how long."""
     treatment_goals: TextList
+    """What the patient hopes treatment changes (at most 50)."""
     adequate_antidepressant_trials: Annotated[StrictInt, Field(ge=0, le=100), WHOLE]
+    """How many adequate antidepressant trials failed (0-100); treatment-resistant depression means
+    2 or more."""
     mental_status_exam: MentalStatusExam
+    """The mental status examination."""
     vitals: Vitals
+    """Vital signs at the consultation."""
     weight_kg: WeightKg
+    """Body weight in kilograms (20-400), which mg/kg dose limits read."""
     diagnoses: Annotated[
         list[DiagnosisEntry] | None,
         Field(max_length=MAX_DIAGNOSES),
@@ -108,9 +130,16 @@ class OutcomeMeasureRecordedData(WireModel):
     """Item answers on a rating scale; the service computes total and band."""
 
     instrument: Instrument
+    """PHQ-9 (9 items 0-3), GAD-7 (7 items 0-3), PCL-5 (20 items 0-4) or C-SSRS screen (6 items
+    0-1)."""
     items: Annotated[list[ScaleItem], Field(max_length=20)]
+    """Each item's answer, in the instrument's order; the count and range per instrument are
+    checked by rule J-14, and the service computes the total and band."""
     timepoint: Timepoint
+    """baseline (before the first dose), pre_dose, post_session, follow_up or end_of_series."""
     session: SessionNumber | None = None
+    """The dosing session the score belongs to, if any (pre_dose and post_session scores
+    name one)."""
     behaviour_within_3_months: StrictBool | None = Field(
         None, description="C-SSRS: the item 6 behaviour happened within the last 3 months."
     )
@@ -120,26 +149,43 @@ class Contraindications(WireModel):
     """Each contraindication, true or false."""
 
     active_psychosis: StrictBool
+    """Active psychotic symptoms."""
     primary_psychotic_disorder: StrictBool
+    """A primary psychotic disorder (schizophrenia and the like)."""
     acute_mania: StrictBool
+    """Current mania or hypomania."""
     pregnant: StrictBool
+    """Pregnant."""
     breastfeeding: StrictBool
+    """Breastfeeding."""
     ketamine_hypersensitivity: StrictBool
+    """Known hypersensitivity to ketamine or esketamine."""
     aneurysmal_vascular_disease: StrictBool
+    """Aneurysmal vascular disease (aortic, intracranial or peripheral)."""
     intracerebral_hemorrhage_history: StrictBool
+    """A history of intracerebral hemorrhage."""
     uncontrolled_hypertension: StrictBool
+    """Hypertension that is not controlled."""
     severe_cardiovascular_disease: StrictBool
+    """Severe cardiovascular disease."""
     active_substance_use_disorder: StrictBool
+    """An active substance use disorder."""
     arteriovenous_malformation: StrictBool | None = None
+    """An arteriovenous malformation (Spravato's label names it); null or left out if not
+    assessed."""
 
 
 class ScreeningCompletedData(WireModel):
     """Screening: contraindications, medical clearance and the eligibility decision."""
 
     contraindications: Contraindications
+    """Each contraindication, true or false; any true makes the patient ineligible."""
     medical_clearance: StrictBool
+    """A clinician cleared the patient medically for ketamine."""
     decision: Decision
+    """eligible, or ineligible (the journey then ends in the ineligible stage)."""
     rationale: Text
+    """Why, in the prescriber's words."""
     childbearing_potential: StrictBool | None = Field(
         None, description="When true, each pre-dose check's pregnancy_test must be negative."
     )
@@ -149,31 +195,42 @@ class ConsentSignedData(WireModel):
     """Informed consent signed on a named form version."""
 
     form: Identifier
+    """The consent form's name in the clinic's records."""
     form_version: Identifier
+    """The version of the form signed."""
     risks_discussed: StrictBool
+    """The risks were discussed with the patient; rule J-03 needs it true."""
 
 
 class ConsentWithdrawnData(WireModel):
     """The patient withdrew consent."""
 
     reason: Text
+    """Why the patient withdrew consent."""
 
 
 class DosingPlan(WireModel):
     """The planned route and dose discussed in preparation."""
 
     route: Route
+    """The planned route: im, iv, sublingual, oral or intranasal (Spravato)."""
     planned_dose_mg: DoseMg
+    """The planned dose in milligrams (more than 0, at most 2000)."""
 
 
 class PreparationCompletedData(WireModel):
     """Preparation session: education, intentions, dosing plan, expectations."""
 
     modality: Modality
+    """in_person or telehealth."""
     education_topics: TextList
+    """What the patient was taught about the experience (at most 50)."""
     intentions: TextList
+    """The patient's intentions for the sessions (at most 50)."""
     dosing_plan: DosingPlan
+    """The route and dose the prescriber plans."""
     expectations_discussed: StrictBool
+    """The patient's expectations were discussed."""
     minutes: SessionMinutes | None = Field(
         None,
         description="The session's face-to-face psychotherapy time in minutes (1 to 480), "
@@ -187,16 +244,22 @@ class TreatmentPlanUpdatedData(WireModel):
     """The plan after the series: maintenance sessions and their interval."""
 
     phase: Literal["maintenance"]
+    """The phase the plan begins: maintenance."""
     further_sessions: Annotated[StrictInt, Field(ge=1, le=1000), WHOLE]
+    """How many maintenance sessions are planned (1-1000)."""
     interval_weeks: Annotated[StrictInt, Field(ge=1, le=52), WHOLE]
+    """Weeks between maintenance sessions (1-52); rule J-07 holds doses closer than that."""
     rationale: Text
+    """Why this plan, in the prescriber's words."""
 
 
 class SafetyReviewCompletedData(WireModel):
     """A prescriber's safety review; cleared lifts a safety hold."""
 
     cleared: StrictBool
+    """The prescriber clears the patient: true lifts the safety hold."""
     plan: Text
+    """What was decided and what happens next."""
     safety_plan: StrictBool | None = Field(
         None, description="A written safety plan is in place (needed to clear a high hold)."
     )
@@ -209,7 +272,9 @@ class RemsPatientEnrolledData(WireModel):
     """The patient's Spravato REMS enrollment."""
 
     enrollment_id: Identifier
+    """The patient's Spravato REMS enrollment id."""
     enrolled_at: WireTime
+    """When the patient was enrolled, ISO 8601 with an offset."""
 
 
 class MedicationEntry(WireModel):
@@ -218,14 +283,19 @@ class MedicationEntry(WireModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     name: Identifier
+    """The medication's name."""
     class_: MedicationClass = Field(alias="class")
+    """Its class, for the interaction review: benzodiazepine, lamotrigine, maoi, stimulant, opioid,
+    other_cns_depressant, antidepressant or other."""
     dose: Identifier
+    """Dose and schedule as the patient takes it (10 mg daily)."""
 
 
 class MedicationsReconciledData(WireModel):
     """The patient's current medications, reconciled (an empty list says: none)."""
 
     medications: Annotated[list[MedicationEntry], Field(max_length=MAX_ITEMS)]
+    """Every medication the patient takes now (at most 50); an empty list says none."""
 
 
 # --- envelopes ------------------------------------------------------------------------
@@ -237,7 +307,9 @@ class ConsultationCompletedCreate(EventEnvelope):
     model_config = examples_config("ConsultationCompleted")
 
     type: Literal["ConsultationCompleted"]
+    """The event type: `ConsultationCompleted` selects this envelope and its data."""
     data: ConsultationCompletedData
+    """What the entry records (`ConsultationCompletedData`)."""
 
 
 class OutcomeMeasureRecordedCreate(EventEnvelope):
@@ -246,7 +318,9 @@ class OutcomeMeasureRecordedCreate(EventEnvelope):
     model_config = examples_config("OutcomeMeasureRecorded")
 
     type: Literal["OutcomeMeasureRecorded"]
+    """The event type: `OutcomeMeasureRecorded` selects this envelope and its data."""
     data: OutcomeMeasureRecordedData
+    """What the entry records (`OutcomeMeasureRecordedData`)."""
 
 
 class ScreeningCompletedCreate(EventEnvelope):
@@ -255,7 +329,9 @@ class ScreeningCompletedCreate(EventEnvelope):
     model_config = examples_config("ScreeningCompleted")
 
     type: Literal["ScreeningCompleted"]
+    """The event type: `ScreeningCompleted` selects this envelope and its data."""
     data: ScreeningCompletedData
+    """What the entry records (`ScreeningCompletedData`)."""
 
 
 class ConsentSignedCreate(EventEnvelope):
@@ -264,7 +340,9 @@ class ConsentSignedCreate(EventEnvelope):
     model_config = examples_config("ConsentSigned")
 
     type: Literal["ConsentSigned"]
+    """The event type: `ConsentSigned` selects this envelope and its data."""
     data: ConsentSignedData
+    """What the entry records (`ConsentSignedData`)."""
 
 
 class ConsentWithdrawnCreate(EventEnvelope):
@@ -273,7 +351,9 @@ class ConsentWithdrawnCreate(EventEnvelope):
     model_config = examples_config("ConsentWithdrawn")
 
     type: Literal["ConsentWithdrawn"]
+    """The event type: `ConsentWithdrawn` selects this envelope and its data."""
     data: ConsentWithdrawnData
+    """What the entry records (`ConsentWithdrawnData`)."""
 
 
 class PreparationCompletedCreate(EventEnvelope):
@@ -282,7 +362,9 @@ class PreparationCompletedCreate(EventEnvelope):
     model_config = examples_config("PreparationCompleted")
 
     type: Literal["PreparationCompleted"]
+    """The event type: `PreparationCompleted` selects this envelope and its data."""
     data: PreparationCompletedData
+    """What the entry records (`PreparationCompletedData`)."""
 
 
 class TreatmentPlanUpdatedCreate(EventEnvelope):
@@ -291,7 +373,9 @@ class TreatmentPlanUpdatedCreate(EventEnvelope):
     model_config = examples_config("TreatmentPlanUpdated")
 
     type: Literal["TreatmentPlanUpdated"]
+    """The event type: `TreatmentPlanUpdated` selects this envelope and its data."""
     data: TreatmentPlanUpdatedData
+    """What the entry records (`TreatmentPlanUpdatedData`)."""
 
 
 class SafetyReviewCompletedCreate(EventEnvelope):
@@ -300,7 +384,9 @@ class SafetyReviewCompletedCreate(EventEnvelope):
     model_config = examples_config("SafetyReviewCompleted")
 
     type: Literal["SafetyReviewCompleted"]
+    """The event type: `SafetyReviewCompleted` selects this envelope and its data."""
     data: SafetyReviewCompletedData
+    """What the entry records (`SafetyReviewCompletedData`)."""
 
 
 class RemsPatientEnrolledCreate(EventEnvelope):
@@ -309,7 +395,9 @@ class RemsPatientEnrolledCreate(EventEnvelope):
     model_config = examples_config("RemsPatientEnrolled")
 
     type: Literal["RemsPatientEnrolled"]
+    """The event type: `RemsPatientEnrolled` selects this envelope and its data."""
     data: RemsPatientEnrolledData
+    """What the entry records (`RemsPatientEnrolledData`)."""
 
 
 class MedicationsReconciledCreate(EventEnvelope):
@@ -318,7 +406,9 @@ class MedicationsReconciledCreate(EventEnvelope):
     model_config = examples_config("MedicationsReconciled")
 
     type: Literal["MedicationsReconciled"]
+    """The event type: `MedicationsReconciled` selects this envelope and its data."""
     data: MedicationsReconciledData
+    """What the entry records (`MedicationsReconciledData`)."""
 
 
 CONSULTATION_COMPLETED_EXAMPLE = EVENT_EXAMPLES["ConsultationCompleted"][0]

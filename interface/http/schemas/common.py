@@ -203,44 +203,60 @@ NextStepCode = Literal[
 
 
 class WireModel(BaseModel):
-    """Base of every wire model: unknown fields are refused (422)."""
+    """Base of every wire model: unknown fields are refused (422), and the string under a
+    field is its description in the OpenAPI document."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
 
 class RecordedBy(WireModel):
     """Who recorded the entry: a staff id and role."""
 
     id: Identifier
+    """The staff member's id in the clinic's directory (or the clinic system's own), 1-200
+    characters."""
     role: Role
+    """The role they recorded it in: prescriber, therapist, nurse, coordinator or system."""
 
 
 class Vitals(WireModel):
     """Vital signs: blood pressure (mmHg), heart rate (bpm) and optional SpO2 (%)."""
 
     systolic: Annotated[StrictInt, Field(ge=50, le=300), WHOLE]
+    """Systolic blood pressure in mmHg (50-300)."""
     diastolic: Annotated[StrictInt, Field(ge=20, le=200), WHOLE]
+    """Diastolic blood pressure in mmHg (20-200)."""
     heart_rate: Annotated[StrictInt, Field(ge=20, le=250), WHOLE]
+    """Heart rate in beats per minute (20-250)."""
     spo2: Annotated[StrictInt, Field(ge=50, le=100), WHOLE] | None = None
+    """Oxygen saturation by pulse oximetry in percent (50-100); null or left out if not taken."""
 
 
 class Override(WireModel):
     """A prescriber's documented decision to proceed beyond a protocol threshold."""
 
     by: RecordedBy
+    """The prescriber who decided to proceed (rule J-17: only a prescriber may override)."""
     reason: Text
+    """Why proceeding is safe despite the threshold, in the prescriber's words."""
 
 
 class Transport(WireModel):
     """How the patient gets home after dosing."""
 
     arranged: StrictBool
+    """A ride home is arranged: the patient may not drive until the next day."""
     escort_name: Identifier | None = None
+    """Who takes the patient home, if someone does."""
     mode: Identifier | None = None
+    """How they get home (car, taxi...)."""
 
 
 class EventEnvelope(WireModel):
     """Fields every appended event carries: clinical time and who recorded it."""
 
     occurred_at: WireTime
+    """When it happened in the clinic (clinical time), ISO 8601 with an offset; not in the
+    future. The service stores it in UTC and records separately when it was told."""
     recorded_by: RecordedBy
+    """The staff member who made the entry (rule J-17: a role that may make it)."""

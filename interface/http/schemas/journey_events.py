@@ -35,6 +35,7 @@ class JourneyPausedData(WireModel):
     """The journey is paused; dosing is refused until it resumes."""
 
     reason: Text
+    """Why the journey is paused."""
 
 
 class JourneyResumedData(WireModel):
@@ -45,17 +46,23 @@ class JourneyClosedData(WireModel):
     """The journey is closed; nothing clinical is accepted after it."""
 
     reason: ClosingReason
+    """completed, withdrawn, ineligible, transferred or lost_to_follow_up."""
     summary: Text
+    """A closing summary for the record."""
 
 
 class EntryCorrectedData(WireModel):
     """Corrects the fields of an earlier entry, named by its version, with a reason."""
 
     corrects_version: Annotated[StrictInt, Field(ge=1), WHOLE]
+    """The version of the journey's entry corrected (1 or more; not a correction itself)."""
     reason: Text
+    """Why the entry is corrected."""
     data: Annotated[
         dict[str, Any], Field(min_length=1, max_length=50), AfterValidator(_no_control_characters)
     ]
+    """The corrected fields only, each as the corrected entry's type takes it (1-50 fields); the
+    fields that identify the entry (its session) cannot be corrected."""
 
 
 # --- envelopes ------------------------------------------------------------------------
@@ -67,7 +74,9 @@ class JourneyPausedCreate(EventEnvelope):
     model_config = examples_config("JourneyPaused")
 
     type: Literal["JourneyPaused"]
+    """The event type: `JourneyPaused` selects this envelope and its data."""
     data: JourneyPausedData
+    """What the entry records (`JourneyPausedData`)."""
 
 
 class JourneyResumedCreate(EventEnvelope):
@@ -76,7 +85,9 @@ class JourneyResumedCreate(EventEnvelope):
     model_config = examples_config("JourneyResumed")
 
     type: Literal["JourneyResumed"]
+    """The event type: `JourneyResumed` selects this envelope and its data."""
     data: JourneyResumedData = Field(default_factory=JourneyResumedData)
+    """What the entry records (`JourneyResumedData`)."""
 
 
 class JourneyClosedCreate(EventEnvelope):
@@ -85,7 +96,9 @@ class JourneyClosedCreate(EventEnvelope):
     model_config = examples_config("JourneyClosed")
 
     type: Literal["JourneyClosed"]
+    """The event type: `JourneyClosed` selects this envelope and its data."""
     data: JourneyClosedData
+    """What the entry records (`JourneyClosedData`)."""
 
 
 class EntryCorrectedCreate(EventEnvelope):
@@ -94,4 +107,6 @@ class EntryCorrectedCreate(EventEnvelope):
     model_config = examples_config("EntryCorrected")
 
     type: Literal["EntryCorrected"]
+    """The event type: `EntryCorrected` selects this envelope and its data."""
     data: EntryCorrectedData
+    """What the entry records (`EntryCorrectedData`)."""

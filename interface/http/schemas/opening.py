@@ -38,11 +38,20 @@ class JourneyCreate(WireModel):
     )
 
     patient_ref: PatientRef
+    """The clinic's record number for the patient (letters, digits, '.', '_', '-'; at most 64):
+    never a name. The service stores no other identity."""
     episode: Annotated[StrictInt, Field(ge=1, le=1000), WHOLE] = 1
+    """Which treatment episode of the patient (1-1000; 1 by default): a retry with the same patient
+    and episode returns the journey already open."""
     protocol: ProtocolName
     primary_clinician: Identifier
+    """Staff id of the clinician responsible for the journey."""
     presenting_concerns: Annotated[
         list[PresentingConcern], Field(min_length=1, max_length=MAX_ITEMS)
     ]
+    """Why the patient comes (1-50): treatment_resistant_depression, depression, ptsd, anxiety,
+    other."""
     occurred_at: WireTime
+    """When the journey began in the clinic, ISO 8601 with an offset."""
     recorded_by: RecordedBy
+    """Who opened it."""

@@ -383,4 +383,4 @@ STORY_PROTOCOL: dict[str, Any] = {
 
 def examples_config(event_type: str) -> ConfigDict:
     """An envelope model's config: unknown fields refused, and its examples shown."""
-    return ConfigDict(extra="forbid", json_schema_extra={"examples": EVENT_EXAMPLES[event_type]})
+    return ConfigDict(extra="forbid", json_schema_extra={"examples": [*EVENT_EXAMPLES[event_type]]})

@@ -65,8 +65,8 @@ def journey_fhir(
         record = journey_record(services.journeys, principal.clinic_id, journey_id, as_of)
     except NotYetOpenError as error:
         return problem(404, "not_yet_open", str(error), "Not yet open")
-    log_journey_read(request, principal, journey_id, "export")
     bundle = journey_bundle(record, services.journeys.clock(), f"{request.base_url}v1/fhir")
+    log_journey_read(request, principal, journey_id, "export")
     return _json(bundle)
 
 

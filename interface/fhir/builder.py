@@ -93,8 +93,16 @@ class Builder:
         return reference(self._people[key])
 
     def recorder(self, entry: ClinicalEntry) -> dict[str, str]:
+        """Who recorded the entry: a Practitioner, or a Device for a clinic's system."""
         by = entry.recorded_by
         return self.who(by["id"], by.get("role"), entry.sources)
+
+    def person(self, entry: ClinicalEntry) -> dict[str, str] | None:
+        """Who recorded the entry where R4 accepts only people (an Encounter's participant,
+        an Observation's performer, a recorder): None when a clinic's system recorded it."""
+        if entry.recorded_by.get("role") == "system":
+            return None
+        return self.recorder(entry)
 
     def visit(self, key: str) -> dict[str, str]:
         """The Encounter of a visit (``consultation/4``), as ``encounters`` names it."""

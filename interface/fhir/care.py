@@ -86,10 +86,12 @@ def adverse_events(builder: Builder, doses: dict[int, Resource]) -> None:
             "subject": builder.patient(),
             "date": instant(entry.occurred_at),
             "recordedDate": instant(entry.sources[0].recorded_at),
-            "recorder": builder.recorder(entry),
             "seriousness": concept(AE_SERIOUSNESS, *SERIOUSNESS[severity == "serious"]),
             "severity": concept(AE_SEVERITY, "severe" if severity == "serious" else severity),
         }
+        recorder = builder.person(entry)
+        if recorder is not None:
+            event["recorder"] = recorder
         if data.get("onset_at"):
             event["detected"] = instant(parse_time(data["onset_at"]))
         if data.get("resolved_at"):
@@ -106,6 +108,10 @@ def adverse_events(builder: Builder, doses: dict[int, Resource]) -> None:
             if given:
                 event["suspectEntity"] = [{"instance": builder.ref(d)} for d in given]
         builder.add(event, entry.sources)
+
+
+def _recorded_by(person: dict[str, str] | None) -> Resource:
+    return {} if person is None else {"recorder": person}
 
 
 def care_plans(builder: Builder) -> None:
@@ -175,7 +181,7 @@ def conditions(builder: Builder) -> list[Resource]:
                     "subject": builder.patient(),
                     "encounter": builder.visit(f"consultation/{entry.version}"),
                     "recordedDate": instant(entry.occurred_at),
-                    "recorder": builder.recorder(entry),
+                    **_recorded_by(builder.person(entry)),
                 },
                 entry.sources,
             )

@@ -64,7 +64,9 @@ def visit_encounters(builder: Builder) -> dict[int, Resource]:
             "finished",
             {"start": instant(entry.occurred_at), "end": instant(entry.occurred_at)},
         )
-        encounter["participant"] = [{"individual": builder.recorder(entry)}]
+        person = builder.person(entry)
+        if person is not None:
+            encounter["participant"] = [{"individual": person}]
         if entry.type == "IntegrationCompleted":
             dosing = builder.session_encounter(entry.data.get("session"))
             if dosing is not None:
@@ -88,7 +90,9 @@ def session_encounters(builder: Builder) -> None:
             _session_period(session),
         )
         people = {e.recorded_by["id"]: e for e in entries}
-        encounter["participant"] = [{"individual": builder.recorder(e)} for e in people.values()]
+        participants = [builder.person(e) for e in people.values()]
+        if any(participants):
+            encounter["participant"] = [{"individual": p} for p in participants if p]
         sources: list[StoredEntry] = [s for e in entries for s in e.sources]
         builder.add(encounter, sources or record.opening.sources)
 

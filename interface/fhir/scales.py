@@ -33,6 +33,9 @@ class Instrument:
     items: tuple[str, ...]
     answers: tuple[tuple[str, str], ...] = ()
     """LOINC answer codes by points (0, 1, ...), where LOINC has the answer list."""
+    self_reported: bool = True
+    """The patient answers it (the QuestionnaireResponse's source, the Observations'
+    performer); the C-SSRS screener is asked by a clinician."""
 
 
 FREQUENCY = (
@@ -44,13 +47,14 @@ FREQUENCY = (
 """LOINC answer list LL358-3, shared by PHQ-9 and GAD-7 items."""
 
 
-def _local(name: str, count: int) -> Instrument:
+def _local(name: str, count: int, self_reported: bool) -> Instrument:
     system = local_system("scale")
     return Instrument(
         system,
         (name, f"{name} panel"),
         (f"{name}-total", f"{name} total score"),
         tuple(f"{name}-{n}" for n in range(1, count + 1)),
+        self_reported=self_reported,
     )
 
 
@@ -79,8 +83,8 @@ INSTRUMENTS = {
         ("69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "69689-8", "69736-7"),
         FREQUENCY,
     ),
-    "PCL-5": _local("PCL-5", 20),
-    "C-SSRS": _local("C-SSRS", 6),
+    "PCL-5": _local("PCL-5", 20, self_reported=True),
+    "C-SSRS": _local("C-SSRS", 6, self_reported=False),
 }
 
 
@@ -97,7 +101,6 @@ def _scale(
     builder: Builder, entry: ClinicalEntry, measure: MeasureFact, instrument: Instrument
 ) -> None:
     key = f"scale/{entry.version}"
-    author = builder.recorder(entry)
     answers = [_answer(instrument, points) for points in measure["items"]]
     response = builder.add(
         {
@@ -106,7 +109,8 @@ def _scale(
             "status": "completed",
             "subject": builder.patient(),
             "authored": instant(entry.occurred_at),
-            "author": author,
+            "author": builder.recorder(entry),
+            **({"source": builder.patient()} if instrument.self_reported else {}),
             "item": [
                 {"linkId": code, "answer": [answer]}
                 for code, answer in zip(instrument.items, answers, strict=True)
@@ -120,9 +124,11 @@ def _scale(
         "category": [concept(OBSERVATION_CATEGORY, "survey", "Survey")],
         "subject": builder.patient(),
         "effectiveDateTime": instant(entry.occurred_at),
-        "performer": [author],
         "derivedFrom": [builder.ref(response)],
     }
+    performer = builder.patient() if instrument.self_reported else builder.person(entry)
+    if performer is not None:
+        common["performer"] = [performer]
     encounter = builder.session_encounter(measure["session"])
     if encounter is not None:
         common["encounter"] = encounter

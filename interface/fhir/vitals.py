@@ -81,8 +81,10 @@ def _add(
         "code": concept(LOINC, *code),
         "subject": builder.patient(),
         "effectiveDateTime": instant(entry.occurred_at),
-        "performer": [builder.recorder(entry)],
     }
+    performer = builder.person(entry)
+    if performer is not None:
+        observation["performer"] = [performer]
     if encounter is not None:
         observation["encounter"] = encounter
     if value is not None:

@@ -14,7 +14,7 @@ bindings, so the required status bindings are checked here too.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -91,6 +91,32 @@ REQUIRED_CODES = {
 }
 """R4's required bindings on the coded elements this export writes."""
 
+PEOPLE = {"Practitioner", "PractitionerRole", "RelatedPerson"}
+TARGETS = {
+    ("Encounter", "participant", "individual"): PEOPLE,
+    ("Observation", "performer"): PEOPLE | {"Patient", "Organization", "CareTeam"},
+    ("AdverseEvent", "recorder"): PEOPLE | {"Patient"},
+    ("Condition", "recorder"): PEOPLE | {"Patient"},
+    ("EpisodeOfCare", "careManager"): {"Practitioner", "PractitionerRole"},
+    ("MedicationAdministration", "performer", "actor"): PEOPLE | {"Patient", "Device"},
+    ("QuestionnaireResponse", "author"): PEOPLE | {"Patient", "Device", "Organization"},
+    ("QuestionnaireResponse", "source"): PEOPLE | {"Patient"},
+    ("Provenance", "agent", "who"): PEOPLE | {"Patient", "Device", "Organization"},
+}
+"""R4's allowed target types of the references to people and systems this export writes
+(the models do not check them): a clinic's system, a Device, is no Observation performer."""
+
+
+def referenced_types(value: Any, path: tuple[str, ...]) -> Iterator[str]:
+    if isinstance(value, list):
+        for inner in value:
+            yield from referenced_types(inner, path)
+    elif isinstance(value, dict):
+        if not path:
+            yield str(value["reference"]).split("/")[0]
+        elif path[0] in value:
+            yield from referenced_types(value[path[0]], path[1:])
+
 
 def fhir_resources(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     return [entry["resource"] for entry in bundle["entry"]]
@@ -104,6 +130,10 @@ def assert_valid_r4(resources: list[dict[str, Any]]) -> None:
         for (of, element), allowed in REQUIRED_CODES.items():
             if of == kind:
                 assert resource[element] in allowed, (kind, element, resource[element])
+        for (of, *path), targets in TARGETS.items():
+            if of == kind:
+                found = set(referenced_types(resource, tuple(path)))
+                assert found <= targets, (kind, path, found)
 
 
 def references(value: Any) -> Iterator[str]:
@@ -135,7 +165,7 @@ def panels(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def with_extras(steps: list[Step]) -> list[Step]:
     """The KAP story with a diagnosis at the consultation, then an adverse event in the
-    last session, and the consent withdrawn."""
+    last session, the consent withdrawn, and a GAD-7 posted by the clinic's system."""
     first, *rest = steps
     consultation = Step(
         first.type,
@@ -149,6 +179,12 @@ def with_extras(steps: list[Step]) -> list[Step]:
         *rest,
         step("AdverseEventReported", end + timedelta(hours=1), session=7),
         step("ConsentWithdrawn", end + timedelta(hours=2)),
+        Step(  # an intake form's answers, posted by the clinic's system
+            "OutcomeMeasureRecorded",
+            end + timedelta(hours=3),
+            {"instrument": "GAD-7", "items": [1, 1, 0, 2, 1, 0, 1], "timepoint": "follow_up"},
+            "system",
+        ),
     ]
 
 
@@ -249,36 +285,54 @@ def test_the_patient_is_the_clinics_reference_and_nothing_more(exported: Exporte
     assert identifier["system"] == "urn:kap-journeys:clinic:clinic-a:patient-ref"
 
 
+PANELS = {"44249-1": ("PHQ-9", "44261-6", 9), "69737-5": ("GAD-7", "70274-6", 7)}
+"""LOINC panel code: the instrument, its total's code and its item count."""
+
+
 def test_scale_totals_are_the_services_scores(exported: Exported) -> None:
     resources = fhir_resources(exported.bundle(exported.kap))
     by_ref = {f"{r['resourceType']}/{r['id']}": r for r in resources}
-    measures = [
-        e for e in exported.api.history(exported.kap) if e["type"] == "OutcomeMeasureRecorded"
-    ]
-    phq9 = [p for p in panels(resources) if p["code"]["coding"][0]["code"] == "44249-1"]
+    measures = {
+        datetime.fromisoformat(e["occurred_at"]): e
+        for e in exported.api.history(exported.kap)
+        if e["type"] == "OutcomeMeasureRecorded"
+    }
+    found = panels(resources)
 
-    assert len(phq9) == len(measures) == 3
-    for panel, measure in zip(phq9, measures, strict=True):
+    assert len(found) == len(measures) == 4
+    phq9_totals = []
+    for panel in found:
+        instrument, total_code, count = PANELS[panel["code"]["coding"][0]["code"]]
+        measure = measures[datetime.fromisoformat(panel["effectiveDateTime"])]
         members = [by_ref[m["reference"]] for m in panel["hasMember"]]
-        (total,) = [m for m in members if m["code"]["coding"][0]["code"] == "44261-6"]
+        (total,) = [m for m in members if m["code"]["coding"][0]["code"] == total_code]
         items = [m for m in members if m is not total]
-        assert total["valueQuantity"]["value"] == score("PHQ-9", measure["data"]["items"]).total
-        assert len(items) == 9
+        assert measure["data"]["instrument"] == instrument
+        assert total["valueQuantity"]["value"] == score(instrument, measure["data"]["items"]).total
+        assert len(items) == count
         assert panel["category"][0]["coding"][0]["code"] == "survey"
         (response,) = panel["derivedFrom"]
         answers = by_ref[response["reference"]]["item"]
         assert [a["linkId"] for a in answers] == [i["code"]["coding"][0]["code"] for i in items]
+        if instrument == "PHQ-9":
+            phq9_totals.append(total["valueQuantity"]["value"])
     status = exported.api.status(exported.kap).json()["outcomes"]["PHQ-9"]
-    totals = [
-        by_ref[m["reference"]]
-        for p in phq9
-        for m in p["hasMember"]
-        if by_ref[m["reference"]]["code"]["coding"][0]["code"] == "44261-6"
-    ]
-    assert (totals[0]["valueQuantity"]["value"], totals[-1]["valueQuantity"]["value"]) == (
-        status["baseline"],
-        status["latest"],
-    )
+    assert (phq9_totals[0], phq9_totals[-1]) == (status["baseline"], status["latest"])
+
+
+def test_answers_posted_by_a_system_are_the_patients_authored_by_a_device(
+    exported: Exported,
+) -> None:
+    resources = fhir_resources(exported.bundle(exported.kap))
+    by_ref = {f"{r['resourceType']}/{r['id']}": r for r in resources}
+    (gad7,) = [p for p in panels(resources) if p["code"]["coding"][0]["code"] == "69737-5"]
+    response = by_ref[gad7["derivedFrom"][0]["reference"]]
+
+    assert gad7["performer"] == [response["source"]]
+    assert response["source"]["reference"].startswith("Patient/")
+    device = by_ref[response["author"]["reference"]]
+    assert device["resourceType"] == "Device"
+    assert device["identifier"][0]["value"] == "system-1"
 
 
 def test_vital_signs_and_doses_are_coded(exported: Exported) -> None:

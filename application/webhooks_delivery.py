@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -18,6 +19,9 @@ from domain.webhooks_retries import RetryPolicy
 
 DUE_AT_ONCE = 50
 """Deliveries taken per round (the rest wait for the next)."""
+RECEIVERS_AT_ONCE = 8
+"""Receivers posted to side by side: one that times out holds up only its own
+deliveries (each receiver's are posted one after another, in order)."""
 
 DELIVERED = "delivered"
 PENDING = "pending"
@@ -70,9 +74,20 @@ class Deliverer:
     def deliver_due(self, limit: int = DUE_AT_ONCE) -> int:
         """Attempt every delivery due now; the number attempted."""
         due = self.deliveries.due(self.clock(), limit)
+        by_receiver: dict[str, list[DueDelivery]] = {}
         for delivery in due:
-            self.attempt(delivery)
+            by_receiver.setdefault(delivery.url, []).append(delivery)
+        if len(by_receiver) == 1:
+            self.attempt_in_turn(due)
+        elif by_receiver:
+            with ThreadPoolExecutor(min(RECEIVERS_AT_ONCE, len(by_receiver))) as pool:
+                for done in [pool.submit(self.attempt_in_turn, d) for d in by_receiver.values()]:
+                    done.result()  # a failure to record is the round's failure
         return len(due)
+
+    def attempt_in_turn(self, deliveries: list[DueDelivery]) -> None:
+        for delivery in deliveries:
+            self.attempt(delivery)
 
     def attempt(self, delivery: DueDelivery) -> None:
         attempt = self.post(delivery, self.clock())

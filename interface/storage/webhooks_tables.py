@@ -80,7 +80,10 @@ feed = Table(
 
 
 def create_webhook_tables(engine: sqlalchemy.Engine) -> None:
-    WEBHOOK_TABLES.create_all(engine)
+    try:
+        WEBHOOK_TABLES.create_all(engine)
+    except sqlalchemy.exc.DBAPIError:
+        WEBHOOK_TABLES.create_all(engine)  # another worker made one between check and create
 
 
 def as_utc(value: datetime) -> datetime:

@@ -71,7 +71,8 @@ def _own(system: str, code: str) -> Resource:
     return concept(local_system(system), code, code.replace("_", " "))
 
 
-SERIOUSNESS = {True: ("serious", "Serious"), False: ("non-serious", "Non-serious")}
+SERIOUSNESS = {True: ("Serious", "Serious"), False: ("Non-serious", "Non-serious")}
+"""R4's codes, capitalised (R5 lower-cased them)."""
 
 
 def adverse_events(builder: Builder, doses: dict[int, Resource]) -> None:
@@ -128,7 +129,7 @@ def care_plans(builder: Builder) -> None:
         if weeks:
             description += f", one every {weeks} weeks"
         activity: Resource = {
-            "kind": "MedicationAdministration",
+            "kind": "Appointment",  # each further session is a visit to book
             "status": "scheduled" if status == "active" else "stopped",
             "description": description,
         }

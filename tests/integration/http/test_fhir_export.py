@@ -90,6 +90,16 @@ REQUIRED_CODES = {
     },
 }
 """R4's required bindings on the coded elements this export writes."""
+CAREPLAN_ACTIVITY_KINDS = {
+    "Appointment",
+    "CommunicationRequest",
+    "DeviceRequest",
+    "MedicationRequest",
+    "NutritionOrder",
+    "Task",
+    "ServiceRequest",
+    "VisionPrescription",
+}
 
 PEOPLE = {"Practitioner", "PractitionerRole", "RelatedPerson"}
 TARGETS = {
@@ -376,6 +386,8 @@ def test_a_kap_journeys_course_maps_to_its_resources(exported: Exported) -> None
     }
     assert episode["diagnosis"][0]["condition"]["reference"] == f"Condition/{condition['id']}"
     assert (plan["status"], plan["intent"]) == ("active", "plan")
+    assert plan["activity"][0]["detail"]["kind"] in CAREPLAN_ACTIVITY_KINDS
+    assert event["seriousness"]["coding"][0]["code"] in {"Non-serious", "Serious"}
     assert event["suspectEntity"][0]["instance"]["reference"] in {
         f"MedicationAdministration/{d['id']}" for d in doses
     }

@@ -59,26 +59,32 @@ def describe(schema: dict[str, Any], definitions: dict[str, Any]) -> str:
     return f"{kind}{_bounds(schema)}"
 
 
+def _row(name: str, field: dict[str, Any], required: set[str], definitions: dict[str, Any]) -> str:
+    what = " ".join(field.get("description", "").split()).replace("|", "\\|")
+    return (
+        f"| `{name}` | {describe(field, definitions)} | {'yes' if name in required else 'no'} "
+        f"| {what} |"
+    )
+
+
+HEAD = ["| field | type | required | what |", "|---|---|---|---|"]
+
+
 def model_table(model: type[BaseModel]) -> list[str]:
     """One row per field of the model, and one table per nested object it uses."""
     schema = model.model_json_schema()
     definitions = schema.get("$defs", {})
-    lines = ["| field | type | required |", "|---|---|---|"]
+    lines = list(HEAD)
     required = set(schema.get("required", []))
     for name, field in schema.get("properties", {}).items():
-        lines.append(
-            f"| `{name}` | {describe(field, definitions)} | {'yes' if name in required else 'no'} |"
-        )
+        lines.append(_row(name, field, required, definitions))
     for name, nested in sorted(definitions.items()):
         if "properties" not in nested:
             continue
-        lines += ["", f"`{name}`:", "", "| field | type | required |", "|---|---|---|"]
+        lines += ["", f"`{name}`:", "", *HEAD]
         inner_required = set(nested.get("required", []))
         for field_name, field in nested["properties"].items():
-            lines.append(
-                f"| `{field_name}` | {describe(field, definitions)} | "
-                f"{'yes' if field_name in inner_required else 'no'} |"
-            )
+            lines.append(_row(field_name, field, inner_required, definitions))
     return lines
 
 

@@ -24,11 +24,15 @@ class AccessEntryPublic(WireModel):
     """One read: who, for which clinic, which journey, when, what and why."""
 
     id: int
+    """The entry's id (pass as before_id to page back from it)."""
     at: datetime = Field(description="When, by the service's clock.")
     at_local: datetime | None = local_of("at")
     token_name: str
+    """The name of the token that read."""
     role: str
+    """Its role (staff, auditor...)."""
     clinic_id: str
+    """The clinic read."""
     journey_id: UUID | None = Field(description="Null for a caseload read.")
     action: str = Field(description="status, caseload, history, replay, verify, export...")
     purpose: str = Field(description="The X-Purpose-Of-Use the reader gave (or its default).")
@@ -39,6 +43,7 @@ class AccessLogPublic(WireModel):
 
     time_zone: str | None = time_zone_field()
     entries: list[AccessEntryPublic]
+    """The reads, newest first."""
     next_before_id: int | None = Field(
         description="Pass as before_id for the next (older) page; null on the last page."
     )

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain.local_time import is_utc
 from interface.http.deps import Auditor, PurposeOfUse, ServicesDep
@@ -41,9 +41,14 @@ RuleId = Literal[
 
 
 class ComplianceFindingPublic(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     journey_id: UUID
+    """The journey the finding is about."""
     patient_ref: str
+    """The clinic's record number for the patient."""
     rule: RuleId
+    """The compliance rule (C-01 to C-13) it breaks."""
     occurrence: str = Field(
         description='Stable key within the journey: "session-3/escort", "version-17"...'
     )
@@ -65,13 +70,17 @@ class ComplianceFindingPublic(BaseModel):
 
 
 class ComplianceReportPublic(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     clinic_id: str
+    """The clinic."""
     as_of: datetime = Field(description="The server's now: the findings standing then.")
     time_zone: str | None = time_zone_field()
     as_of_local: datetime | None = local_of("as_of")
     read_model_position: int = Field(description="The log position the report includes.")
     store_position: int = Field(description="The log's last position: more means it lags.")
     findings: list[ComplianceFindingPublic]
+    """Each finding standing now, filtered as asked."""
     counts: dict[str, int] = Field(description="Findings per rule, C-01 to C-13 (zero if none).")
 
 

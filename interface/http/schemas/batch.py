@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints, WithJsonSchema
 from pydantic.config import JsonDict
 
 from application.batch_import import MAX_ITEMS
 from interface.http.schemas.answers import AppendPublic, Problem
 from interface.http.schemas.common import RecordedBy, WireModel, WireTime
+from interface.http.schemas.envelope import EVENT_TYPES
 
 IdempotencyKey = Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e]{1,200}$")]
 """As the Idempotency-Key header of a single append: 1-200 visible ASCII characters."""
@@ -34,11 +35,29 @@ class BatchEventCreate(WireModel):
     POST /v1/journeys/{journey_id}/events (type, occurred_at, recorded_by, data)."""
 
     journey_id: UUID
+    """The journey, one of the clinic's."""
     idempotency_key: IdempotencyKey | None = None
-    type: str
+    """As the Idempotency-Key header of a single append: a retry answers the first (200)."""
+    type: str = Field(json_schema_extra={"enum": list(EVENT_TYPES)})
+    """The event type, as a single append names it."""
     occurred_at: WireTime
+    """When it happened in the clinic, ISO 8601 with an offset."""
     recorded_by: RecordedBy
-    data: dict[str, Any] = Field(description="As the single append of this type takes it.")
+    """The staff member who made the entry."""
+    data: dict[str, Any] = Field(max_length=50)
+    """The event's data, as the single append of this type takes it (its `<type>Data`)."""
+
+
+def _as_components(model: type[WireModel]) -> dict[str, Any]:
+    """The model's JSON schema inline, its nested models named as OpenAPI components."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema.pop("$defs", None)
+    return schema
+
+
+BatchEvent = Annotated[Any, WithJsonSchema(_as_components(BatchEventCreate))]
+"""Shown as a BatchEventCreate, taken as any JSON: each event is checked on its own, so
+one malformed event is refused alone (``interface.http.batch_items``)."""
 
 
 class BatchCreate(WireModel):
@@ -47,7 +66,7 @@ class BatchCreate(WireModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [BATCH_EXAMPLE]})
 
     events: Annotated[
-        list[Any],
+        list[BatchEvent],
         Field(
             min_length=1,
             max_length=MAX_ITEMS,
@@ -61,6 +80,7 @@ class BatchProblem(Problem):
     """A refusal, as a single append answers it; ``refused_index`` for a skipped event."""
 
     refused_index: int | None = None
+    """skipped_after_refusal: the index of the refused event of the same journey."""
 
 
 class BatchItemPublic(WireModel):
@@ -69,19 +89,28 @@ class BatchItemPublic(WireModel):
     same journey, naming that one's index)."""
 
     index: int
+    """The event's place in the request, from 0."""
     status: Literal[200, 201, 404, 409, 422]
+    """The status a single append of it would answer."""
     body: AppendPublic | BatchProblem
+    """The answer a single append would give: its receipt, or the problem."""
 
 
 class BatchCounts(WireModel):
     created: int
+    """Events recorded now (201)."""
     replayed: int
+    """Retries of events already recorded (200)."""
     refused: int
+    """Events refused (404, 409, 422)."""
     skipped: int
+    """Events not tried because an earlier one of their journey was refused."""
 
 
 class BatchPublic(WireModel):
     """One answer per event, in order, and how many of each kind."""
 
     results: list[BatchItemPublic]
+    """One answer per event, in the order sent."""
     counts: BatchCounts
+    """How many of each kind."""

@@ -43,19 +43,26 @@ class ParameterChangePublic(WireModel):
     """One parameter where the clinic's version differs from its base."""
 
     parameter: str
+    """The parameter's name."""
     base_value: Any
+    """Its value in the base version."""
     clinic_value: Any
+    """The clinic's value."""
 
 
 class ClinicProtocolPublic(WireModel):
     """One published version; versions never change."""
 
     name: str
+    """The protocol's name (a slug)."""
     version: str = Field(description="<clinic>-<n>: the n-th version of this name.")
     base: str
+    """The built-in it derives from."""
     base_version: str = Field(description="The built-in version it was derived from.")
     published_at: datetime
+    """When it was published."""
     published_by: str
+    """The name of the admin token that published it."""
     diff: list[ParameterChangePublic] = Field(
         description="Each parameter that differs from the base version, in profile order."
     )
@@ -66,4 +73,6 @@ class ClinicProtocolsPublic(WireModel):
     """Every version the clinic published, oldest first."""
 
     clinic_id: str
+    """The clinic."""
     protocols: list[ClinicProtocolPublic]
+    """Every published version, oldest first."""

@@ -54,7 +54,7 @@ class JourneyClosedData(WireModel):
 class EntryCorrectedData(WireModel):
     """Corrects the fields of an earlier entry, named by its version, with a reason."""
 
-    corrects_version: Annotated[StrictInt, Field(ge=1), WHOLE]
+    corrects_version: Annotated[StrictInt, Field(ge=1, le=10**9), WHOLE]
     """The version of the journey's entry corrected (1 or more; not a correction itself)."""
     reason: Text
     """Why the entry is corrected."""

@@ -148,3 +148,85 @@ def test_a_fraction_a_string_or_a_boolean_is_still_no_integer(api: Api, value: A
     answer = api.post(journey, replace(consultation, data={**consultation.data, "vitals": vitals}))
 
     assert_problem(answer, 422, "invalid_request")
+
+
+ELSEWHERE = {"fhir", "webhooks", "operations"}
+"""Tags of the FHIR, webhook and metrics operations, whose models are checked with them."""
+
+
+def _models_reached(openapi: dict[str, Any], part: str) -> set[str]:
+    """The component schemas an operation's ``part`` (requestBody, responses) reaches."""
+    schemas = openapi["components"]["schemas"]
+    found: set[str] = set()
+    pending: list[Any] = [
+        op.get(part, {})
+        for _, _, op in _operations(openapi)
+        if not ELSEWHERE & set(op.get("tags", []))
+    ]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref", "")
+            name = ref.removeprefix("#/components/schemas/")
+            if ref and name not in found:
+                found.add(name)
+                pending.append(schemas[name])
+            pending.extend(v for k, v in item.items() if k != "$ref")
+        elif isinstance(item, list):
+            pending.extend(item)
+    return found
+
+
+def _unbounded(schema: dict[str, Any]) -> list[str]:
+    """What in a request field's schema has no upper bound (length, size, value)."""
+    if "$ref" in schema or "const" in schema or "enum" in schema:
+        return []
+    options = schema.get("anyOf", []) + schema.get("oneOf", [])
+    if options:
+        return [found for option in options for found in _unbounded(option)]
+    kind = schema.get("type")
+    if kind == "string":
+        bounded = {"maxLength", "pattern"} & set(schema) or schema.get("format") in BOUNDED_FORMATS
+        return [] if bounded else ["string"]
+    if kind in ("integer", "number"):
+        return [] if {"maximum", "exclusiveMaximum"} & set(schema) else [kind]
+    if kind == "array":
+        return ([] if "maxItems" in schema else ["array"]) + _unbounded(schema.get("items", {}))
+    if kind == "object":
+        closed = schema.get("additionalProperties") is False or "propertyNames" in schema
+        inner = [found for s in schema.get("properties", {}).values() for found in _unbounded(s)]
+        values = schema.get("additionalProperties")
+        inner += _unbounded(values) if isinstance(values, dict) else []
+        return ([] if closed or "maxProperties" in schema else ["object"]) + inner
+    return [] if kind in ("boolean", "null") else [f"any ({schema})"]
+
+
+BOUNDED_FORMATS = {"date-time", "date", "uuid"}
+
+
+def test_every_field_of_every_model_says_what_it_is(openapi: dict[str, Any]) -> None:
+    schemas = openapi["components"]["schemas"]
+    reached = _models_reached(openapi, "requestBody") | _models_reached(openapi, "responses")
+
+    undescribed = [
+        f"{name}.{field}"
+        for name in sorted(reached)
+        for field, schema in schemas[name].get("properties", {}).items()
+        if not schema.get("description")
+    ]
+
+    assert len(reached) > 80
+    assert not undescribed, undescribed
+
+
+def test_every_field_a_client_sends_is_bounded(openapi: dict[str, Any]) -> None:
+    schemas = openapi["components"]["schemas"]
+
+    unbounded = {
+        f"{name}.{field}": found
+        for name in sorted(_models_reached(openapi, "requestBody"))
+        for field, schema in schemas[name].get("properties", {}).items()
+        if (found := _unbounded(schema))
+    }
+
+    assert not unbounded, unbounded

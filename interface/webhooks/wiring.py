@@ -18,6 +18,7 @@ from interface.storage.leader import leadership_for
 from interface.storage.webhooks import SecretBox, SqlWebhookStore
 from interface.storage.webhooks_outbox import SqlOutbox
 from interface.storage.webhooks_tables import create_webhook_tables
+from interface.webhooks.counted import CountedDeliveries
 from interface.webhooks.runtime import WEBHOOKS, WebhookWorker
 from interface.webhooks.sender import WebhookSender
 
@@ -53,9 +54,8 @@ def worker_of(services: Services) -> WebhookWorker:
         outbox = SqlOutbox(store, utc_now)
         journeys.on_saved(worker.wake.set)
         sender = WebhookSender(services.settings.webhook_timeout_seconds)
-        return OutboxFeeder(journeys, outbox), Deliverer(
-            outbox, sender, retry_policy(services), utc_now
-        )
+        deliverer = Deliverer(CountedDeliveries(outbox), sender, retry_policy(services), utc_now)
+        return OutboxFeeder(journeys, outbox), deliverer
 
     worker = WebhookWorker(
         build,

@@ -36,6 +36,7 @@ from tests.integration.http.conftest import (
     build_settings,
     certify_for_spravato,
 )
+from tests.integration.http.test_metrics import value_of
 from tests.story import START, intake, step
 
 FAST = {
@@ -305,6 +306,7 @@ def test_another_clinics_events_never_reach_an_endpoint(api: Api, receiver: Rece
 def test_a_receiver_answering_500_is_retried_and_each_attempt_logged(
     api: Api, receiver: Receiver
 ) -> None:
+    before = attempts_counted(api)
     receiver.answers = [500, 500]
     registered = register(api, receiver.url)
     api.journey()
@@ -314,6 +316,16 @@ def test_a_receiver_answering_500_is_retried_and_each_attempt_logged(
     (delivery,) = deliveries(api, registered["id"])
     assert [a["status_code"] for a in delivery["attempts"]] == [500, 500, 204]
     assert delivery["attempts"][0]["error"] == "HTTP 500"
+    after = attempts_counted(api)
+    assert after["pending"] - before["pending"] == 2
+    assert after["delivered"] - before["delivered"] == 1
+
+
+def attempts_counted(api: Api) -> dict[str, float]:
+    """kap_webhook_deliveries_total by outcome, from /metrics."""
+    text = api.client.get("/metrics", headers=api.headers(api.tokens["admin"])).text
+    name = "kap_webhook_deliveries_total"
+    return {o: value_of(text, name, outcome=o) for o in ("pending", "delivered", "failed")}
 
 
 def test_a_receiver_down_for_a_while_gets_the_notice_once_it_is_up(api: Api) -> None:

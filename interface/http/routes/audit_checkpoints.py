@@ -11,12 +11,13 @@ from application.audit.clinic_checkpoints import clinic_inclusion, clinic_listin
 from interface.http.deps import Auditor, ServicesDep
 from interface.http.problems import problem
 from interface.http.schemas import Problem
+from interface.http.schemas.service import CheckpointsPublic, InclusionProofPublic
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 
 @router.get("/checkpoints", operation_id="listCheckpoints")
-def list_checkpoints(services: ServicesDep, principal: Auditor) -> Any:
+def list_checkpoints(services: ServicesDep, principal: Auditor) -> CheckpointsPublic:
     """The public key (raw Ed25519, base64), the signed checkpoints that recorded one of
     the auditor's clinic's journeys (oldest first), and where each of its journeys stood
     at the latest checkpoint that recorded it.
@@ -36,12 +37,15 @@ def list_checkpoints(services: ServicesDep, principal: Auditor) -> Any:
     proofs of any event are the operator's: ``kap-journeys audit checkpoints`` and
     ``audit inclusion``.
     """
-    return clinic_listing(services.checkpoints, principal.clinic_id)
+    return CheckpointsPublic.model_validate(
+        clinic_listing(services.checkpoints, principal.clinic_id)
+    )
 
 
 @router.get(
     "/checkpoints/{tree_size}/inclusion/{leaf_index}",
     operation_id="getInclusionProof",
+    response_model=InclusionProofPublic,
     responses={
         404: {
             "model": Problem,
@@ -54,8 +58,10 @@ def list_checkpoints(services: ServicesDep, principal: Auditor) -> Any:
 def inclusion(
     services: ServicesDep,
     principal: Auditor,
-    tree_size: Annotated[int, Path(ge=1, description="A checkpoint's tree size.")],
-    leaf_index: Annotated[int, Path(ge=0, description="The event's place in the log, from 0.")],
+    tree_size: Annotated[int, Path(ge=1, le=10**15, description="A checkpoint's tree size.")],
+    leaf_index: Annotated[
+        int, Path(ge=0, le=10**15, description="The event's place in the log, from 0.")
+    ],
 ) -> Any:
     """RFC 6962 inclusion proof of one of the clinic's own events (by its place in the
     log) in a signed tree the clinic may see; any other event or tree is not found, with

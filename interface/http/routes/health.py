@@ -19,13 +19,21 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from interface.http.deps import ServicesDep
+from interface.http.schemas.service import HealthPublic
 from interface.services import Services
 from interface.storage.unavailable import UNAVAILABLE
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", operation_id="getHealth")
+@router.get(
+    "/health",
+    operation_id="getHealth",
+    responses={
+        200: {"model": HealthPublic},
+        503: {"model": HealthPublic, "description": "The database does not answer."},
+    },
+)
 def health(services: ServicesDep) -> JSONResponse:
     """Is the service up, does its database answer, and are the read models current?"""
     reachable = services.database_reachable()

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 import schemathesis
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -26,7 +28,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.integration.http.conftest import CLINIC, Api, running_api
+from interface.auth.roles import Role
+from interface.http.app import create_app
+from tests.integration.http.conftest import CLINIC, SOURCE, Api, Clock, certify_for_spravato
+from tests.integration.signed import signed_settings
 from tests.story import START, dosing_session, intake
 
 EXAMPLES = int(os.environ.get("KAP_SCHEMATHESIS_EXAMPLES", "30"))
@@ -62,15 +67,28 @@ CHECKS = (
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('schemathesis') / 'kap.db'}"
-    with running_api(url) as running:
-        yield running
+    """The app with a signing key, so the checkpoint routes answer with checkpoints."""
+    settings = signed_settings(f"sqlite:///{tmp_path_factory.mktemp('schemathesis') / 'kap.db'}")
+    clock = Clock(START + timedelta(minutes=1))
+    app = create_app(settings, clock=clock)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        services = app.state.services
+        tokens = {
+            "clinic_system": services.tokens.issue(Role.CLINIC_SYSTEM, CLINIC, SOURCE),
+            "staff": services.tokens.issue(Role.STAFF, CLINIC, "front-desk"),
+            "auditor": services.tokens.issue(Role.AUDITOR, CLINIC, "audit"),
+            "admin": services.tokens.issue(Role.ADMIN, CLINIC, "ops"),
+        }
+        certify_for_spravato(services, CLINIC)
+        yield Api(client, app, settings, clock, tokens, {}, settings.database_url)
 
 
 @pytest.fixture(scope="module")
 def journey_id(api: Api) -> str:
+    """A journey through its first dosing session, recorded in a signed checkpoint."""
     journey = api.journey("MRN-SCHEMA")
     api.post_all(journey, [*intake(START), *dosing_session(1, START.replace(day=8))])
+    assert api.app.state.services.checkpoints.create() is not None
     return journey
 
 

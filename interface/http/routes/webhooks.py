@@ -34,7 +34,8 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
         "model": Problem,
         "description": "not_found: another clinic than the token's, or no such endpoint "
         "(or delivery) for this clinic.",
-    }
+    },
+    422: {"model": Problem, "description": "invalid_request: an id in the path is malformed."},
 }
 WebhookId = Annotated[UUID, Path(description="The endpoint's id.")]
 DeliveryId = Annotated[
@@ -63,7 +64,11 @@ def register_webhook(
     return WebhookCreated(**WebhookPublic.of(made.endpoint).model_dump(), secret=made.secret)
 
 
-@router.get("/{clinic}/webhooks", operation_id="listWebhooks", responses=CLINIC_ERRORS)
+@router.get(
+    "/{clinic}/webhooks",
+    operation_id="listWebhooks",
+    responses={**CLINIC_ERRORS, 422: NOT_FOUND[422]},
+)
 def list_webhooks(clinic: ClinicId, principal: Admin, services: ServicesDep) -> WebhooksPublic:
     """The clinic's endpoints (their secrets are never shown again)."""
     own_clinic(principal, clinic)

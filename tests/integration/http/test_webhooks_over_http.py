@@ -429,8 +429,14 @@ def test_the_webhook_operations_are_named_and_declare_their_problems(api: Api) -
     for (method, path), operation_id in operations.items():
         operation = paths[path][method]
         assert operation["operationId"] == operation_id
-        assert {"401", "403", "404"} <= set(operation["responses"]), operation_id
-    assert "422" in paths[base]["post"]["responses"]
+        assert {"401", "403", "404", "422"} <= set(operation["responses"]), operation_id
+        problem_schemas = [c["schema"] for c in operation["responses"]["422"]["content"].values()]
+        assert {"$ref": "#/components/schemas/Problem"} in problem_schemas, operation_id
+    malformed = api.client.get(
+        f"{base.format(clinic=CLINIC)}/not-a-uuid/deliveries",
+        headers=api.headers(api.tokens["admin"]),
+    )
+    assert_problem(malformed, 422, "invalid_request")
 
 
 def test_a_dose_refused_inside_a_batch_is_answered_as_before(api: Api, receiver: Receiver) -> None:

@@ -26,6 +26,7 @@ from standardwebhooks import Webhook
 from interface.auth.roles import Role
 from interface.http.app import create_app
 from interface.settings import Settings
+from tests.databases import throwaway_postgres
 from tests.integration.http.conftest import (
     CLINIC,
     OTHER_CLINIC,
@@ -450,3 +451,23 @@ def test_a_dose_refused_inside_a_batch_is_answered_as_before(api: Api, receiver:
     (only,) = answer.json()["results"]
     assert only["status"] == 409
     assert only["body"]["code"] == "protocol_violation"
+
+
+@pytest.mark.postgres
+def test_two_processes_on_postgresql_deliver_each_event_once_and_one_takes_over(
+    receiver: Receiver,
+) -> None:
+    with throwaway_postgres() as url:
+        settings = fast_settings(url)
+        with webhook_api(settings) as second:
+            with webhook_api(settings) as first:
+                register(first, receiver.url)
+                first.journey("MRN-1")
+                second.journey("MRN-2")
+                receiver.wait_for(2)
+                time.sleep(0.5)
+                assert len(receiver.received) == 2
+            second.journey("MRN-3")  # the first has stopped: the second delivers now
+            receiver.wait_for(3)
+            time.sleep(0.3)
+            assert len({r.headers["webhook-id"] for r in receiver.received}) == 3

@@ -13,7 +13,7 @@ from interface.audit.access_log import AccessEntry
 from interface.http.deps import Auditor, PurposeOfUse, ServicesDep
 from interface.http.routes.journeys import ERRORS
 from interface.http.schemas.answers import local_of, time_zone_field
-from interface.http.schemas.common import WireModel, WireTime
+from interface.http.schemas.common import MAX_ROW_ID, WireModel, WireTime
 from interface.presentation.journey_reads import log_journey_read
 from interface.presentation.local_times import clinic_context, in_zone, zone_shown
 
@@ -59,7 +59,8 @@ def access_log(
     journey: Annotated[UUID | None, Query(description="Only reads of this journey.")] = None,
     since: Annotated[WireTime | None, Query(description="Only reads at or after this.")] = None,
     before_id: Annotated[
-        int | None, Query(ge=1, description="Only entries older than this id (paging).")
+        int | None,
+        Query(ge=1, le=MAX_ROW_ID, description="Only entries older than this id (paging)."),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> AccessLogPublic:

@@ -15,7 +15,7 @@ from interface.http.deps import Auditor, PurposeOfUse, ServicesDep
 from interface.http.read_your_writes import wait_for_position
 from interface.http.routes.journeys import ERRORS
 from interface.http.schemas.answers import local_of, time_zone_field
-from interface.http.schemas.common import WireTime
+from interface.http.schemas.common import MAX_POSITION, WireTime
 from interface.presentation.compliance_report import build_compliance_report
 from interface.presentation.journey_reads import log_journey_read
 from interface.presentation.local_times import in_zone
@@ -113,7 +113,10 @@ def compliance_report(
         WireTime | None, Query(description="Findings about moments before this (at < until).")
     ] = None,
     after_position: Annotated[
-        int | None, Query(ge=0, description="Wait (at most 2 s) until the report includes it.")
+        int | None,
+        Query(
+            ge=0, le=MAX_POSITION, description="Wait (at most 2 s) until the report includes it."
+        ),
     ] = None,
 ) -> ComplianceReportPublic:
     """The clinic's compliance findings standing now: each names the journey, the event

@@ -12,7 +12,7 @@ from interface.http.read_your_writes import wait_for_position
 from interface.http.routes.journeys import ERRORS
 from interface.http.schemas.answers import NextStepPublic
 from interface.http.schemas.caseload import CaseloadJourneyPublic, CaseloadPublic
-from interface.http.schemas.common import Flag, Stage
+from interface.http.schemas.common import MAX_POSITION, Flag, Stage
 from interface.presentation.journey_reads import log_journey_read
 from interface.presentation.local_times import clinic_context, in_zone, zone_shown
 from interface.readmodels.caseload import CaseloadQuery
@@ -33,7 +33,8 @@ def caseload(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     after_position: Annotated[
-        int | None, Query(ge=0, description="Wait (at most 2 s) until reads include it.")
+        int | None,
+        Query(ge=0, le=MAX_POSITION, description="Wait (at most 2 s) until reads include it."),
     ] = None,
 ) -> CaseloadPublic:
     """The clinic's journeys; what needs attention first (safety holds, duties due)."""

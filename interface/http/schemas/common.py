@@ -260,3 +260,9 @@ class EventEnvelope(WireModel):
     future. The service stores it in UTC and records separately when it was told."""
     recorded_by: RecordedBy
     """The staff member who made the entry (rule J-17: a role that may make it)."""
+
+
+MAX_POSITION = 2**63 - 1
+"""A log position or row id a client may name: the largest a database's integer column
+holds (a larger one is refused as a request, not failed as a query)."""
+MAX_ROW_ID = MAX_POSITION

@@ -4,8 +4,10 @@ the log and posts what is due.
 It holds its own advisory lock on PostgreSQL (``WEBHOOKS``, beside the projector's and
 the checkpointer's: ``interface.storage.leader``), so however many workers serve, one
 feeds and delivers, and another takes over within seconds when it stops. On SQLite the
-one process does. It is woken by each save in this process and polls otherwise; a round
-that fails (the database away) is logged and tried again after a longer wait.
+one process does. It is woken by each save in this process (and on PostgreSQL by every
+other process's, heard as it commits), gathers the saves arriving with it for a moment
+so one round tells them all, and polls otherwise; a round that fails (the database
+away) is logged and tried again after a longer wait.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ import logging
 import threading
 from collections.abc import Callable
 
+from application.projections.loop import GATHER_SECONDS
 from application.webhooks_delivery import Deliverer
 from application.webhooks_outbox import OutboxFeeder
 from interface.storage.leader import Duty, Leadership
+from interface.storage.save_notices import SaveNotices
 
 WEBHOOKS = Duty("webhooks", 3)
 RETRY_CAP_SECONDS = 30.0
@@ -41,6 +45,8 @@ class WebhookWorker:
         self.stopping = threading.Event()
         self.failing_rounds = 0
         self.thread = threading.Thread(target=self._run, name="webhooks", daemon=True)
+        self.notices: SaveNotices | None = None
+        """Other processes' saves, heard as they commit, once this one leads."""
 
     def start(self) -> None:
         self.thread.start()
@@ -51,6 +57,8 @@ class WebhookWorker:
             return False
         if self.parts is None:
             self.parts = self.build()
+            if self.notices is not None and not self.stopping.is_set():
+                self.notices.start()
         feeder, deliverer = self.parts
         fed = feeder.catch_up()
         delivered = deliverer.deliver_due()
@@ -72,6 +80,7 @@ class WebhookWorker:
             self.failing_rounds = 0
             if not busy:
                 self.wake.wait(self.poll_seconds)
+            self.stopping.wait(GATHER_SECONDS)
         try:
             self.leadership.release()
         except Exception as error:  # going away all the same
@@ -80,5 +89,7 @@ class WebhookWorker:
     def stop(self) -> None:
         self.stopping.set()
         self.wake.set()
+        if self.notices is not None:
+            self.notices.stop()
         if self.thread.is_alive():
             self.thread.join(timeout=15)

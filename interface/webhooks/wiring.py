@@ -15,6 +15,7 @@ from application.webhooks_outbox import OutboxFeeder
 from domain.webhooks_retries import RetryPolicy
 from interface.storage.keys import resolve_cipher_key
 from interface.storage.leader import leadership_for
+from interface.storage.save_notices import SaveNotices
 from interface.storage.webhooks import SecretBox, SqlWebhookStore
 from interface.storage.webhooks_outbox import SqlOutbox
 from interface.storage.webhooks_tables import create_webhook_tables
@@ -53,6 +54,10 @@ def worker_of(services: Services) -> WebhookWorker:
         assert isinstance(store, SqlWebhookStore)  # what webhooks_of gives it
         outbox = SqlOutbox(store, utc_now)
         journeys.on_saved(worker.wake.set)
+        # Other processes' saves too (PostgreSQL): the channel the library NOTIFYs on.
+        channel = getattr(journeys.recorder, "channel_name", None)
+        if channel is not None:
+            worker.notices = SaveNotices.for_engine(services.engine, channel, worker.wake.set)
         sender = WebhookSender(services.settings.webhook_timeout_seconds)
         deliverer = Deliverer(CountedDeliveries(outbox), sender, retry_policy(services), utc_now)
         return OutboxFeeder(journeys, outbox), deliverer

@@ -18,7 +18,7 @@ from interface.http.deps import ClinicSystem, ServicesDep
 from interface.http.errors import MalformedIfMatchError
 from interface.http.payloads import checked_correction, payload_of
 from interface.http.presenters import append_public
-from interface.http.routes.journeys import ERRORS
+from interface.http.routes.journeys import ERRORS, ETAG
 from interface.http.schemas import AppendPublic, EventCreate, Problem
 
 router = APIRouter(prefix="/v1/journeys", tags=["events"])
@@ -70,7 +70,12 @@ def _corrected_data_checked(
     operation_id="appendEvent",
     status_code=status.HTTP_201_CREATED,
     responses={
-        200: {"model": AppendPublic, "description": "Idempotent replay: the first answer"},
+        201: {"description": "Recorded", "headers": ETAG},
+        200: {
+            "model": AppendPublic,
+            "description": "Idempotent replay: the first answer",
+            "headers": ETAG,
+        },
         409: {"model": Problem, "description": "A protocol rule refused the event"},
         412: {"model": Problem, "description": "If-Match names a stale version"},
         **ERRORS,

@@ -38,6 +38,20 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     503: {"model": Problem},
 }
 
+ETAG = {
+    "ETag": {
+        "description": 'The journey\'s version, quoted ("7"): send it as If-Match to append '
+        "only if nothing came between.",
+        "schema": {"type": "string"},
+    }
+}
+LOCATION = {
+    "Location": {
+        "description": "The journey's status: /v1/journeys/{id}.",
+        "schema": {"type": "string"},
+    }
+}
+
 DAMAGED: dict[int | str, dict[str, Any]] = {
     409: {
         "model": Problem,
@@ -54,8 +68,17 @@ DAMAGED: dict[int | str, dict[str, Any]] = {
     operation_id="openJourney",
     status_code=status.HTTP_201_CREATED,
     responses={
-        200: {"model": AppendPublic, "description": "Already open: the first answer"},
-        409: {"model": Problem},
+        201: {"description": "Opened", "headers": {**ETAG, **LOCATION}},
+        200: {
+            "model": AppendPublic,
+            "description": "Already open: the first answer",
+            "headers": {**ETAG, **LOCATION},
+        },
+        409: {
+            "model": Problem,
+            "description": "journey_exists: the episode is already open with other details "
+            "(a retry must repeat the first request; a new episode needs a new number).",
+        },
         **ERRORS,
     },
 )
@@ -90,7 +113,7 @@ def open_journey(
 @router.get(
     "/{journey_id}",
     operation_id="getJourneyStatus",
-    responses={**ERRORS, **DAMAGED},
+    responses={200: {"description": "Where it stands", "headers": ETAG}, **ERRORS, **DAMAGED},
     dependencies=[PurposeOfUse],
 )
 def journey_status(

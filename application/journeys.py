@@ -481,4 +481,5 @@ class Journeys(Application[UUID]):
             source=event.source,
             idempotency_key=event.idempotency_key,
             data=dict(event.data),
+            hash=getattr(event, "hash", None) or None,  # None: recorded before seals
         )

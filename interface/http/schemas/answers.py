@@ -298,10 +298,22 @@ class HistoryPublic(WireModel):
     """Every entry, oldest first."""
 
 
+class FieldErrorPublic(WireModel):
+    """One part of a request refused, and why."""
+
+    model_config = ConfigDict(extra="allow")
+
+    loc: list[str | int]
+    """Where: body, query, path or header, then the field's path (names and list indexes)."""
+    msg: str
+    """Why, in words."""
+    type: str
+    """A stable kind of error (missing, extra_forbidden, int_type, value_error...)."""
+
+
 class Problem(WireModel):
-    """An error answer (RFC 9457 problem details, application/problem+json). Members
-    beyond these may be added (RFC 9457 extensions), such as ``missing`` on
-    billing_not_ready."""
+    """An error answer (RFC 9457 problem details, application/problem+json); other
+    members may be added (RFC 9457 extensions), so a client ignores those it does not know."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -321,5 +333,7 @@ class Problem(WireModel):
     blockers: list[BlockerPublic] | None = Field(
         default=None, description="Every other rule that would refuse the same event."
     )
-    errors: list[dict[str, Any]] | None = None
-    """invalid_request: each field refused, with loc (where), msg (why) and type."""
+    errors: list[FieldErrorPublic] | None = None
+    """invalid_request: each part of the request refused."""
+    missing: list[str] | None = None
+    """billing_not_ready: each clinic setting or fee a superbill needs."""

@@ -6,7 +6,7 @@ is an RFC 9457 problem sent as ``application/problem+json`` (``interface.http.pr
 And some answers come from the middleware around every route, which no route declares: a
 token refused (401, 403), a query or body refused before a route sees it (422, 413, 415),
 a database that does not answer (503). Both are put right here, once, for every route,
-including ones added later.
+including ones added later; and an integer's bounds are written as integers.
 """
 
 from __future__ import annotations
@@ -64,6 +64,22 @@ def _add(responses: dict[str, Any], answers: dict[str, str]) -> None:
         )
 
 
+def _whole_bounds(document: dict[str, Any]) -> None:
+    """An integer's bounds written as integers (FastAPI writes ``minimum: 1.0``)."""
+    pending: list[Any] = [document]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            if item.get("type") == "integer":
+                for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+                    bound = item.get(key)
+                    if isinstance(bound, float) and bound.is_integer():
+                        item[key] = int(bound)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+
+
 def declare_answers(document: dict[str, Any]) -> dict[str, Any]:
     """The document with every error answer as problem+json and the middleware's answers
     declared on each operation (changed in place, and returned)."""
@@ -83,4 +99,5 @@ def declare_answers(document: dict[str, Any]) -> dict[str, Any]:
     schemas = document.get("components", {}).get("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
+    _whole_bounds(document)
     return document

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from json import dumps
 from typing import Any
 
 import pytest
@@ -100,6 +101,13 @@ def _operations(openapi: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
 
 def test_the_document_is_valid_openapi(openapi: dict[str, Any]) -> None:
     validate(openapi)  # raises, naming the first place that breaks the specification
+
+
+def test_an_integers_bounds_are_written_as_integers(openapi: dict[str, Any]) -> None:
+    bounds = re.findall(r'"type": "integer"[^{}]*?"(?:minimum|maximum)": ([0-9.]+)', dumps(openapi))
+
+    assert bounds
+    assert not [b for b in bounds if "." in b], bounds
 
 
 def test_every_operation_has_a_camel_case_id_named_for_use(openapi: dict[str, Any]) -> None:

@@ -60,6 +60,8 @@ ROLE_OF = {
     "getAccessLog": "auditor",
     "exportJourneyEvidence": "auditor",
     "getClinicChanges": "auditor",
+    "exportJourneyFhir": "staff",
+    "exportClinicFhir": "auditor",
 }
 """Each operation's caller; any other (the clinic's pages) is the admin's."""
 

@@ -76,7 +76,12 @@ def _corrected_data_checked(
             "description": "Idempotent replay: the first answer",
             "headers": ETAG,
         },
-        409: {"model": Problem, "description": "A protocol rule refused the event"},
+        409: {
+            "model": Problem,
+            "description": "protocol_violation: a protocol rule refused the event (`rule`, "
+            "and `blockers` for every other rule that would); correction_refused; "
+            "write_conflict (retry); or journey_damaged. Nothing is stored.",
+        },
         412: {"model": Problem, "description": "If-Match names a stale version"},
         **ERRORS,
     },

@@ -1,6 +1,7 @@
-"""An integrator's client, generated from the schema alone: ``openapi-python-client`` reads
-/openapi.json of a real server, and the README's walk-through (docs/walkthrough.sh) runs
-through the generated package against that server, each answer parsed into its model."""
+"""An integrator's client, generated from the schema alone: ``openapi-python-client``
+reads /openapi.json of a real server, and the README's walk-through (docs/walkthrough.sh)
+runs through the generated package against that server, on SQLite and PostgreSQL, each
+answer parsed into its model."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import importlib
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
@@ -15,7 +17,9 @@ from typing import Any
 
 import pytest
 
+from tests.databases import throwaway_postgres
 from tests.e2e.server import Server, running_server
+from tests.integration.journeys_app import new_key
 
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
 PACKAGE = "kap_journeys_client"
@@ -32,11 +36,21 @@ RECORDER = {
 """Who records each type, as the walk-through has it (rule J-17); the nurse otherwise."""
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     workdir = tmp_path_factory.mktemp("generated-client")
-    with running_server(f"sqlite:///{workdir / 'kap.db'}", workdir) as running:
-        yield running
+    with ExitStack() as stack:
+        url = (
+            f"sqlite:///{workdir / 'kap.db'}"
+            if request.param == "sqlite"
+            else stack.enter_context(throwaway_postgres())
+        )
+        env = {"KAP_CIPHER_KEY": new_key()}  # PostgreSQL needs one; SQLite may have one
+        yield stack.enter_context(running_server(url, workdir, env))
 
 
 @pytest.fixture(scope="module")

@@ -48,7 +48,6 @@ from interface.settings import Settings
 from interface.storage.leader import CHECKPOINTS
 from interface.storage.unavailable import UNAVAILABLE
 from interface.web import install_web
-from interface.webhooks.refusals import install_dose_refusals
 
 log = logging.getLogger("kap.http")
 
@@ -113,7 +112,6 @@ def create_app(
     )
     app.state.services = services
     install_problem_handlers(app)
-    install_dose_refusals(app)  # a refused dose is a webhook notice
     for module in (
         health,
         caseload,

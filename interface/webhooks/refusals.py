@@ -1,41 +1,21 @@
 """A refused dose is a webhook notice: ``dose_refused``, with the rule that refused it.
 
-Nothing is stored in the journey for a refusal, so no projection can see it: the
-refusal's answer (the 409 of ``POST /v1/journeys/{id}/events`` for a dose entry) queues
-the notice as it is made. It wraps the one handler that maps a rule violation to its
-problem answer (``interface.http.problems``), which still makes the answer; a notice
-that cannot be queued is logged and does not change the answer.
+Nothing is stored in the journey for a refusal, so no projection can see it: the routes
+that answer a refusal (``POST /v1/journeys/{id}/events`` and each item of
+``POST /v1/journeys/events:batch``) queue the notice as they make the answer.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from uuid import UUID
-
-from fastapi import FastAPI, Request
-from starlette.responses import Response
 
 from application.journeys import utc_now
 from domain.errors import RuleViolationError
 from domain.webhooks import DOSE_EVENT_TYPES, DOSE_REFUSED, JourneyNotice
 from interface.services import Services
 
-APPEND_PATH = "/v1/journeys/{journey_id}/events"
-
 log = logging.getLogger("kap.webhooks")
-
-
-def refused_dose_type(request: Request, body: bytes) -> str | None:
-    """The dose entry type the request tried to append, if it was one."""
-    route = request.scope.get("route")
-    if request.method != "POST" or getattr(route, "path", None) != APPEND_PATH:
-        return None
-    try:
-        entry_type = json.loads(body).get("type")
-    except (ValueError, AttributeError):
-        return None
-    return entry_type if entry_type in DOSE_EVENT_TYPES else None
 
 
 def queue_refusal(services: Services, journey_id: UUID, entry_type: str, rule: str) -> None:
@@ -64,28 +44,17 @@ def queue_refusal(services: Services, journey_id: UUID, entry_type: str, rule: s
     services.wake_webhooks()
 
 
-def install_dose_refusals(app: FastAPI) -> None:
-    """After ``install_problem_handlers``: wraps its handler of rule violations.
-
-    The wrapper stays a plain function, as the handlers are (a batch calls them to make
-    each refused item's answer; Starlette runs a plain one in its thread pool). The body
-    is the one FastAPI read, and Starlette kept, before the route ran."""
-    answer_refusal = app.exception_handlers[RuleViolationError]
-
-    def refused(request: Request, error: Exception) -> Response:
-        assert isinstance(error, RuleViolationError)
-        body = getattr(request, "_body", None)
-        entry_type = refused_dose_type(request, body) if isinstance(body, bytes) else None
-        journey_id = request.path_params.get("journey_id")
-        if entry_type is not None and journey_id is not None:
-            try:
-                queue_refusal(
-                    request.app.state.services, UUID(str(journey_id)), entry_type, error.rule
-                )
-            except Exception as failure:  # the refusal is answered all the same
-                log.warning("dose_refused notice not queued (%s)", type(failure).__name__)
-        response = answer_refusal(request, error)
-        assert isinstance(response, Response)  # the problem handlers are plain functions
-        return response
-
-    app.add_exception_handler(RuleViolationError, refused)
+def notify_if_refused_dose(
+    services: Services, journey_id: UUID | None, entry_type: str | None, error: Exception
+) -> None:
+    """Queue ``dose_refused`` when ``error`` is a protocol rule refusing a dose entry
+    (a single append's 409, or a batch item's). Never raises: a notice that cannot be
+    queued is logged, and the refusal is answered all the same."""
+    if not isinstance(error, RuleViolationError) or journey_id is None:
+        return
+    if entry_type not in DOSE_EVENT_TYPES:
+        return
+    try:
+        queue_refusal(services, journey_id, entry_type, error.rule)
+    except Exception as failure:
+        log.warning("dose_refused notice not queued (%s)", type(failure).__name__)

@@ -11,6 +11,7 @@ from interface.http.deps import ClinicSystem, ServicesDep
 from interface.http.routes.journeys import ERRORS
 from interface.http.schemas.batch import BatchCreate, BatchPublic
 from interface.metrics.appends import count_batch
+from interface.webhooks.refusals import notify_if_refused_dose
 
 PATH = "/v1/journeys/events:batch"
 
@@ -35,6 +36,11 @@ def import_events(
         principal.clinic_id, principal.token_name, items
     )
     count_batch(results)
+    for result in results:
+        if result.refusal is not None:  # a refused dose is a webhook notice
+            item = items[result.index]
+            entry_type = item.entry.type if item.entry is not None else None
+            notify_if_refused_dose(services, item.journey_id, entry_type, result.refusal)
     return JSONResponse(
         {
             "results": [item_public(result, request.app) for result in results],

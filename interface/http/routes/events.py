@@ -14,12 +14,14 @@ from pydantic import ValidationError
 from application.answers import NewEntry
 from application.journeys import Journeys
 from domain.entries import Actor, Posting
+from domain.errors import RuleViolationError
 from interface.http.deps import ClinicSystem, ServicesDep
 from interface.http.errors import MalformedIfMatchError
 from interface.http.payloads import checked_correction, payload_of
 from interface.http.presenters import append_public
 from interface.http.routes.journeys import ERRORS, ETAG
 from interface.http.schemas import AppendPublic, EventCreate, Problem
+from interface.webhooks.refusals import notify_if_refused_dose
 
 router = APIRouter(prefix="/v1/journeys", tags=["events"])
 
@@ -100,19 +102,23 @@ def append_event(
     data = payload_of(body.type, body.data)
     if body.type == "EntryCorrected":
         data = _corrected_data_checked(journeys, principal.clinic_id, journey_id, data)
-    result = journeys.append(
-        principal.clinic_id,
-        journey_id,
-        NewEntry(body.type, data),
-        Posting(
-            occurred_at=body.occurred_at.astimezone(UTC),
-            recorded_at=journeys.clock(),
-            recorded_by=Actor(body.recorded_by.id, body.recorded_by.role),
-            source=principal.token_name,
-            idempotency_key=_checked_key(idempotency_key),
-        ),
-        expected_version=_expected_version(if_match),
-    )
+    try:
+        result = journeys.append(
+            principal.clinic_id,
+            journey_id,
+            NewEntry(body.type, data),
+            Posting(
+                occurred_at=body.occurred_at.astimezone(UTC),
+                recorded_at=journeys.clock(),
+                recorded_by=Actor(body.recorded_by.id, body.recorded_by.role),
+                source=principal.token_name,
+                idempotency_key=_checked_key(idempotency_key),
+            ),
+            expected_version=_expected_version(if_match),
+        )
+    except RuleViolationError as refusal:
+        notify_if_refused_dose(services, journey_id, body.type, refusal)  # a webhook notice
+        raise
     if result.replayed:
         response.status_code = status.HTTP_200_OK
     response.headers["ETag"] = f'"{result.version}"'

@@ -440,17 +440,27 @@ def test_the_webhook_operations_are_named_and_declare_their_problems(api: Api) -
     assert_problem(malformed, 422, "invalid_request")
 
 
-def test_a_dose_refused_inside_a_batch_is_answered_as_before(api: Api, receiver: Receiver) -> None:
-    register(api, receiver.url, ["dose_refused"])
+def test_a_dose_refused_inside_a_batch_is_answered_and_delivered_as_dose_refused(
+    api: Api, receiver: Receiver
+) -> None:
+    registered = register(api, receiver.url, ["dose_refused"])
     journey_id = api.journey()
     dose = {"journey_id": journey_id, **step("KetamineAdministered", START).envelope()}
     answer = api.client.post(
-        "/v1/journeys/events:batch", json={"events": [dose]}, headers=api.headers()
+        "/v1/journeys/events:batch", json={"events": [dose, dose]}, headers=api.headers()
     )
-    assert answer.status_code < 500, answer.text
-    (only,) = answer.json()["results"]
-    assert only["status"] == 409
-    assert only["body"]["code"] == "protocol_violation"
+    assert answer.status_code == 200, answer.text
+    refused, skipped = answer.json()["results"]
+    assert refused["status"] == 409
+    assert refused["body"]["code"] == "protocol_violation"
+    assert skipped["body"]["code"] == "skipped_after_refusal"
+    (received,) = receiver.wait_for(1)
+    payload = verified(registered["secret"], received)
+    assert payload["type"] == "dose_refused"
+    assert payload["data"]["rule"] == refused["body"]["rule"]
+    assert payload["data"]["journey_id"] == journey_id
+    time.sleep(0.4)
+    assert len(receiver.received) == 1  # the skipped dose was not judged: no notice
 
 
 @pytest.mark.postgres

@@ -64,14 +64,21 @@ class OutboxFeeder:
         return done
 
     def feed(self) -> int:
-        """One batch after the feeder's position: its notices written with the position."""
+        """One batch after the feeder's position: its notices written with the position.
+
+        With no endpoint anywhere there is nothing to tell, and the position is left
+        where it is (two queries a round, not five): an endpoint hears only what is
+        stored after it was registered, so when one is, the feeder goes on from there."""
+        active = self.outbox.active()
         since = self.outbox.feed_position()
-        end = self.journeys.log_position()
         if since is None:
             # First run: from now on, or from the oldest endpoint registered before it.
-            start = min([end, *(e.from_position for e in self.outbox.active())])
-            self.outbox.start_feed(start)
+            end = self.journeys.log_position()
+            self.outbox.start_feed(min([end, *(e.from_position for e in active)]))
             return 0
+        if not active:
+            return 0
+        end = self.journeys.log_position()
         if since >= end:
             return 0
         notifications = self.journeys.recorder.select_notifications(
@@ -81,6 +88,7 @@ class OutboxFeeder:
             self.outbox.advance(since, end, [])
             return 0
         position = notifications[-1].id
+        # Read again after the batch: one registered meanwhile may hear its later events.
         endpoints = [e for e in self.outbox.active() if e.from_position < position]
         queued = self.notices(notifications, endpoints) if endpoints else []
         if not self.outbox.advance(since, position, queued):

@@ -66,3 +66,22 @@ def test_a_stale_feeder_writes_nothing(database_url: str) -> None:
         assert not outbox.advance(since, since + 1, [])  # moved on already
         with api.app.state.services.engine.connect() as connection:
             assert connection.execute(select(func.count()).select_from(deliveries)).scalar() == 1
+
+
+def test_without_endpoints_the_feeder_stands_still_and_a_later_one_hears_only_its_own(
+    database_url: str,
+) -> None:
+    with webhook_api(fast_settings(database_url, run_webhooks=False)) as api:
+        feeder = feeder_of(api)
+        feeder.feed()  # the first run finds where to stand
+        start = feeder.outbox.feed_position()
+        api.post_all(api.journey("MRN-1"), intake())
+        assert feeder.catch_up() == 0  # nobody to tell: nothing read, nothing moved
+        assert feeder.outbox.feed_position() == start
+
+        register(api, "https://ehr.example.org/all")
+        registered_at = api.app.state.services.journeys.log_position()
+        api.journey("MRN-2")
+
+        assert feeder.catch_up() > 0
+        assert queued_positions(api) == [registered_at + 1]  # not the events before it

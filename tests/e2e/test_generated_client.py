@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from interface.demo.content import CONTRAINDICATIONS
 from tests.databases import throwaway_postgres
 from tests.e2e.server import Server, running_server
 from tests.integration.journeys_app import new_key
@@ -291,18 +292,3 @@ def test_the_readme_walkthrough_runs_through_a_client_generated_from_the_schema(
         "ther-ana",
         "ehr",
     )
-
-
-CONTRAINDICATIONS = (
-    "active_psychosis",
-    "primary_psychotic_disorder",
-    "acute_mania",
-    "pregnant",
-    "breastfeeding",
-    "ketamine_hypersensitivity",
-    "aneurysmal_vascular_disease",
-    "intracerebral_hemorrhage_history",
-    "uncontrolled_hypertension",
-    "severe_cardiovascular_disease",
-    "active_substance_use_disorder",
-)

@@ -18,6 +18,8 @@ from typing import Any
 from pydantic import ConfigDict
 from pydantic.config import JsonDict
 
+from interface.demo.content import CONTRAINDICATIONS as DEMO_CONTRAINDICATIONS
+
 PRESCRIBER = {"id": "dr-lee", "role": "prescriber"}
 THERAPIST = {"id": "ther-ana", "role": "therapist"}
 NURSE = {"id": "nurse-kim", "role": "nurse"}
@@ -33,19 +35,8 @@ def _event(event_type: str, at: str, by: dict[str, str], data: dict[str, Any]) -
     }
 
 
-CONTRAINDICATIONS = {
-    "active_psychosis": False,
-    "primary_psychotic_disorder": False,
-    "acute_mania": False,
-    "pregnant": False,
-    "breastfeeding": False,
-    "ketamine_hypersensitivity": False,
-    "aneurysmal_vascular_disease": False,
-    "intracerebral_hemorrhage_history": False,
-    "uncontrolled_hypertension": False,
-    "severe_cardiovascular_disease": False,
-    "active_substance_use_disorder": False,
-}
+CONTRAINDICATIONS = dict.fromkeys(DEMO_CONTRAINDICATIONS, False)
+"""Every screened contraindication, answered no (the demo's list: the wire contract's)."""
 
 EVENT_EXAMPLES: dict[str, list[JsonDict]] = {
     "ConsultationCompleted": [

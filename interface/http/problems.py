@@ -145,8 +145,21 @@ def _no_signing_key(_: Request, error: Exception) -> JSONResponse:
 
 
 def _unavailable(_: Request, error: Exception) -> JSONResponse:
-    log.warning("database unavailable: %s", type(error).__name__)
+    log.warning("database unavailable: %s", unavailable_reason(error))
     return problem(503, "database_unavailable", "The database is not answering; retry shortly.")
+
+
+def unavailable_reason(error: BaseException) -> str:
+    """The error's kinds down its chain of causes, with PostgreSQL's SQLSTATE where it
+    gave one (``55P03`` a lock wait, ``57014`` a cancelled statement): enough to tell a
+    lock from a stall from an outage, and no message text, which may quote data."""
+    kinds: list[str] = []
+    seen: BaseException | None = error
+    while seen is not None and len(kinds) < 4:
+        sqlstate = getattr(seen, "sqlstate", None)
+        kinds.append(type(seen).__name__ + (f" [{sqlstate}]" if sqlstate else ""))
+        seen = seen.__cause__ or seen.__context__
+    return " <- ".join(kinds)
 
 
 def _store_internal(request: Request, error: Exception) -> JSONResponse:

@@ -41,3 +41,13 @@ def test_any_other_internal_error_stays_unexpected() -> None:
     answer = app_raising(psycopg.errors.InternalError_("corrupt page")).get("/write")
     assert answer.status_code == 500
     assert answer.json()["code"] == "internal_error"
+
+
+def test_the_log_names_the_kinds_and_sqlstate_and_no_message(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    cause = psycopg.errors.LockNotAvailable("lock on events of patient MRN-7")
+    assert app_raising(cause).get("/write").status_code == 503
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "InternalError <- LockNotAvailable [55P03]" in logged
+    assert "MRN-7" not in logged

@@ -6,6 +6,11 @@ listening. Each worker keeps one listening session and reads its socket (select 
 wait, no round trip) before it trusts a cached token: a revocation heard, or a session
 lost, empties what it trusted. While it cannot listen (before it connects, during an
 outage) it trusts nothing and looks every token up.
+
+PostgreSQL signals every listening session when the revocation commits; the revoking
+call returns once its own session has heard it. Another worker hears it as soon as its
+session's server process runs, which on a loaded machine may be some milliseconds later:
+that is the whole window, against the ``TRUSTED_FOR_S`` a token is otherwise trusted for.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
 from application.journeys import utc_now
 from interface.audit.periodic import PeriodicCheckpoints, start_periodic_checkpoints
@@ -40,6 +40,7 @@ from interface.http.routes import (
     verify,
     webhooks,
 )
+from interface.http.security_headers import SecurityHeaders
 from interface.http.unexpected import UnexpectedErrors
 from interface.metrics.pools import sample_pool_use
 from interface.metrics.requests import RequestMetrics
@@ -50,12 +51,6 @@ from interface.storage.unavailable import UNAVAILABLE
 from interface.web import install_web
 
 log = logging.getLogger("kap.http")
-
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-}
 
 
 def _start_checkpoints(services: Services) -> PeriodicCheckpoints | None:
@@ -141,14 +136,7 @@ def create_app(
     app.add_middleware(UnexpectedErrors)  # innermost: an unknown error stops inside the app
     app.add_middleware(JsonBodyGuard)
     app.add_middleware(QueryGuard)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Callable[..., object]) -> Response:
-        response: Response = await call_next(request)  # type: ignore[misc]
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
-
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,

@@ -82,20 +82,33 @@ def create_app(
     settings = settings or Settings()
     services = Services(settings, clock=clock)
 
+    lifespans = 0
+    """Lifespans of this app running now: a harness may start a second beside the first
+    (schemathesis does); the background work starts with the first and ends with the
+    last, so neither an early close nor a second projector can happen."""
+    stop_checkpoints: PeriodicCheckpoints | None = None
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        if settings.run_projections:
-            try:
-                services.start_projections()
-            except UNAVAILABLE:
-                log.warning("database unavailable at start: projections not running")
-        stop_checkpoints = _start_checkpoints(services)
-        if settings.run_webhooks:
-            services.start_webhooks()
-        yield
-        if stop_checkpoints is not None:
-            stop_checkpoints.set()
-        services.close()
+        nonlocal lifespans, stop_checkpoints
+        lifespans += 1
+        if lifespans == 1:
+            if settings.run_projections:
+                try:
+                    services.start_projections()
+                except UNAVAILABLE:
+                    log.warning("database unavailable at start: projections not running")
+            stop_checkpoints = _start_checkpoints(services)
+            if settings.run_webhooks:
+                services.start_webhooks()
+        try:
+            yield
+        finally:
+            lifespans -= 1
+            if lifespans == 0:
+                if stop_checkpoints is not None:
+                    stop_checkpoints.set()
+                services.close()
 
     app = FastAPI(
         title="KAP Journeys",

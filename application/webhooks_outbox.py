@@ -55,6 +55,8 @@ class OutboxFeeder:
         self.journeys = journeys
         self.outbox = outbox
         self.batch_size = batch_size
+        self.anyone_listens = True
+        """Whether the last batch found an endpoint registered (True until it ran)."""
 
     def catch_up(self) -> int:
         """Feed until the end of the log as it is now; the number of events read."""
@@ -70,6 +72,7 @@ class OutboxFeeder:
         where it is (two queries a round, not five): an endpoint hears only what is
         stored after it was registered, so when one is, the feeder goes on from there."""
         active = self.outbox.active()
+        self.anyone_listens = bool(active)
         since = self.outbox.feed_position()
         if since is None:
             # First run: from now on, or from the oldest endpoint registered before it.

@@ -53,11 +53,11 @@ def worker_of(services: Services) -> WebhookWorker:
         store = services.webhooks.store
         assert isinstance(store, SqlWebhookStore)  # what webhooks_of gives it
         outbox = SqlOutbox(store, utc_now)
-        journeys.on_saved(worker.wake.set)
+        journeys.on_saved(worker.saved)
         # Other processes' saves too (PostgreSQL): the channel the library NOTIFYs on.
         channel = getattr(journeys.recorder, "channel_name", None)
         if channel is not None:
-            worker.notices = SaveNotices.for_engine(services.engine, channel, worker.wake.set)
+            worker.notices = SaveNotices.for_engine(services.engine, channel, worker.saved)
         sender = WebhookSender(services.settings.webhook_timeout_seconds)
         deliverer = Deliverer(CountedDeliveries(outbox), sender, retry_policy(services), utc_now)
         return OutboxFeeder(journeys, outbox), deliverer

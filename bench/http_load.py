@@ -64,9 +64,15 @@ CLI = [sys.executable, "-m", "interface.cli"]
 CLINIC = "clinic-bench"
 EVENTS_TABLE = "kapjourneys_events"  # the library names its tables after the application
 BARE_TABLE = "barecounters_events"
-OPENED_AGO = timedelta(days=30)
 DOSE_AFTER_OPENING = timedelta(days=10)
-NOTE_EVERY = timedelta(seconds=1)  # a reading a second: weeks of room before "now"
+DOSED_AGO = timedelta(hours=12)
+OPENED_AGO = DOSE_AFTER_OPENING + DOSED_AGO
+NOTE_EVERY = timedelta(seconds=1)
+"""A reading a second from the dose on: 43,200 readings of room before "now", and each
+recorded within 24 h of when it was taken, as a monitoring device posts them. (Until
+2026-11-30 the dose was 20 days back: every reading was a late entry (C-08), so the
+findings read model gained a row per append and rewrote them all each round, a cost
+no live clinic makes; docs/benchmarks.md says which runs had it.)"""
 CATCH_UP_WAIT = 120.0  # seconds a projecting server gets to catch up after a window
 START_WAIT = 60.0
 

@@ -123,10 +123,10 @@ def create_app(
     for module in (
         health,
         caseload,
+        batch,  # before journeys and events: its path is not a journey id
         journeys,
         rems_form,
         superbill,
-        batch,  # before events: its path is not a journey id
         events,
         replay,
         verify,

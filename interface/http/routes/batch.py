@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from application.batch_import import BatchImport
 from interface.http.batch_items import corrected_data, counts_of, import_item, item_public
 from interface.http.deps import ClinicSystem, ServicesDep
+from interface.http.problems import problem
 from interface.http.routes.journeys import ERRORS
 from interface.http.schemas.batch import BatchCreate, BatchPublic
 from interface.metrics.appends import count_batch
@@ -47,3 +48,12 @@ def import_events(
             "counts": counts_of(results),
         }
     )
+
+
+@router.api_route(PATH, methods=["GET", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+def batch_is_post_only() -> JSONResponse:
+    """The batch path takes POST alone. Without this it read as a journey id: GET was a
+    422 about a malformed UUID, and a 405 offered GET."""
+    answer = problem(405, "method_not_allowed", "Method Not Allowed")
+    answer.headers["Allow"] = "POST"
+    return answer

@@ -96,6 +96,8 @@ def allowed(answer: object) -> set[str]:
         ("DELETE", "/v1/journeys/{journey_id}", {"GET", "HEAD"}),
         ("PUT", "/v1/journeys", {"GET", "HEAD", "POST"}),
         ("GET", "/v1/journeys/{journey_id}/events", {"POST"}),
+        ("GET", "/v1/journeys/events:batch", {"POST"}),
+        ("DELETE", "/v1/journeys/events:batch", {"POST"}),
         ("POST", "/v1/journeys/{journey_id}/history", {"GET", "HEAD"}),
         ("POST", "/health", {"GET", "HEAD"}),
         ("PATCH", "/openapi.json", {"GET", "HEAD"}),

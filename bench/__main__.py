@@ -10,6 +10,9 @@ writes their figures under the ``readmodels`` key of the same file.
 ``--verify [--events N]`` runs the full-store verification benchmark instead (chains
 and Merkle roots against raw scans of the same table, peak memory at a tenth of the
 store and at all of it; ``bench/verify_run.py``), under the ``verify`` key.
+
+``--growth`` runs the append benchmark in stores of 100,000 and 1,000,000 events
+(``bench/append_growth.py``), under the ``append_growth`` key.
 """
 
 from __future__ import annotations
@@ -86,6 +89,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
         help="run the full-store verification benchmark instead (about 10 min in full; PostgreSQL)",
     )
     parser.add_argument(
+        "--growth",
+        action="store_true",
+        help="run the append benchmark in stores of 100,000 and 1,000,000 events instead "
+        "(about 10 min in full; PostgreSQL)",
+    )
+    parser.add_argument(
         "--http",
         action="store_true",
         help="run the HTTP load benchmark instead (serve processes on PostgreSQL; "
@@ -138,6 +147,15 @@ def main(argv: list[str]) -> int:
         verify_run.run(args.events, args.quick, args.output)
         return 0
 
+    if args.growth:
+        if not use_postgres:
+            print("error: --growth measures PostgreSQL, which is not used", file=sys.stderr)
+            return 2
+        from bench import append_growth
+
+        append_growth.run(args.quick, args.output)
+        return 0
+
     if args.http:
         if not use_postgres:
             print("error: --http measures PostgreSQL, which is not used", file=sys.stderr)
@@ -184,6 +202,9 @@ def main(argv: list[str]) -> int:
     kept_verify = _kept(args.output, "verify")  # measured by --verify, separately
     if kept_verify is not None:
         results["verify"] = kept_verify
+    kept_growth = _kept(args.output, "append_growth")  # measured by --growth, separately
+    if kept_growth is not None:
+        results["append_growth"] = kept_growth
     kept_http = _kept(args.output, "http")  # measured by --http, separately
     if kept_http is not None:
         results["http"] = kept_http

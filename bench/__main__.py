@@ -18,9 +18,11 @@ store and at all of it; ``bench/verify_run.py``), under the ``verify`` key.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,8 @@ from bench.stores import (
 )
 
 RESULTS = Path(__file__).resolve().parent.parent / "var" / "bench-results.json"
+SEPARATE_KEYS = ("readmodels", "verify", "append_growth", "http")
+"""The results file's keys written by --readmodels, --verify, --growth and --http."""
 
 
 @dataclass(frozen=True)
@@ -103,11 +107,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _readmodels_of(output: Path) -> Any:
-    try:
-        return json.loads(output.read_text()).get("readmodels")
-    except (OSError, ValueError, AttributeError):
-        return None
+def _bench(module: str) -> Any:
+    """A benchmark module, imported only when its run is asked for."""
+    return importlib.import_module(f"bench.{module}")
 
 
 def _kept(output: Path, key: str) -> Any:
@@ -138,32 +140,19 @@ def main(argv: list[str]) -> int:
         readmodels_run.run(args.events, args.quick, use_postgres, args.output)
         return 0
 
-    if args.verify:
-        if not use_postgres:
-            print("error: --verify measures PostgreSQL, which is not used", file=sys.stderr)
-            return 2
-        from bench import verify_run
-
-        verify_run.run(args.events, args.quick, args.output)
-        return 0
-
-    if args.growth:
-        if not use_postgres:
-            print("error: --growth measures PostgreSQL, which is not used", file=sys.stderr)
-            return 2
-        from bench import append_growth
-
-        append_growth.run(args.quick, args.output)
-        return 0
-
-    if args.http:
-        if not use_postgres:
-            print("error: --http measures PostgreSQL, which is not used", file=sys.stderr)
-            return 2
-        from bench import http_load
-
-        http_load.run(args.quick, args.output)
-        return 0
+    # Each measures PostgreSQL alone, writes its own key of the results file, and stops.
+    postgres_only: dict[str, Callable[[], object]] = {
+        "verify": lambda: _bench("verify_run").run(args.events, args.quick, args.output),
+        "growth": lambda: _bench("append_growth").run(args.quick, args.output),
+        "http": lambda: _bench("http_load").run(args.quick, args.output),
+    }
+    for flag, run_it in postgres_only.items():
+        if getattr(args, flag):
+            if not use_postgres:
+                print(f"error: --{flag} measures PostgreSQL, which is not used", file=sys.stderr)
+                return 2
+            run_it()
+            return 0
 
     stores = [sqlite_store] + ([postgres_store] if use_postgres else [])
     results: dict[str, Any] = {
@@ -196,18 +185,10 @@ def main(argv: list[str]) -> int:
     print(render(results))
     print(batch_import.render(results["batch_import"]))
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    kept = _readmodels_of(args.output)  # measured by --readmodels, separately
-    if kept is not None:
-        results["readmodels"] = kept
-    kept_verify = _kept(args.output, "verify")  # measured by --verify, separately
-    if kept_verify is not None:
-        results["verify"] = kept_verify
-    kept_growth = _kept(args.output, "append_growth")  # measured by --growth, separately
-    if kept_growth is not None:
-        results["append_growth"] = kept_growth
-    kept_http = _kept(args.output, "http")  # measured by --http, separately
-    if kept_http is not None:
-        results["http"] = kept_http
+    for key in SEPARATE_KEYS:  # measured by their own runs: kept as they were
+        kept = _kept(args.output, key)
+        if kept is not None:
+            results[key] = kept
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nWrote {args.output}")
     return 0

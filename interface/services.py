@@ -102,10 +102,7 @@ class Services:
         return self._once("webhooks", lambda: webhooks_of(self))
 
     def start_webhooks(self) -> None:
-        """Feed the webhook outbox and deliver it from a thread, if no other process does
-        (once: a second start of the app, as a test harness may make, starts no second)."""
-        if self.webhook_worker is not None:
-            return
+        """Feed the webhook outbox and deliver it from a thread, if no other process does."""
         self.webhook_worker = worker_of(self)
         self.webhook_worker.start()
 
@@ -177,11 +174,7 @@ class Services:
     def start_projections(self) -> None:
         """Keep the read models current from a thread of this process, if no other
         process does: started even while the database is down (the thread keeps trying
-        until it answers), and taking over within seconds from a projector that stops.
-        Once: a second start of the app starts no second projector (which the first's
-        close would never stop)."""
-        if self.projections is not None:
-            return
+        until it answers), and taking over within seconds from a projector that stops."""
         self.projections = BackgroundProjections(
             lambda: Projections(self.journeys, self.engine, self.registry),
             self.leadership(PROJECTIONS),

@@ -31,7 +31,7 @@ def worker(feeder: Feeder, poll_seconds: float = 60.0) -> WebhookWorker:
     return WebhookWorker(lambda: parts, SoleLeadership(WEBHOOKS), poll_seconds=poll_seconds)
 
 
-def rounds_after(feeder: Feeder, running: WebhookWorker, wake: Any) -> int:
+def rounds_after(feeder: Feeder, wake: Any) -> int:
     settled = feeder.rounds
     for _ in range(5):
         wake()
@@ -53,7 +53,7 @@ def test_saves_wake_a_worker_whose_endpoints_could_hear_them() -> None:
     feeder = Feeder(listens=True)
     running = started(feeder)
     try:
-        assert rounds_after(feeder, running, running.saved) >= 3
+        assert rounds_after(feeder, running.saved) >= 3
     finally:
         running.stop()
 
@@ -62,8 +62,8 @@ def test_saves_do_not_wake_a_worker_nobody_listens_to_but_a_wake_does() -> None:
     feeder = Feeder(listens=False)
     running = started(feeder)
     try:
-        assert rounds_after(feeder, running, running.saved) == 0
-        assert rounds_after(feeder, running, running.wake.set) >= 3
+        assert rounds_after(feeder, running.saved) == 0
+        assert rounds_after(feeder, running.wake.set) >= 3
     finally:
         running.stop()
 
